@@ -1,0 +1,9 @@
+import os
+
+from django.core.asgi import get_asgi_application
+
+from labsite.wsgi import require_secret_key
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "labsite.settings")
+application = get_asgi_application()
+require_secret_key()

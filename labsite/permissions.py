@@ -1,0 +1,244 @@
+"""Who may edit what, as plain functions (DESIGN.md: Permissions).
+
+- A superuser: everything.
+- A lab admin (``Membership.is_lab_admin``): everything that belongs to their lab(s).
+- A member (a staff user linked to a Person): their own profile and its parts, the publications
+  they are an author of, the projects they own or collaborate on.
+
+``editable(user, queryset)`` narrows a queryset to what ``user`` may edit and ``can_edit(user,
+obj)`` checks one object, both from the same rule per model, so a list and a single-object check
+can never disagree. The admin only delegates here (``labsite.admin.LabPermissionMixin``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import Model, Q, QuerySet
+
+from labsite.models import Redirect
+from people.models import (
+    Honor,
+    Lab,
+    Membership,
+    NewsItem,
+    Person,
+    ProfileSection,
+    Talk,
+    Teaching,
+)
+from publications.models import Authorship, Publication, PublicationLink
+from research.models import Collaborator, Figure, Project
+
+
+@dataclass(frozen=True)
+class Actor:
+    """What the rules need to know about a user, read once per request."""
+
+    is_superuser: bool
+    is_staff: bool
+    person_id: int | None
+    lab_ids: frozenset[int] = field(default_factory=frozenset)
+    admin_lab_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_editor(self) -> bool:
+        """May use the admin at all: a superuser, or an active staff user linked to a Person."""
+        return self.is_superuser or (self.is_staff and self.person_id is not None)
+
+
+def actor_for(user) -> Actor:
+    cached = getattr(user, "_labsite_actor", None)
+    if cached is not None:
+        return cached
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        actor = Actor(is_superuser=False, is_staff=False, person_id=None)
+    else:
+        person = Person.objects.filter(user=user).only("pk").first()
+        lab_ids: set[int] = set()
+        admin_ids: set[int] = set()
+        if person is not None:
+            for lab_id, is_admin in Membership.objects.filter(person=person).values_list(
+                "lab_id", "is_lab_admin"
+            ):
+                lab_ids.add(lab_id)
+                if is_admin:
+                    admin_ids.add(lab_id)
+        actor = Actor(
+            is_superuser=user.is_superuser,
+            is_staff=user.is_staff,
+            person_id=person.pk if person else None,
+            lab_ids=frozenset(lab_ids),
+            admin_lab_ids=frozenset(admin_ids),
+        )
+    user._labsite_actor = actor
+    return actor
+
+
+def forget_actor(user) -> None:
+    """Drop the cached Actor (after a membership or link to a Person changed)."""
+    if hasattr(user, "_labsite_actor"):
+        del user._labsite_actor
+
+
+_NOTHING = Q(pk__in=[])
+
+
+def _person_owned(prefix: str = "person") -> Callable[[Actor], Q]:
+    def rule(actor: Actor) -> Q:
+        q = _NOTHING
+        if actor.person_id:
+            q |= Q(**{prefix: actor.person_id})
+        if actor.admin_lab_ids:
+            q |= Q(**{f"{prefix}__memberships__lab__in": actor.admin_lab_ids})
+        return q
+
+    return rule
+
+
+def _lab_rule(actor: Actor) -> Q:
+    return Q(pk__in=actor.admin_lab_ids) if actor.admin_lab_ids else _NOTHING
+
+
+def _membership_rule(actor: Actor) -> Q:
+    return Q(lab__in=actor.admin_lab_ids) if actor.admin_lab_ids else _NOTHING
+
+
+def _person_rule(actor: Actor) -> Q:
+    q = Q(pk=actor.person_id) if actor.person_id else _NOTHING
+    if actor.admin_lab_ids:
+        q |= Q(memberships__lab__in=actor.admin_lab_ids)
+    return q
+
+
+def _news_rule(actor: Actor) -> Q:
+    q = _person_owned()(actor)
+    if actor.admin_lab_ids:
+        q |= Q(lab__in=actor.admin_lab_ids)
+    return q
+
+
+def _publication_rule(prefix: str = "") -> Callable[[Actor], Q]:
+    def rule(actor: Actor) -> Q:
+        q = _NOTHING
+        if actor.person_id:
+            q |= Q(**{f"{prefix}authorships__person": actor.person_id})
+        if actor.admin_lab_ids:
+            q |= Q(**{f"{prefix}authorships__person__memberships__lab__in": actor.admin_lab_ids})
+        return q
+
+    return rule
+
+
+def _project_rule(prefix: str = "") -> Callable[[Actor], Q]:
+    def rule(actor: Actor) -> Q:
+        q = _NOTHING
+        if actor.person_id:
+            q |= Q(**{f"{prefix}owner": actor.person_id})
+            q |= Q(**{f"{prefix}collaborators__person": actor.person_id})
+        if actor.admin_lab_ids:
+            q |= Q(**{f"{prefix}lab__in": actor.admin_lab_ids})
+        return q
+
+    return rule
+
+
+def _redirect_rule(actor: Actor) -> Q:
+    return Q(lab__in=actor.admin_lab_ids) if actor.admin_lab_ids else _NOTHING
+
+
+RULES: dict[type[Model], Callable[[Actor], Q]] = {
+    Lab: _lab_rule,
+    Person: _person_rule,
+    Membership: _membership_rule,
+    ProfileSection: _person_owned(),
+    NewsItem: _news_rule,
+    Honor: _person_owned(),
+    Talk: _person_owned(),
+    Teaching: _person_owned(),
+    Publication: _publication_rule(),
+    Authorship: _publication_rule("publication__"),
+    PublicationLink: _publication_rule("publication__"),
+    Project: _project_rule(),
+    Collaborator: _project_rule("project__"),
+    Figure: _project_rule("project__"),
+    Redirect: _redirect_rule,
+}
+
+# Models a member may create (for themselves); the rest need a lab admin or a superuser.
+MEMBER_CREATABLE = {ProfileSection, NewsItem, Honor, Talk, Teaching, Publication, Project}
+LAB_ADMIN_CREATABLE = MEMBER_CREATABLE | {Person, Membership, Redirect}
+
+
+def editable(user, queryset: QuerySet) -> QuerySet:
+    """``queryset`` narrowed to the rows ``user`` may see and edit in the admin."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return queryset
+    if not actor.is_editor:
+        return queryset.none()
+    model = queryset.model
+    rule = RULES.get(model)
+    if rule is None:
+        return queryset.none()
+    # A subquery instead of a join: rules that cross to-many relations must not repeat rows.
+    allowed = model._default_manager.filter(rule(actor)).values("pk")
+    return queryset.filter(pk__in=allowed)
+
+
+def can_edit(user, obj: Model) -> bool:
+    """May ``user`` view, change and delete ``obj``?"""
+    if obj is None or obj.pk is None:
+        return False
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    return editable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
+
+
+def can_add(user, model: type[Model]) -> bool:
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    if not actor.is_editor:
+        return False
+    if actor.admin_lab_ids:
+        return model in LAB_ADMIN_CREATABLE
+    return model in MEMBER_CREATABLE
+
+
+def can_use(user, model: type[Model]) -> bool:
+    """Should ``model`` appear in ``user``'s admin at all?"""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    if not actor.is_editor or model not in RULES:
+        return False
+    return can_add(user, model) or editable(user, model._default_manager.all()).exists()
+
+
+def labs_for_new_content(user) -> QuerySet:
+    """Labs ``user`` may put a new project or lab news item in."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Lab.objects.all()
+    return Lab.objects.filter(pk__in=actor.lab_ids)
+
+
+def people_to_own(user) -> QuerySet:
+    """People ``user`` may set as the owner of a section, news item, honor, talk or course."""
+    return editable(user, Person.objects.all())
+
+
+def people_to_enrol(user) -> QuerySet:
+    """People a lab admin may give a membership: their own lab's people and people in no lab.
+
+    Not another lab's members: a membership in your lab would give you their profile to edit.
+    """
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Person.objects.all()
+    return Person.objects.filter(
+        Q(pk__in=editable(user, Person.objects.all()).values("pk")) | Q(memberships__isnull=True)
+    ).distinct()

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from labsite import permissions
+from labsite.admin import LabInlineMixin, LabPermissionMixin
+from people.models import (
+    Honor,
+    Lab,
+    Membership,
+    NewsItem,
+    Person,
+    ProfileSection,
+    Talk,
+    Teaching,
+)
+
+
+@admin.register(Lab)
+class LabAdmin(LabPermissionMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "domain", "is_default", "member_count"]
+    search_fields = ["name", "slug", "site__domain"]
+    superuser_only_fields = ("site", "slug", "is_default")
+    fieldsets = [
+        (None, {"fields": ["name", "short_name", "slug", "tagline", "about"]}),
+        ("Contact", {"fields": ["institution", "address", "email", "website"]}),
+        ("Hosting", {"fields": ["site", "is_default"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("site")
+
+    @admin.display(description="Host", ordering="site__domain")
+    def domain(self, obj: Lab) -> str:
+        return obj.site.domain
+
+    @admin.display(description="Members")
+    def member_count(self, obj: Lab) -> int:
+        return obj.memberships.current().count()
+
+
+class MembershipInline(LabInlineMixin, admin.TabularInline):
+    """Shown on a person's page; changed only in the Membership admin, where the lab is checked.
+
+    A person may belong to several labs: editing their rows inline would let one lab's admin
+    touch another lab's membership.
+    """
+
+    model = Membership
+    fields = ["lab", "role", "title", "start", "end", "next_position", "is_lab_admin", "order"]
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
+    model = ProfileSection
+    fields = ["order", "kind", "title", "body", "is_visible"]
+    ordering = ["order"]
+
+
+class NewsInline(LabInlineMixin, admin.StackedInline):
+    model = NewsItem
+    fk_name = "person"
+    fields = ["date", "date_precision", "text", "is_highlight"]
+    ordering = ["-date"]
+
+
+class HonorInline(LabInlineMixin, admin.TabularInline):
+    model = Honor
+    fields = ["order", "year", "title", "detail", "url"]
+
+
+@admin.register(Person)
+class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "labs", "has_account"]
+    list_filter = ["memberships__lab", "memberships__role"]
+    search_fields = ["name", "slug", "email", "aliases"]
+    readonly_fields = ["avatar_preview"]
+    inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
+    superuser_only_fields = ("user", "slug")
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "aliases", "position", "affiliation", "location", "user"]}),
+        ("Photo", {"fields": ["avatar", "avatar_preview"]}),
+        ("About", {"fields": ["bio"]}),
+        (
+            "Contact and profiles",
+            {"fields": ["email", "website", "google_scholar", "github", "orcid", "linkedin", "twitter", "cv"]},
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("memberships__lab").select_related("user")
+
+    @admin.display(description="Labs")
+    def labs(self, obj: Person) -> str:
+        return ", ".join(sorted({m.lab.display_name for m in obj.memberships.all()}))
+
+    @admin.display(description="Account", boolean=True)
+    def has_account(self, obj: Person) -> bool:
+        return obj.user_id is not None
+
+    @admin.display(description="Current photo")
+    def avatar_preview(self, obj: Person) -> str:
+        image = obj.avatar_display
+        if not image:
+            return "—"
+        return format_html('<img src="{}" alt="" style="max-width:160px;height:auto">', image.url)
+
+
+@admin.register(Membership)
+class MembershipAdmin(LabPermissionMixin, admin.ModelAdmin):
+    list_display = ["person", "lab", "role", "title", "start", "end", "is_lab_admin"]
+    list_filter = ["lab", "role", "is_lab_admin"]
+    search_fields = ["person__name", "title"]
+    list_select_related = ["person", "lab"]
+    lab_field = "lab"
+    lab_admin_only_lab_fields = ("lab",)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "person":
+            kwargs["queryset"] = permissions.people_to_enrol(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class PersonOwnedAdmin(LabPermissionMixin, admin.ModelAdmin):
+    owner_field = "person"
+    list_select_related = ["person"]
+    search_fields = ["person__name"]
+    list_filter = ["person__memberships__lab"]
+
+
+@admin.register(ProfileSection)
+class ProfileSectionAdmin(PersonOwnedAdmin):
+    list_display = ["title", "person", "kind", "order", "is_visible"]
+    list_filter = ["kind", "is_visible", "person__memberships__lab"]
+    search_fields = ["title", "body", "person__name"]
+    fields = ["person", "order", "kind", "title", "body", "is_visible"]
+
+
+@admin.register(NewsItem)
+class NewsItemAdmin(PersonOwnedAdmin):
+    list_display = ["date", "short_text", "person", "lab", "is_highlight"]
+    list_filter = ["is_highlight", "lab", "person__memberships__lab"]
+    search_fields = ["text", "person__name"]
+    date_hierarchy = "date"
+    fields = ["lab", "person", "date", "date_precision", "text", "is_highlight"]
+    list_select_related = ["person", "lab"]
+    lab_field = "lab"
+    lab_admin_only_lab_fields = ("lab",)
+    stamp_lab = False  # a member's news belongs to the member, not directly to a lab
+
+    def _may_choose_lab(self, request) -> bool:
+        return bool(permissions.actor_for(request.user).admin_lab_ids) or request.user.is_superuser
+
+    def stamp_owner(self, request, obj) -> bool:
+        # Lab news written by a lab admin keeps no person unless one was chosen.
+        return not (obj.lab_id and self._may_choose_owner(request))
+
+    @admin.display(description="News")
+    def short_text(self, obj: NewsItem) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:87] + "…"
+
+
+@admin.register(Honor)
+class HonorAdmin(PersonOwnedAdmin):
+    list_display = ["title", "year", "person", "detail"]
+    list_filter = ["year", "person__memberships__lab"]
+    search_fields = ["title", "detail", "person__name"]
+    fields = ["person", "title", "year", "detail", "url", "order"]
+
+
+@admin.register(Talk)
+class TalkAdmin(PersonOwnedAdmin):
+    list_display = ["title", "event", "date", "kind", "person"]
+    list_filter = ["kind", "person__memberships__lab"]
+    search_fields = ["title", "event", "location", "person__name"]
+    date_hierarchy = "date"
+    fields = ["person", "title", "kind", "event", "date", "location", "url", "slides_url", "video_url", "description"]
+
+
+@admin.register(Teaching)
+class TeachingAdmin(PersonOwnedAdmin):
+    list_display = ["course", "role", "term", "institution", "person"]
+    list_filter = ["role", "person__memberships__lab"]
+    search_fields = ["course", "institution", "person__name"]
+    fields = ["person", "course", "role", "institution", "term", "year", "url", "order"]

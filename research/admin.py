@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.html import format_html
+
+from labsite.admin import LabInlineMixin, LabPermissionMixin
+from research.models import Collaborator, Figure, Project
+
+
+class CollaboratorInline(LabInlineMixin, admin.TabularInline):
+    model = Collaborator
+    fields = ["order", "name", "person", "url"]
+
+
+class FigureInline(LabInlineMixin, admin.StackedInline):
+    model = Figure
+    fields = ["order", "image", "preview", "alt_text", "caption", "display_width"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="Preview")
+    def preview(self, obj: Figure) -> str:
+        image = obj.display_image
+        if not image:
+            return f"missing file: {obj.missing_source}" if obj.missing_source else "—"
+        return format_html('<img src="{}" alt="" style="max-width:240px;height:auto">', image.url)
+
+
+@admin.register(Project)
+class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
+    list_display = ["title", "lab", "owner", "status", "is_featured", "start"]
+    list_filter = ["lab", "status", "is_featured", "is_published"]
+    search_fields = ["title", "summary", "collaborators__name"]
+    list_select_related = ["lab", "owner"]
+    inlines = [CollaboratorInline, FigureInline]
+    owner_field = "owner"
+    lab_field = "lab"
+    filter_horizontal = ["publications"]
+    fieldsets = [
+        (None, {"fields": ["lab", "owner", "title", "slug", "status", "start", "end"]}),
+        ("Text", {"fields": ["summary", "body"]}),
+        ("Display", {"fields": ["is_featured", "is_published", "order"]}),
+        ("Publications", {"fields": ["publications"], "classes": ["collapse"]}),
+    ]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "publications":
+            from labsite import permissions
+            from publications.models import Publication
+
+            kwargs["queryset"] = permissions.editable(request.user, Publication.objects.all())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
