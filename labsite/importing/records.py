@@ -1,0 +1,202 @@
+"""What the pure steps of the import produce and the loader consumes.
+
+These dataclasses are the seam between *understanding* a homepage (read, repair, parse,
+extract: pure functions, tested on literal strings) and *writing* it (load: the database).
+Nothing here touches Django models; values use the models' choice values as plain strings
+(``people.models.SectionKind``, ``publications.models.PublicationKind`` / ``LinkKind``,
+``people.models.TalkKind``).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """Where a record came from: a file (relative to the import root) and a 1-based line."""
+
+    path: str
+    line: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass
+class AuthorRecord:
+    name: str  # as printed, markup removed: "Sara Babakniya"
+    is_owner: bool = False  # highlighted in the source (<u>, **, <b>, <strong>) or the site owner
+    equal_contribution: bool = False  # *, \*, <sup>*</sup>, †
+    corresponding: bool = False
+    url: str = ""  # a linked author name
+
+
+@dataclass
+class LinkRecord:
+    kind: str  # a publications.models.LinkKind value: paper, pdf, code, arxiv, slides, …
+    url: str
+    label: str = ""  # the text as written when it is not just the kind ("Supplementary")
+
+
+@dataclass
+class PublicationRecord:
+    title: str
+    authors: list[AuthorRecord] = field(default_factory=list)
+    venue: str = ""
+    short_venue: str = ""
+    year: int | None = None
+    month: int | None = None
+    kind: str = ""  # a PublicationKind value, or "" when the source does not say
+    status: str = ""  # a PublicationStatus value, or ""
+    doi: str = ""
+    arxiv_id: str = ""
+    abstract: str = ""  # markdown
+    award: str = ""
+    note: str = ""  # "Spotlight Presentation", "Oral"
+    links: list[LinkRecord] = field(default_factory=list)
+    selected: bool = False  # shown on the owner's homepage ("Selected Publications", bib selected)
+    bibtex: str = ""  # the entry as written in a .bib file
+    volume: str = ""
+    number: str = ""
+    pages: str = ""
+    publisher: str = ""
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""  # stable within the source: a bib key, a file name, or a normalised title
+
+
+@dataclass
+class NewsRecord:
+    date: datetime.date
+    text: str  # markdown, with the date prefix removed and emoji kept
+    precision: str = "day"  # "day", "month" or "year": how much of the date the source gave
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
+
+
+@dataclass
+class HonorRecord:
+    title: str
+    year: int | None = None
+    detail: str = ""
+    url: str = ""
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
+
+
+@dataclass
+class TalkRecord:
+    title: str
+    event: str = ""
+    date: datetime.date | None = None
+    location: str = ""
+    kind: str = "talk"  # a TalkKind value
+    url: str = ""
+    slides_url: str = ""
+    video_url: str = ""
+    description: str = ""  # markdown
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
+
+
+@dataclass
+class TeachingRecord:
+    course: str
+    role: str = ""
+    institution: str = ""
+    term: str = ""
+    year: int | None = None
+    url: str = ""
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
+
+
+@dataclass
+class CollaboratorRecord:
+    name: str
+    url: str = ""
+
+
+@dataclass
+class FigureRecord:
+    src: str  # as written in the page: "assets/fig/ethos/ethos.png"
+    path: Path | None = None  # resolved file inside the site folder, None when not found
+    alt: str = ""
+    caption: str = ""
+    display_width: int | None = None  # from width="400"
+
+
+@dataclass
+class ProjectRecord:
+    title: str
+    summary: str = ""  # markdown
+    body: str = ""  # markdown: the full write-up ("Read More" post, or an al-folio project page)
+    collaborators: list[CollaboratorRecord] = field(default_factory=list)
+    figures: list[FigureRecord] = field(default_factory=list)
+    read_more: str = ""  # the link as written, e.g. "_posts/2024-04-03-asymml.md"
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
+
+
+@dataclass
+class SectionRecord:
+    """One section of a homepage, in source order: prose, or the heading of a typed list."""
+
+    title: str
+    kind: str = "prose"  # a people.models.SectionKind value
+    body: str = ""  # markdown for prose; an introduction for lists (may be "")
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+
+
+@dataclass
+class ProfileRecord:
+    """The page owner as a site tells of them (``_config.yml`` author block, front matter)."""
+
+    name: str = ""
+    aliases: list[str] = field(default_factory=list)
+    position: str = ""
+    affiliation: str = ""
+    location: str = ""
+    email: str = ""
+    bio: str = ""  # markdown
+    website: str = ""
+    google_scholar: str = ""
+    github: str = ""
+    orcid: str = ""
+    linkedin: str = ""
+    twitter: str = ""
+    cv: str = ""
+    avatar: FigureRecord | None = None
+
+
+@dataclass
+class PageRecord:
+    """Everything understood from one source file (a page, a post, a .bib, a collection item)."""
+
+    source: SourceRef
+    title: str = ""
+    owner_names: list[str] = field(default_factory=list)  # names the page says are its owner's
+    permalink: str = ""
+    redirect_from: list[str] = field(default_factory=list)
+    sections: list[SectionRecord] = field(default_factory=list)
+    publications: list[PublicationRecord] = field(default_factory=list)
+    news: list[NewsRecord] = field(default_factory=list)
+    honors: list[HonorRecord] = field(default_factory=list)
+    talks: list[TalkRecord] = field(default_factory=list)
+    teaching: list[TeachingRecord] = field(default_factory=list)
+    projects: list[ProjectRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteRecord:
+    """One import unit: a Jekyll site folder, or loose pages, with the owner when it is known."""
+
+    root: Path
+    profile: ProfileRecord = field(default_factory=ProfileRecord)
+    pages: list[PageRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # "path:line: message", one per bad file
