@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 
 class LabMixin:
@@ -15,3 +16,18 @@ class LabMixin:
         if self.lab is None:
             raise Http404("No lab has been set up on this site yet.")
         return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        lab = self.lab
+        # Templates link an author or collaborator to their page only when they belong to this
+        # lab (a co-author from another lab has no page here). Lazy: one query, and only on pages
+        # whose template asks (``a.person_id in lab_member_ids``).
+        context["lab_member_ids"] = SimpleLazyObject(lambda: _member_ids(lab))
+        return context
+
+
+def _member_ids(lab) -> frozenset[int]:
+    from people.models import Person
+
+    return frozenset(Person.objects.for_lab(lab).values_list("pk", flat=True))

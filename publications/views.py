@@ -4,7 +4,8 @@ from django.db.models import Q
 from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
-from publications.models import Publication
+from people.models import Person
+from publications.models import Publication, PublicationKind
 
 
 class PublicationListView(LabMixin, ListView):
@@ -32,6 +33,27 @@ class PublicationListView(LabMixin, ListView):
                 | Q(authorships__name__icontains=query)
             )
         return qs.distinct()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The filter form's choices: every year and member of the lab, whatever is filtered now.
+        context["filter_years"] = [
+            year
+            for year in Publication.objects.for_lab(self.lab)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct()
+            if year
+        ]
+        context["filter_kinds"] = PublicationKind.choices
+        context["filter_people"] = list(
+            Person.objects.for_lab(self.lab).order_by("name").only("pk", "name", "slug")
+        )
+        params = self.request.GET
+        context["filters"] = {
+            key: params.get(key, "").strip()[:200] for key in ("year", "type", "person", "q")
+        }
+        return context
 
 
 class PublicationDetailView(LabMixin, DetailView):
