@@ -3,13 +3,22 @@
 Markdown is rendered, then sanitized with nh3's allow-list. Real homepages carry inline HTML
 (``<u>``, ``<sup>``, ``<span style="color:red">``, ``<img width>``); what is harmless is kept,
 everything else (scripts, event handlers, ``javascript:`` URLs, iframes, forms) is dropped.
+
+Math (``$…$``, ``$$…$$``, ``\\(…\\)``, ``\\[…\\]``) is set aside before markdown runs and put
+back, HTML-escaped but otherwise verbatim, afterwards: markdown would otherwise read ``$a_1$ and
+$b_1$`` as emphasis and eat the backslashes of ``\\(``. The browser typesets the spans with
+KaTeX's auto-render, so the stored HTML keeps the TeX source.
 """
 
 from __future__ import annotations
 
+import html as html_lib
+import re
+
 import markdown
 import nh3
 
+# fmt: off
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
     "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
@@ -35,6 +44,7 @@ ALLOWED_STYLE_PROPERTIES = {
     "color", "background-color", "font-weight", "font-style", "text-decoration", "text-align",
     "font-size", "vertical-align",
 }
+# fmt: on
 URL_SCHEMES = {"http", "https", "mailto"}
 
 _EXTENSIONS = ["extra", "sane_lists", "smarty"]
@@ -54,19 +64,64 @@ def sanitize_html(html: str) -> str:
     )
 
 
+# Display math first, so ``$$x$$`` is not read as two empty inline spans. Inline ``$…$`` follows
+# pandoc's rule: no blank right inside the dollars and no digit right after the closing one, so
+# "$5 and $10" stays prose.
+_MATH = re.compile(
+    r"""
+      \$\$(?P<display>.+?)\$\$
+    | \\\[(?P<bracket>.+?)\\\]
+    | \\\((?P<paren>.+?)\\\)
+    | (?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n\\]|\\.)*?(?<!\s))\$(?![\d$])
+    """,
+    re.DOTALL | re.VERBOSE,
+)
+# Letters and digits only: markdown, smarty and the sanitizer leave such a token alone.
+_TOKEN = "labsitemath{}x"
+_TOKEN_RE = re.compile(r"labsitemath(\d+)x")
+
+
+def protect_math(text: str) -> tuple[str, list[str]]:
+    """Replace every math span in ``text`` by a placeholder; return the text and the spans."""
+    spans: list[str] = []
+
+    def stash(match: re.Match[str]) -> str:
+        spans.append(match.group(0))
+        return _TOKEN.format(len(spans) - 1)
+
+    return _MATH.sub(stash, text), spans
+
+
+def restore_math(html: str, spans: list[str]) -> str:
+    """Put the math spans back into rendered ``html``, escaped as text."""
+    if not spans:
+        return html
+
+    def unstash(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return html_lib.escape(spans[index], quote=False) if index < len(spans) else match.group(0)
+
+    return _TOKEN_RE.sub(unstash, html)
+
+
 def render_markdown(text: str | None) -> str:
     """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``."""
     if not text or not text.strip():
         return ""
+    protected, spans = protect_math(text)
     html = markdown.markdown(
-        text, extensions=_EXTENSIONS, extension_configs=_EXTENSION_CONFIGS, output_format="html"
+        protected,
+        extensions=_EXTENSIONS,
+        extension_configs=_EXTENSION_CONFIGS,
+        output_format="html",
     )
-    return sanitize_html(html)
+    # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
+    return sanitize_html(restore_math(html, spans))
 
 
 def render_inline(text: str | None) -> str:
     """Render one line of markdown (a title, a news line) without the wrapping paragraph."""
-    html = render_markdown(text)
+    html = render_markdown(text).strip()
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         html = html[3:-4]
     return html
