@@ -3,16 +3,29 @@
 Both only delegate to ``labsite.permissions``; no rule is written here. Owner fields (the person
 a section belongs to, the lab a project belongs to) are stamped on save for members who have only
 one possible value, and narrowed to what the user may choose for everyone else.
+
+Choosing a person is not editing them: a member links *any* person as a co-author or collaborator
+while editing only their own profile. Every person field therefore takes its choices from
+``permissions.people_to_choose`` — both the form field (what a POST may carry) and the
+autocomplete endpoint (what the search box offers), which Django would otherwise answer from the
+Person admin's editable queryset.
 """
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist
+from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.urls import path, reverse
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 
 from labsite import permissions
 from labsite.models import Redirect
+from people.models import Lab, Person
+
 
 class MarkdownxAdminMedia:
     """Editors with live preview, also in inline rows added with "Add another"."""
@@ -27,7 +40,68 @@ class MarkdownxAdminMedia:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class LabPermissionMixin(MarkdownxAdminMedia):
+class PersonChoiceMixin:
+    """Every foreign key to Person offers the people ``permissions.people_to_choose`` allows."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Person:
+            kwargs["queryset"] = permissions.people_to_choose(
+                request.user, self.model, db_field.name
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def autocomplete_source(request: HttpRequest) -> tuple[type, str] | None:
+    """``(model, field name)`` when ``request`` is the admin's autocomplete for that field."""
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.url_name != "autocomplete":
+        return None
+    try:
+        model = apps.get_model(request.GET["app_label"], request.GET["model_name"])
+        model._meta.get_field(request.GET["field_name"])
+    except (KeyError, LookupError, FieldDoesNotExist):
+        return None
+    return model, request.GET["field_name"]
+
+
+def labs_of(obj) -> list[Lab]:
+    """The labs whose public site shows ``obj``, best first."""
+    if isinstance(obj, Lab):
+        return [obj]
+    lab_id = getattr(obj, "lab_id", None)
+    if lab_id is not None:
+        return [obj.lab]
+    from publications.models import Publication
+
+    if isinstance(obj, Publication):
+        return list(
+            Lab.objects.filter(memberships__person__authorships__publication=obj)
+            .distinct()
+            .order_by("pk")
+        )
+    person = obj if isinstance(obj, Person) else getattr(obj, "person", None)
+    if person is not None:
+        return list(Lab.objects.filter(memberships__person=person).distinct().order_by("pk"))
+    return []
+
+
+def public_url(request: HttpRequest, path: str, labs: list[Lab]) -> str:
+    """``path`` on the host of the request's lab when it is one of ``labs``, else the first.
+
+    A lab's Site stores a bare host (``vital.localhost``); the request's port is kept, so the link
+    also works on ``runserver``'s :8000.
+    """
+    current = getattr(request, "lab", None)
+    if not labs or (current is not None and current.pk in {lab.pk for lab in labs}):
+        return path
+    host = labs[0].site.domain
+    port = request.get_port()
+    if ":" not in host and port not in {"80", "443", ""}:
+        host = f"{host}:{port}"
+    return f"{request.scheme}://{host}{path}"
+
+
+class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     #: The person field stamped with the editor's own Person on create (members cannot choose).
     owner_field: str | None = None
     #: The lab field, narrowed to the editor's labs and stamped when there is only one.
@@ -52,23 +126,58 @@ class LabPermissionMixin(MarkdownxAdminMedia):
         return self.has_view_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return self.has_view_permission(request, obj)
+        if obj is None:
+            return permissions.can_use(request.user, self.model)
+        return permissions.can_delete(request.user, obj)
 
     def has_add_permission(self, request):
         return permissions.can_add(request.user, self.model)
+
+    # -- "view on site": the object's page on its own lab's host -------------------------------
+
+    def public_path(self, obj) -> str | None:
+        get_url = getattr(obj, "get_absolute_url", None)
+        return get_url() if get_url else None
+
+    def view_on_site(self, obj):
+        if obj is None or obj.pk is None or self.public_path(obj) is None:
+            return None
+        opts = self.model._meta
+        return reverse(
+            f"admin:{opts.app_label}_{opts.model_name}_on_site",
+            args=[obj.pk],
+            current_app=self.admin_site.name,
+        )
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/on-site/",
+                self.admin_site.admin_view(self.on_site_view),
+                name=f"{opts.app_label}_{opts.model_name}_on_site",
+            ),
+            *super().get_urls(),
+        ]
+
+    def on_site_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_view_permission(request, obj):
+            raise Http404("No such object, or not yours to see.")
+        path_ = self.public_path(obj)
+        if path_ is None:
+            raise Http404("This object has no public page.")
+        return HttpResponseRedirect(public_url(request, path_, labs_of(obj)))
 
     # -- owner fields ---------------------------------------------------------------------------
 
     def _lab_choices(self, request):
         actor = permissions.actor_for(request.user)
         if actor.is_superuser:
-            return self._lab_model().objects.all()
+            return Lab.objects.all()
         if self.lab_field in getattr(self, "lab_admin_only_lab_fields", ()):
-            return self._lab_model().objects.filter(pk__in=actor.admin_lab_ids)
+            return Lab.objects.filter(pk__in=actor.admin_lab_ids)
         return permissions.labs_for_new_content(request.user)
-
-    def _lab_model(self):
-        return self.model._meta.get_field(self.lab_field).related_model
 
     def _may_choose_owner(self, request) -> bool:
         actor = permissions.actor_for(request.user)
@@ -105,17 +214,19 @@ class LabPermissionMixin(MarkdownxAdminMedia):
         return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == self.owner_field:
-            kwargs["queryset"] = permissions.people_to_own(request.user)
-        elif db_field.name == self.lab_field:
+        if db_field.name == self.lab_field:
             kwargs["queryset"] = self._lab_choices(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
         actor = permissions.actor_for(request.user)
-        if self.owner_field and not change and getattr(obj, f"{self.owner_field}_id") is None:
-            if self.stamp_owner(request, obj):
-                setattr(obj, f"{self.owner_field}_id", actor.person_id)
+        if (
+            self.owner_field
+            and not change
+            and getattr(obj, f"{self.owner_field}_id") is None
+            and self.stamp_owner(request, obj)
+        ):
+            setattr(obj, f"{self.owner_field}_id", actor.person_id)
         if self.lab_field and getattr(obj, f"{self.lab_field}_id") is None:
             labs = list(self._lab_choices(request)[:2])
             if len(labs) == 1 and self.stamp_lab:
@@ -129,7 +240,7 @@ class LabPermissionMixin(MarkdownxAdminMedia):
     stamp_lab = True
 
 
-class LabInlineMixin(MarkdownxAdminMedia):
+class LabInlineMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     """Inline rows follow their parent: editable when the parent is."""
 
     extra = 0
@@ -158,7 +269,9 @@ class RedirectAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["old_path", "new_path", "lab"]
     list_filter = ["lab"]
     search_fields = ["old_path", "new_path"]
+    list_select_related = ["lab"]
     lab_field = "lab"
     lab_admin_only_lab_fields = ("lab",)
-    stamp_lab = True
 
+    def public_path(self, obj: Redirect) -> str:
+        return obj.old_path  # "view on site" follows the redirect, which is the thing to check

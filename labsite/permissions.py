@@ -197,6 +197,13 @@ def can_edit(user, obj: Model) -> bool:
     return editable(user, type(obj)._default_manager.filter(pk=obj.pk)).exists()
 
 
+def can_delete(user, obj: Model) -> bool:
+    """May ``user`` delete ``obj``? As ``can_edit``, except that only a superuser deletes a lab."""
+    if isinstance(obj, Lab):
+        return actor_for(user).is_superuser
+    return can_edit(user, obj)
+
+
 def can_add(user, model: type[Model]) -> bool:
     actor = actor_for(user)
     if actor.is_superuser:
@@ -242,3 +249,45 @@ def people_to_enrol(user) -> QuerySet:
     return Person.objects.filter(
         Q(pk__in=editable(user, Person.objects.all()).values("pk")) | Q(memberships__isnull=True)
     ).distinct()
+
+
+def people_to_link(user) -> QuerySet:
+    """People ``user`` may name as a co-author or collaborator: anyone, for an editor.
+
+    Linking someone to your paper or project changes your paper or project, not them.
+    """
+    if not actor_for(user).is_editor:
+        return Person.objects.none()
+    return Person.objects.all()
+
+
+#: Person fields whose choice links a person without giving any right over them.
+LINK_FIELDS = {(Authorship, "person"), (Collaborator, "person")}
+
+
+def people_to_choose(user, model: type[Model], field_name: str) -> QuerySet:
+    """The people ``user`` may pick in ``model.field_name`` (a form field or its autocomplete)."""
+    if (model, field_name) in LINK_FIELDS:
+        return people_to_link(user)
+    if model is Membership:
+        return people_to_enrol(user)
+    return people_to_own(user)
+
+
+def publications_to_link(user, *, project: Project | None = None) -> QuerySet:
+    """Publications ``user`` may list on a project: their labs' papers and the ones they edit,
+    plus those ``project`` already lists."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Publication.objects.all()
+    if not actor.is_editor:
+        return Publication.objects.none()
+    q = Q(pk__in=editable(user, Publication.objects.all()).values("pk"))
+    q |= Q(
+        pk__in=Authorship.objects.filter(person__memberships__lab__in=actor.lab_ids).values(
+            "publication"
+        )
+    )
+    if project is not None and project.pk is not None:
+        q |= Q(pk__in=project.publications.values("pk"))
+    return Publication.objects.filter(q)

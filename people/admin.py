@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from labsite import permissions
-from labsite.admin import LabInlineMixin, LabPermissionMixin
+from labsite.admin import LabInlineMixin, LabPermissionMixin, autocomplete_source
 from people.models import (
     Honor,
     Lab,
@@ -87,17 +87,41 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
     inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
     superuser_only_fields = ("user", "slug")
     fieldsets = [
-        (None, {"fields": ["name", "slug", "aliases", "position", "affiliation", "location", "user"]}),
+        (
+            None,
+            {"fields": ["name", "slug", "aliases", "position", "affiliation", "location", "user"]},
+        ),
         ("Photo", {"fields": ["avatar", "avatar_preview"]}),
         ("About", {"fields": ["bio"]}),
         (
             "Contact and profiles",
-            {"fields": ["email", "website", "google_scholar", "github", "orcid", "linkedin", "twitter", "cv"]},
+            {
+                "fields": [
+                    "email",
+                    "website",
+                    "google_scholar",
+                    "github",
+                    "orcid",
+                    "linkedin",
+                    "twitter",
+                    "cv",
+                ]
+            },
         ),
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("memberships__lab").select_related("user")
+        # The search box of a person field elsewhere (a co-author, a collaborator, a new member)
+        # offers the people that field accepts, not only the people this user may edit.
+        source = autocomplete_source(request)
+        if source is not None:
+            return permissions.people_to_choose(request.user, *source)
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("memberships__lab")
+            .select_related("user")
+        )
 
     @admin.display(description="Labs")
     def labs(self, obj: Person) -> str:
@@ -121,17 +145,14 @@ class MembershipAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_filter = ["lab", "role", "is_lab_admin"]
     search_fields = ["person__name", "title"]
     list_select_related = ["person", "lab"]
+    autocomplete_fields = ["person"]
     lab_field = "lab"
     lab_admin_only_lab_fields = ("lab",)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "person":
-            kwargs["queryset"] = permissions.people_to_enrol(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class PersonOwnedAdmin(LabPermissionMixin, admin.ModelAdmin):
     owner_field = "person"
+    autocomplete_fields = ["person"]
     list_select_related = ["person"]
     search_fields = ["person__name"]
     list_filter = ["person__memberships__lab"]
@@ -183,7 +204,18 @@ class TalkAdmin(PersonOwnedAdmin):
     list_filter = ["kind", "person__memberships__lab"]
     search_fields = ["title", "event", "location", "person__name"]
     date_hierarchy = "date"
-    fields = ["person", "title", "kind", "event", "date", "location", "url", "slides_url", "video_url", "description"]
+    fields = [
+        "person",
+        "title",
+        "kind",
+        "event",
+        "date",
+        "location",
+        "url",
+        "slides_url",
+        "video_url",
+        "description",
+    ]
 
 
 @admin.register(Teaching)

@@ -9,8 +9,17 @@ from publications.models import Authorship, Publication, PublicationLink
 
 class AuthorshipInline(LabInlineMixin, admin.TabularInline):
     model = Authorship
-    fields = ["position", "name", "person", "equal_contribution", "corresponding", "selected", "hidden"]
+    fields = [
+        "position",
+        "name",
+        "person",
+        "equal_contribution",
+        "corresponding",
+        "selected",
+        "hidden",
+    ]
     ordering = ["position"]
+    autocomplete_fields = ["person"]
 
 
 class PublicationLinkInline(LabInlineMixin, admin.TabularInline):
@@ -27,7 +36,10 @@ class PublicationAdmin(LabPermissionMixin, admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "venue", "short_venue", "year", "month"]}),
         ("Identifiers", {"fields": ["doi", "arxiv_id"]}),
-        ("Details", {"fields": ["abstract", "award", "note", "volume", "number", "pages", "publisher"]}),
+        (
+            "Details",
+            {"fields": ["abstract", "award", "note", "volume", "number", "pages", "publisher"]},
+        ),
         ("BibTeX", {"fields": ["bibtex"], "classes": ["collapse"]}),
     ]
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html
 
+from labsite import permissions
 from labsite.admin import LabInlineMixin, LabPermissionMixin
 from research.models import Collaborator, Figure, Project
 
@@ -10,6 +11,7 @@ from research.models import Collaborator, Figure, Project
 class CollaboratorInline(LabInlineMixin, admin.TabularInline):
     model = Collaborator
     fields = ["order", "name", "person", "url"]
+    autocomplete_fields = ["person"]
 
 
 class FigureInline(LabInlineMixin, admin.StackedInline):
@@ -34,6 +36,7 @@ class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
     inlines = [CollaboratorInline, FigureInline]
     owner_field = "owner"
     lab_field = "lab"
+    autocomplete_fields = ["owner"]
     filter_horizontal = ["publications"]
     fieldsets = [
         (None, {"fields": ["lab", "owner", "title", "slug", "status", "start", "end"]}),
@@ -42,10 +45,11 @@ class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
         ("Publications", {"fields": ["publications"], "classes": ["collapse"]}),
     ]
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "publications":
-            from labsite import permissions
-            from publications.models import Publication
-
-            kwargs["queryset"] = permissions.editable(request.user, Publication.objects.all())
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        field = form.base_fields.get("publications")
+        if field is not None:
+            # Any paper of the editor's labs, plus those already linked (a collaborator saving
+            # the project must not silently drop the papers someone else linked).
+            field.queryset = permissions.publications_to_link(request.user, project=obj)
+        return form
