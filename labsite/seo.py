@@ -245,3 +245,24 @@ def citation_meta(request: HttpRequest, publication: Publication) -> list[tuple[
         tags.append(("citation_pdf_url", pdf))
     tags.append(("citation_abstract_html_url", absolute(request, publication.get_absolute_url())))
     return tags
+
+
+class PageMetaMixin:
+    """Adds ``meta`` (for ``_meta.html``) and ``json_ld`` (for the ``json_ld`` tag) to a view.
+
+    Views override ``get_meta(context)`` and, where a schema.org type fits, ``get_json_ld``;
+    both build from what ``get_context_data`` already loaded, so the head costs no query.
+    """
+
+    def get_meta(self, context: dict[str, Any]) -> dict[str, Any]:
+        lab = getattr(self.request, "lab", None)
+        return page_meta(self.request, title=lab.name if lab else "")
+
+    def get_json_ld(self, context: dict[str, Any]) -> dict[str, Any] | None:
+        return None
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["meta"] = self.get_meta(context)
+        context["json_ld"] = self.get_json_ld(context)
+        return context

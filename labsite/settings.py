@@ -89,6 +89,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside session/CSRF/auth: a hit skips them, a miss sees their Set-Cookie (labsite/cache.py).
+    "labsite.cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,7 +98,13 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "labsite.tenancy.LabMiddleware",
+    "labsite.redirects.RedirectFallbackMiddleware",
 ]
+
+# Full-page cache for anonymous GETs (labsite/cache.py); a content version keeps it fresh.
+LABSITE_PAGE_CACHE = envbool("LABSITE_PAGE_CACHE", True)
+LABSITE_PAGE_CACHE_SECONDS = envint("LABSITE_PAGE_CACHE_SECONDS", 60 * 60 * 24)
+LABSITE_PAGE_CACHE_SKIP = ("/admin/", "/markdownx/", "/healthz", "/static/", "/media/")
 
 ROOT_URLCONF = "labsite.urls"
 WSGI_APPLICATION = "labsite.wsgi.application"

@@ -25,10 +25,16 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("markdownx/", include(markdownx_patterns)),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", views.sitemap, name="sitemap"),
     path("research/", include("research.urls")),
-    path("publications/", include("publications.urls")),
+    path("", include("publications.urls")),
     path("", include("people.urls")),
 ]
+
+# Error pages in the lab's style; the 500 handler touches neither the database nor request.lab.
+handler404 = "labsite.views.page_not_found"
+handler500 = "labsite.views.server_error"
 
 if settings.DEBUG:
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from labsite import feeds
 from people import views
+from publications.views import PersonBibtexView
 
 app_name = "people"
 
@@ -13,5 +15,8 @@ urlpatterns = [
         views.PersonPublicationsView.as_view(),
         name="publications",
     ),
+    path("people/<slug:slug>/publications.bib", PersonBibtexView.as_view(), name="bibtex"),
+    path("people/<slug:slug>/feed.xml", feeds.PersonNewsFeed.as_view(), name="feed"),
     path("news/", views.NewsListView.as_view(), name="news"),
+    path("feeds/news.xml", feeds.LabNewsFeed.as_view(), name="news_feed"),
 ]

@@ -1,95 +1,293 @@
+"""Public pages of a lab and its members.
+
+Every query goes through ``for_lab(self.lab)`` or the lab's relations (LabMixin gives
+``self.lab``); a person who is not a member of the request's lab answers 404. Each page runs a
+fixed number of queries however much it shows: lists are fetched with select_related or
+prefetch_related, never one query per row (tests/public/test_query_counts.py counts them).
+"""
+
 from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, ListView, TemplateView
 
 from labsite.mixins import LabMixin
-from people.models import ROLE_ORDER, Membership, NewsItem, Person
-from publications.models import Publication
+from labsite.seo import PageMetaMixin, organization_ld, page_meta, person_ld, plain
+from people.models import (
+    ROLE_ORDER,
+    Membership,
+    NewsItem,
+    Person,
+    ProfileSection,
+    SectionKind,
+)
+from publications.models import Authorship, Publication
+from publications.views import PUBLICATION_ORDER, member_ids
 from research.models import Project
 
+#: How many recent papers a homepage shows when its owner selected none.
+RECENT_PUBLICATIONS = 10
 
-class LabHomeView(LabMixin, TemplateView):
+
+class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
+    """The lab's front page.
+
+    Context: ``news`` (5 latest, lab's and members'), ``projects`` (featured, with ``figures``
+    prefetched), ``publications`` (8 most recent, authors and links prefetched),
+    ``member_ids`` (pks of the lab's people: link those authors), ``meta``, ``json_ld``.
+    """
+
     template_name = "people/lab_home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["news"] = list(NewsItem.objects.for_lab(self.lab).select_related("person")[:5])
         context["projects"] = list(
-            Project.objects.for_lab(self.lab).published().filter(is_featured=True)[:6]
+            Project.objects.for_lab(self.lab)
+            .published()
+            .filter(is_featured=True)
+            .prefetch_related("figures")[:6]
         )
-        context["publications"] = list(Publication.objects.for_lab(self.lab).with_authors()[:8])
+        context["publications"] = list(
+            Publication.objects.for_lab(self.lab).with_authors().order_by(*PUBLICATION_ORDER)[:8]
+        )
+        context["member_ids"] = member_ids(self.lab)
         return context
 
+    def get_meta(self, context):
+        description = self.lab.tagline or plain(self.lab.about_html)
+        return page_meta(self.request, title=self.lab.name, description=description)
 
-class PeopleListView(LabMixin, TemplateView):
+    def get_json_ld(self, context):
+        return organization_ld(self.request, self.lab)
+
+
+def people_groups(memberships: list[Membership]) -> list[tuple[str, list[Membership]]]:
+    """``[(heading, memberships)]``: current members by role (DESIGN order), alumni last.
+
+    A person with several roles appears once, under their first (current) one.
+    """
+    ordered = sorted(
+        memberships,
+        key=lambda m: (m.is_alumnus, ROLE_ORDER.get(m.role, 99), m.order, m.person.name, m.pk),
+    )
+    seen: set[int] = set()
+    unique = []
+    for membership in ordered:
+        if membership.person_id not in seen:
+            seen.add(membership.person_id)
+            unique.append(membership)
+    groups: list[tuple[str, list[Membership]]] = []
+    for alumni, rows in groupby(unique, key=lambda m: m.is_alumnus):
+        rows = list(rows)
+        if alumni:
+            groups.append(("Alumni", rows))
+        else:
+            for _, role_rows in groupby(rows, key=lambda m: m.role):
+                role_rows = list(role_rows)
+                groups.append((role_rows[0].get_role_display(), role_rows))
+    return groups
+
+
+class PeopleListView(LabMixin, PageMetaMixin, TemplateView):
+    """People by role, alumni last.
+
+    Context: ``groups`` — ``[(heading, [Membership])]``; each membership has ``person``
+    loaded, ``role_label``, ``is_alumnus`` and ``next_position`` (where an alumnus went).
+    """
+
     template_name = "people/person_list.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        memberships = sorted(
-            Membership.objects.for_lab(self.lab).select_related("person"),
-            key=lambda m: (m.is_alumnus, ROLE_ORDER.get(m.role, 99), m.order, m.person.name),
-        )
-        seen: set[int] = set()
-        unique = []
-        for membership in memberships:  # one entry per person: their first (current) role
-            if membership.person_id not in seen:
-                seen.add(membership.person_id)
-                unique.append(membership)
-        groups = []
-        for alumni, rows in groupby(unique, key=lambda m: m.is_alumnus):
-            rows = list(rows)
-            if alumni:
-                groups.append(("Alumni", rows))
-            else:
-                for _, role_rows in groupby(rows, key=lambda m: m.role):
-                    role_rows = list(role_rows)
-                    groups.append((role_rows[0].get_role_display(), role_rows))
-        context["groups"] = groups
+        memberships = list(Membership.objects.for_lab(self.lab).select_related("person"))
+        context["groups"] = people_groups(memberships)
         return context
 
-
-class PersonDetailView(LabMixin, DetailView):
-    template_name = "people/person_detail.html"
-    context_object_name = "person"
-
-    def get_queryset(self):
-        return Person.objects.for_lab(self.lab).prefetch_related(
-            "sections", "honors", "talks", "teaching",
-            Prefetch("news", queryset=NewsItem.objects.order_by("-date")),
+    def get_meta(self, context):
+        return page_meta(
+            self.request,
+            title=f"People — {self.lab.name}",
+            description=f"Members and alumni of {self.lab.name}.",
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        person = self.object
-        publications = Publication.objects.for_person(person).with_authors()
-        context["selected_publications"] = list(
-            publications.filter(authorships__person=person, authorships__selected=True).distinct()
-        ) or list(publications[:10])
-        context["projects"] = list(Project.objects.for_lab(self.lab).published().for_person(person))
-        return context
 
+class LabPersonMixin(LabMixin):
+    """A person page: only members (current or past) of the request's lab exist here."""
 
-class PersonPublicationsView(LabMixin, DetailView):
-    template_name = "people/person_publications.html"
     context_object_name = "person"
 
     def get_queryset(self):
         return Person.objects.for_lab(self.lab)
 
+
+class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
+    """A member's homepage.
+
+    Context:
+    - ``person``; its ``sections``, ``news``, ``honors``, ``talks``, ``teaching`` are prefetched
+      (``person.sections.all`` etc. cost no query).
+    - ``sections``: the visible ProfileSections in source order, each with ``.rows`` — the
+      typed rows its kind lists (news items, publications, projects, talks, teaching, honors;
+      ``[]`` for prose).
+    - ``news``, ``talks``, ``teaching``, ``honors``: the same rows as lists.
+    - ``selected_publications``: the papers the member selected, else their
+      ``RECENT_PUBLICATIONS`` most recent; ``showing_selected`` says which.
+    - ``projects``: the lab's published projects the member owns or collaborates on.
+    - ``memberships``: the member's memberships in this lab (``role_label``, ``is_alumnus``,
+      ``next_position``).
+    - ``member_ids``: pks of the lab's people (link those authors); ``meta``; ``json_ld``.
+    - ``person_feed``: the path of the member's Atom feed.
+    The email is printed with ``{% email_link person.email %}`` (``labsite_seo``).
+    """
+
+    template_name = "people/person_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                "sections",
+                "honors",
+                "talks",
+                "teaching",
+                Prefetch("news", queryset=NewsItem.objects.order_by("-date", "-pk")),
+                Prefetch(
+                    "memberships",
+                    queryset=Membership.objects.for_lab(self.lab).order_by("-start", "pk"),
+                    to_attr="lab_memberships",
+                ),
+            )
+        )
+
+    def homepage_publications(self, person: Person) -> tuple[list[Publication], bool]:
+        """The selected papers, or the most recent ones, in one query whatever the case."""
+        mine = Publication.objects.for_person(person)
+        selected = Authorship.objects.filter(
+            publication=OuterRef("pk"), person=person, selected=True, hidden=False
+        )
+        recent = mine.order_by(*PUBLICATION_ORDER).values("pk")[:RECENT_PUBLICATIONS]
+        rows = list(
+            mine.annotate(is_selected=Exists(selected))
+            .filter(Q(is_selected=True) | Q(pk__in=recent))
+            .with_authors()
+            .order_by(*PUBLICATION_ORDER)
+        )
+        chosen = [p for p in rows if p.is_selected]
+        if chosen:
+            return chosen, True
+        return rows, False
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["publications"] = list(Publication.objects.for_person(self.object).with_authors())
+        person = self.object
+        publications, showing_selected = self.homepage_publications(person)
+        projects = list(
+            Project.objects.for_lab(self.lab)
+            .published()
+            .for_person(person)
+            .order_by("order", "-start", "title", "pk")
+        )
+        rows = {
+            SectionKind.NEWS: list(person.news.all()),
+            SectionKind.PUBLICATIONS: publications,
+            SectionKind.PROJECTS: projects,
+            SectionKind.HONORS: list(person.honors.all()),
+            SectionKind.TALKS: list(person.talks.all()),
+            SectionKind.TEACHING: list(person.teaching.all()),
+        }
+        sections: list[ProfileSection] = []
+        for section in person.sections.all():
+            if section.is_visible:
+                section.rows = rows.get(section.kind, [])
+                sections.append(section)
+        context.update(
+            sections=sections,
+            news=rows[SectionKind.NEWS],
+            selected_publications=publications,
+            showing_selected=showing_selected,
+            projects=projects,
+            honors=rows[SectionKind.HONORS],
+            talks=rows[SectionKind.TALKS],
+            teaching=rows[SectionKind.TEACHING],
+            memberships=person.lab_memberships,
+            member_ids=member_ids(self.lab),
+            person_feed=person_feed_path(person),
+        )
         return context
 
+    def get_meta(self, context):
+        person = self.object
+        bits = [person.position, person.affiliation or self.lab.name]
+        description = plain(person.bio_html) or ", ".join(b for b in bits if b)
+        image = person.avatar_display
+        return page_meta(
+            self.request,
+            title=person.name,
+            description=description,
+            image=image.url if image else None,
+            type="profile",
+            feeds=[(f"{person.name} — news", person_feed_path(person))],
+        )
 
-class NewsListView(LabMixin, ListView):
+    def get_json_ld(self, context):
+        return person_ld(self.request, self.object, self.lab, self.object.lab_memberships)
+
+
+def person_feed_path(person: Person) -> str:
+    return f"{person.get_absolute_url()}feed.xml"
+
+
+class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
+    """All of a member's publications (not the ones they hid), newest first.
+
+    Context: ``person``, ``publications`` (authors and links prefetched),
+    ``publications_by_year`` — ``[(year or None, [Publication])]`` in page order —,
+    ``member_ids``, ``meta``.
+    """
+
+    template_name = "people/person_publications.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        publications = list(
+            Publication.objects.for_person(self.object).with_authors().order_by(*PUBLICATION_ORDER)
+        )
+        context["publications"] = publications
+        context["publications_by_year"] = [
+            (year, list(rows)) for year, rows in groupby(publications, key=lambda p: p.year)
+        ]
+        context["member_ids"] = member_ids(self.lab)
+        return context
+
+    def get_meta(self, context):
+        person = self.object
+        return page_meta(
+            self.request,
+            title=f"Publications — {person.name}",
+            description=f"All publications of {person.name}, by year.",
+        )
+
+
+class NewsListView(LabMixin, PageMetaMixin, ListView):
+    """The lab's news and its members', newest first, 50 a page.
+
+    Context: ``news`` (each with ``person`` loaded), the paginator's ``page_obj``, ``meta``.
+    """
+
     template_name = "people/newsitem_list.html"
     context_object_name = "news"
     paginate_by = 50
 
     def get_queryset(self):
-        return NewsItem.objects.for_lab(self.lab).select_related("person")
+        return NewsItem.objects.for_lab(self.lab).select_related("person").order_by("-date", "-pk")
+
+    def get_meta(self, context):
+        return page_meta(
+            self.request,
+            title=f"News — {self.lab.name}",
+            description=f"News from {self.lab.name}.",
+        )

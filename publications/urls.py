@@ -4,7 +4,9 @@ from publications import views
 
 app_name = "publications"
 
+# Included at the site root: ``/publications.bib`` sits beside ``/publications/``.
 urlpatterns = [
-    path("", views.PublicationListView.as_view(), name="list"),
-    path("<int:pk>/", views.PublicationDetailView.as_view(), name="detail"),
+    path("publications/", views.PublicationListView.as_view(), name="list"),
+    path("publications/<int:pk>/", views.PublicationDetailView.as_view(), name="detail"),
+    path("publications.bib", views.LabBibtexView.as_view(), name="bibtex"),
 ]

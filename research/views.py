@@ -1,31 +1,90 @@
+"""Public research pages: the lab's published projects, scoped to the request's lab."""
+
 from __future__ import annotations
 
 from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
+from labsite.seo import PageMetaMixin, page_meta, plain
+from publications.models import Publication
+from publications.views import PUBLICATION_ORDER, member_ids
 from research.models import Collaborator, Project
 
+PROJECT_ORDER = ("order", "-start", "title", "pk")
 
-class ProjectListView(LabMixin, ListView):
+
+def _collaborators() -> Prefetch:
+    return Prefetch("collaborators", queryset=Collaborator.objects.select_related("person"))
+
+
+class ProjectListView(LabMixin, PageMetaMixin, ListView):
+    """Project cards.
+
+    Context: ``projects`` (``owner`` loaded; ``figures`` and ``collaborators`` with their
+    ``person`` prefetched), ``member_ids``, ``meta``.
+    """
+
     template_name = "research/project_list.html"
     context_object_name = "projects"
-
-    def get_queryset(self):
-        return Project.objects.for_lab(self.lab).published().prefetch_related("figures")
-
-
-class ProjectDetailView(LabMixin, DetailView):
-    template_name = "research/project_detail.html"
-    context_object_name = "project"
 
     def get_queryset(self):
         return (
             Project.objects.for_lab(self.lab)
             .published()
             .select_related("owner")
+            .prefetch_related("figures", _collaborators())
+            .order_by(*PROJECT_ORDER)
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["member_ids"] = member_ids(self.lab)
+        return context
+
+    def get_meta(self, context):
+        return page_meta(
+            self.request,
+            title=f"Research — {self.lab.name}",
+            description=f"Research projects of {self.lab.name}.",
+        )
+
+
+class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
+    """One project with its collaborators, figures, write-up and papers.
+
+    Context: ``project`` (``owner`` loaded; ``collaborators`` with ``person``, ``figures`` and
+    ``publications`` — authors and links — prefetched), ``publications`` (the same papers as a
+    list, newest first), ``member_ids`` (collaborators and authors in it link to their lab
+    page; others to their ``url``), ``meta``.
+    """
+
+    template_name = "research/project_detail.html"
+    context_object_name = "project"
+
+    def get_queryset(self):
+        papers = Publication.objects.with_authors().order_by(*PUBLICATION_ORDER)
+        return (
+            Project.objects.for_lab(self.lab)
+            .published()
+            .select_related("owner")
             .prefetch_related(
-                Prefetch("collaborators", queryset=Collaborator.objects.select_related("person")),
-                "figures",
+                _collaborators(), "figures", Prefetch("publications", queryset=papers)
             )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["publications"] = list(self.object.publications.all())
+        context["member_ids"] = member_ids(self.lab)
+        return context
+
+    def get_meta(self, context):
+        project = self.object
+        image = next((f.display_image for f in project.figures.all() if f.display_image), None)
+        return page_meta(
+            self.request,
+            title=project.title,
+            description=plain(project.summary_html or project.body_html),
+            image=image.url if image else None,
         )

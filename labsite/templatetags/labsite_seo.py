@@ -5,11 +5,10 @@
 - ``{% json_ld data %}`` → ``<script type="application/ld+json">…</script>``. The JSON comes
   from ``json.dumps`` with ``<``, ``>`` and ``&`` written as ``\\u003c``… so a name such as
   ``</script><script>…`` cannot end the element early.
-- ``{% email_link person.email %}`` → an ``<a class="obfuscated-email">`` whose
-  ``data-user`` and ``data-domain`` hold the two halves of the address *reversed*, with the
-  readable fallback text ``ada [at] example [dot] org``. No ``mailto:`` and no ``@`` reach the
-  HTML, so address harvesters find nothing; the front end's script reverses the halves, joins
-  them with ``@``, and sets ``href`` to ``mailto:`` + address and the text to the address.
+- ``{% email_link person.email %}`` → the same markup as the front end's
+  ``labsite/includes/_email.html``: the address only *reversed*, in ``data-email-r`` and in the
+  text (CSS shows it right to left; ``static/labsite/site.js`` turns it into a ``mailto:``
+  link). No readable address reaches the HTML, so harvesters find nothing.
 """
 
 from __future__ import annotations
@@ -42,27 +41,17 @@ def json_ld(data: Any) -> SafeString:
     )
 
 
-def split_email(email: str) -> tuple[str, str] | None:
-    email = (email or "").strip()
-    user, sep, domain = email.rpartition("@")
-    if not sep or not user or not domain:
-        return None
-    return user, domain
-
-
 @register.simple_tag
 def email_link(email: str, css_class: str = "") -> SafeString:
-    """The obfuscated email link described in this module's docstring; nothing for no email."""
-    parts = split_email(email)
-    if parts is None:
+    """The obfuscated email described in this module's docstring; nothing for no email."""
+    email = (email or "").strip()
+    if "@" not in email:
         return mark_safe("")
-    user, domain = parts
-    readable = f"{user} [at] {domain.replace('.', ' [dot] ')}"
-    classes = " ".join(filter(None, ["obfuscated-email", css_class]))
+    reversed_email = email[::-1]
+    classes = " ".join(filter(None, ["email", css_class]))
     return format_html(
-        '<a class="{}" href="#" data-user="{}" data-domain="{}">{}</a>',
+        '<span class="{}" data-email-r="{}"><span class="email-text">{}</span></span>',
         classes,
-        user[::-1],
-        domain[::-1],
-        readable,
+        reversed_email,
+        reversed_email,
     )
