@@ -1,0 +1,513 @@
+"""The writing half of ``import_pages``: match what exists, then write, one transaction per page.
+
+:func:`load_site` takes what the pure steps understood
+(:class:`~labsite.importing.records.SiteRecord`) and writes it into a lab. The rules it keeps:
+
+- **Owner.** ``--person`` (a slug, or a full name that creates the person), else the names the
+  site gives its owner (a front-matter title, the ``_config.yml`` author), else the name
+  highlighted throughout the publication list; else :class:`OwnerError` asks for ``--person``.
+- **One transaction per source page.** An exception rolls back that page only and becomes one
+  line, ``file:line: message``; the other pages still import.
+- **Idempotent.** Every imported row stores ``source_file`` (``<site folder>/<path>``) and
+  ``source_key``; a second run finds each row again and, when nothing changed, writes nothing.
+- **Admin edits win.** ``imported_values`` keeps what the last import wrote. A field whose current
+  value differs from it was edited in the admin: it is kept and reported as a conflict.
+- **People.** Only the owner is ever created. A co-author or collaborator is linked to an
+  existing Person when matched (see :mod:`labsite.importing.identity`) and otherwise stays a
+  printed name with ``person=None``: creating a Person for every co-author would fill the lab's
+  database with strangers nobody curates, each a duplicate waiting to happen on the next
+  spelling. When a member's own site is imported later, the unlinked rows that name them are
+  linked then (:func:`_link_back`), so the order sites are imported in does not matter.
+- **Shared papers.** A paper is owned by the first source that imported it; another member's
+  source that describes the same paper only fills empty fields, adds missing links, and links
+  its owner's Authorship. Two sources never fight over a field.
+- **Dry run.** Everything runs inside one transaction that is rolled back; images are validated
+  but not stored. The report is the same as the real one.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import models, transaction
+from django.utils.text import slugify
+
+from labsite.importing import identity
+from labsite.importing.media import read_image
+from labsite.importing.records import ProfileRecord, SiteRecord
+from labsite.importing.report import PageReport, SiteReport
+from labsite.importing.writers import SiteWriter, merge_fields
+from people.models import Lab, Membership, Person, Role
+
+log = logging.getLogger(__name__)
+
+# Template defaults that name nobody: academicpages ships "Your Name", al-folio "You R. Name".
+PLACEHOLDER_NAMES = {
+    "your name",
+    "your sidebar name",
+    "you r name",
+    "first last",
+    "firstname lastname",
+    "jane doe",
+    "john doe",
+    "name",
+    "author",
+    "your full name",
+    "your first name your last name",
+}
+
+
+class OwnerError(Exception):
+    """The page owner cannot be told, or ``--person`` names nobody."""
+
+
+@dataclass
+class Indexes:
+    """The in-memory indexes one run shares across sites (filled once, kept up to date)."""
+
+    people: identity.PeopleIndex
+    publications: identity.PublicationIndex
+
+    @classmethod
+    def from_database(cls) -> Indexes:
+        return cls(identity.PeopleIndex.from_database(), identity.PublicationIndex.from_database())
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def load_site(
+    site: SiteRecord,
+    *,
+    lab: Lab,
+    owner: str | None,
+    dry_run: bool,
+    verbosity: int,
+    indexes: Indexes | None = None,
+    progress: Progress | None = None,
+) -> SiteReport:
+    """Write ``site`` into ``lab``; ``owner`` is ``--person`` (slug or full name) or ``None``.
+
+    Returns the report; never raises for a bad page (it is rolled back and reported). Raises
+    nothing for an owner that cannot be told either: that is the report's one error line.
+    """
+    return load_sites(
+        [site],
+        lab=lab,
+        owner=owner,
+        dry_run=dry_run,
+        verbosity=verbosity,
+        indexes=indexes,
+        progress=progress,
+    )[0]
+
+
+def load_sites(
+    sites: list[SiteRecord],
+    *,
+    lab: Lab,
+    owner: str | None,
+    dry_run: bool,
+    verbosity: int,
+    indexes: Indexes | None = None,
+    progress: Progress | None = None,
+) -> list[SiteReport]:
+    """:func:`load_site` for several sites, sharing one set of indexes (one dry-run transaction)."""
+    indexes = indexes or Indexes.from_database()
+    total = sum(len(site.pages) for site in sites)
+    counter = _ProgressCounter(total, progress)
+    reports: list[SiteReport] = []
+    if dry_run:
+        with transaction.atomic():
+            for site in sites:
+                reports.append(
+                    _load_one(
+                        site,
+                        lab=lab,
+                        owner_arg=owner,
+                        dry_run=True,
+                        indexes=indexes,
+                        counter=counter,
+                    )
+                )
+            transaction.set_rollback(True)
+    else:
+        for site in sites:
+            reports.append(
+                _load_one(
+                    site, lab=lab, owner_arg=owner, dry_run=False, indexes=indexes, counter=counter
+                )
+            )
+    return reports
+
+
+@dataclass
+class _ProgressCounter:
+    total: int
+    callback: Progress | None
+    done: int = 0
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.callback is not None:
+            self.callback(self.done, self.total, label)
+
+
+def site_label(site: SiteRecord) -> str:
+    """The folder name that prefixes every ``source_file`` of this site (``vital-lab``)."""
+    root = site.root
+    if root.is_file():
+        root = root.parent
+    return root.name or "site"
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:300]
+
+
+def _load_one(
+    site: SiteRecord,
+    *,
+    lab: Lab,
+    owner_arg: str | None,
+    dry_run: bool,
+    indexes: Indexes,
+    counter: _ProgressCounter,
+) -> SiteReport:
+    label = site_label(site)
+    report = SiteReport(root=str(site.root), dry_run=dry_run)
+    report.errors.extend(site.errors)
+    if not site.pages:
+        if not site.errors:
+            report.errors.append(f"{site.root}: no pages to import")
+        return report
+    profile_page = PageReport(source=f"{label} (profile)")
+    try:
+        with transaction.atomic():
+            owner, created = resolve_owner(
+                site, owner_arg=owner_arg, people=indexes.people, page=profile_page
+            )
+            _apply_profile(
+                owner,
+                site.profile,
+                created=created,
+                lab=lab,
+                root=site.root,
+                label=label,
+                dry_run=dry_run,
+                page=profile_page,
+                people=indexes.people,
+            )
+            _link_back(owner, page=profile_page, people=indexes.people)
+    except OwnerError as exc:
+        report.errors.append(f"{site.root}: {exc}")
+        for _page in site.pages:
+            counter.step(str(_page.source))
+        return report
+    except Exception as exc:  # noqa: BLE001 - one line per failure, the other sites go on
+        log.debug("profile of %s failed", site.root, exc_info=True)
+        report.errors.append(f"{site.root}: {_one_line(exc)}")
+        _reload(indexes)
+        return report
+    report.owner = owner.name
+    report.pages.append(profile_page)
+
+    writer = SiteWriter(
+        site=site, lab=lab, owner=owner, label=label, dry_run=dry_run, indexes=indexes
+    )
+    writer.preload()
+    for page in site.pages:
+        page_report = PageReport(source=f"{label}/{page.source.path}")
+        page_report.warnings.extend(page.warnings)
+        writer.report = page_report
+        try:
+            with transaction.atomic():
+                writer.write_page(page)
+        except Exception as exc:  # noqa: BLE001 - the page rolls back alone; reported on one line
+            log.debug("page %s failed", page.source, exc_info=True)
+            writer.discard_files()
+            page_report.error = f"{label}/{page.source}: {_one_line(exc)}"
+            report.errors.append(page_report.error)
+            _reload(indexes)
+            writer.preload()
+        else:
+            writer.keep_files()
+        report.pages.append(page_report)
+        counter.step(page_report.source)
+    return report
+
+
+def _reload(indexes: Indexes) -> None:
+    """After a rollback the indexes may name rows that no longer exist: read them again."""
+    fresh = Indexes.from_database()
+    indexes.people, indexes.publications = fresh.people, fresh.publications
+
+
+# --- the owner --------------------------------------------------------------------------------
+
+
+def is_placeholder(name: str) -> bool:
+    normalized = identity.normalize_name(name)
+    return not normalized or normalized in PLACEHOLDER_NAMES or len(normalized.split()) > 6
+
+
+def owner_candidates(site: SiteRecord) -> list[str]:
+    """Names the site gives its owner, best first: page titles, config author, highlighted name."""
+    names: list[str] = []
+    for page in site.pages:
+        names.extend(page.owner_names)
+    profile = site.profile
+    if profile.name:
+        names.append(profile.name)
+    highlighted: Counter[str] = Counter()
+    printed: dict[str, str] = {}
+    for page in site.pages:
+        for pub in page.publications:
+            for author in pub.authors:
+                if author.is_owner and author.name:
+                    key = identity.normalize_name(author.name)
+                    highlighted[key] += 1
+                    # keep the longest spelling: "Sanae Lotfi" over "S. Lotfi"
+                    if len(author.name) > len(printed.get(key, "")):
+                        printed[key] = author.name
+    names.extend(printed[key] for key, _ in highlighted.most_common())
+    return [name.strip() for name in names if name and not is_placeholder(name)]
+
+
+def resolve_owner(
+    site: SiteRecord, *, owner_arg: str | None, people: identity.PeopleIndex, page: PageReport
+) -> tuple[Person, bool]:
+    """The page owner's Person and whether it was created now."""
+    if owner_arg:
+        owner_arg = owner_arg.strip()
+        pk = people.get_slug(owner_arg) or people.get_slug(slugify(owner_arg))
+        match = people.match(owner_arg) if pk is None else None
+        if (
+            pk is None
+            and match is not None
+            and match.certain
+            and match.reason in {"same name", "slug"}
+        ):
+            pk = match.pk
+        if pk is not None:
+            return Person.objects.get(pk=pk), False
+        if len(identity.name_tokens(owner_arg)) < 2 or re.fullmatch(r"[a-z0-9-]+", owner_arg):
+            raise OwnerError(
+                f"no person with the slug {owner_arg!r}; give the full name "
+                f'(--person "First Last") to create them'
+            )
+        return _create_person(owner_arg, people=people, page=page), True
+    candidates = owner_candidates(site)
+    if not candidates:
+        raise OwnerError(
+            "cannot tell whose page this is (no title, no _config.yml author, no highlighted "
+            'author); name the owner with --person "First Last" or --person SLUG'
+        )
+    name = candidates[0]
+    profile = site.profile
+    urls = [profile.google_scholar, profile.github, profile.orcid, profile.website]
+    for url in urls:
+        match = people.match("", url=url) if url else None
+        if match is not None:
+            return Person.objects.get(pk=match.pk), False
+    match = people.match(name)
+    if match is not None:
+        if not match.certain:
+            page.warnings.append(
+                f"owner {name!r} taken to be {match.name!r} ({match.reason}); check it"
+            )
+        return Person.objects.get(pk=match.pk), False
+    return _create_person(name, people=people, page=page), True
+
+
+def _create_person(name: str, *, people: identity.PeopleIndex, page: PageReport) -> Person:
+    person = Person(name=name[:200])
+    person.save()
+    people.add(person.pk, person.name, slug=person.slug)
+    page.add("created", "person", person.name)
+    return person
+
+
+# Roles read from the profile's position; the order matters ("postdoc" before "professor" for
+# "postdoctoral fellow with Prof. X").
+_ROLE_PATTERNS = [
+    (re.compile(r"post-?doc", re.I), Role.POSTDOC),
+    (re.compile(r"\b(ph\.?\s?d|doctoral|graduate research)", re.I), Role.PHD),
+    (re.compile(r"\bprofessor\b|\bfaculty\b|\bprincipal investigator\b|\bPI\b"), Role.PI),
+    (re.compile(r"\bm\.?\s?s\.?c?\b|master", re.I), Role.MASTERS),
+    (re.compile(r"undergrad|\bb\.?\s?s\.?c?\b|bachelor", re.I), Role.UNDERGRAD),
+    (re.compile(r"engineer|staff|manager|scientist", re.I), Role.STAFF),
+    (re.compile(r"visiting|visitor", re.I), Role.VISITOR),
+]
+
+
+def guess_role(position: str) -> str:
+    """A Membership role from a profile's position text; PhD student when it does not say.
+
+    PhD student is the default because most homepages a lab imports are its students' — the
+    PI's and postdocs' pages nearly always say "Professor" or "Postdoc" somewhere.
+    """
+    for pattern, role in _ROLE_PATTERNS:
+        if pattern.search(position or ""):
+            return role
+    return Role.PHD
+
+
+_PROFILE_URL_FORMS = {
+    "google_scholar": "https://scholar.google.com/citations?user={}",
+    "github": "https://github.com/{}",
+    "orcid": "https://orcid.org/{}",
+    "linkedin": "https://www.linkedin.com/in/{}",
+    "twitter": "https://twitter.com/{}",
+}
+_URL_FIELDS = {"website", "cv", "google_scholar", "github", "orcid", "linkedin", "twitter"}
+PROFILE_FIELDS = (
+    "position",
+    "affiliation",
+    "location",
+    "email",
+    "bio",
+    "website",
+    "google_scholar",
+    "github",
+    "orcid",
+    "linkedin",
+    "twitter",
+    "cv",
+)
+
+
+def profile_values(profile: ProfileRecord, page: PageReport) -> dict[str, str]:
+    """The Person fields a profile sets, URLs completed from bare ids, over-long values dropped."""
+    values: dict[str, str] = {}
+    for name in PROFILE_FIELDS:
+        value = (getattr(profile, name) or "").strip()
+        if not value:
+            continue
+        if name in _PROFILE_URL_FORMS and "://" not in value and "." not in value.split("/")[0]:
+            value = _PROFILE_URL_FORMS[name].format(value.strip("@/"))
+        elif name in _URL_FIELDS and "://" not in value and not value.startswith("/"):
+            value = "https://" + value
+        limit = Person._meta.get_field(name).max_length
+        if limit and len(value) > limit:
+            if name in {"position", "affiliation", "location"}:
+                value = value[:limit]
+            else:
+                page.warnings.append(f"profile {name} longer than {limit} characters; not imported")
+                continue
+        values[name] = value
+    return values
+
+
+def _apply_profile(
+    owner: Person,
+    profile: ProfileRecord,
+    *,
+    created: bool,
+    lab: Lab,
+    root: Path,
+    label: str,
+    dry_run: bool,
+    page: PageReport,
+    people: identity.PeopleIndex,
+) -> None:
+    """Profile fields (three-way merged), aliases, avatar and the owner's Membership in ``lab``."""
+    if created or not owner.source_file:
+        owner.source_file = owner.source_file or f"{label}/_config.yml"
+        owner.source_key = owner.source_key or "profile"
+    values = profile_values(profile, page)
+    changed = merge_fields(owner, values, page=page, model="person", label=owner.name)
+    new_aliases = [
+        alias
+        for alias in profile.aliases
+        if alias and alias not in owner.all_names() and not is_placeholder(alias)
+    ]
+    if new_aliases:
+        owner.aliases = [*owner.aliases, *new_aliases]
+        changed.append("aliases")
+    if profile.avatar is not None and not owner.avatar:
+        image, why = read_image(profile.avatar, root)
+        if image is None:
+            page.warnings.append(f"avatar: {why}")
+        elif owner.imported_values.get("avatar") != profile.avatar.src:
+            if not dry_run:
+                owner.avatar.save(image.content.name, image.content, save=False)
+            owner.imported_values["avatar"] = profile.avatar.src
+            changed.append("avatar")
+    if changed or owner.pk is None or created:
+        owner.save()
+        for file in (owner.avatar, owner.avatar_thumbnail):
+            if file:
+                file.close()
+        people.add(
+            owner.pk,
+            owner.name,
+            slug=owner.slug,
+            aliases=owner.aliases,
+            urls=[
+                getattr(owner, f)
+                for f in ("website", "google_scholar", "github", "orcid", "linkedin")
+            ],
+        )
+        if not created and changed:
+            page.add("updated", "person", owner.name)
+    elif not created:
+        page.add("unchanged", "person", owner.name)
+    if not Membership.objects.filter(person=owner, lab=lab).exists():
+        role = guess_role(values.get("position", "") or profile.position)
+        Membership.objects.create(person=owner, lab=lab, role=role)
+        page.add("created", "membership", f"{owner.name}, {Role(role).label}, {lab.slug}")
+
+
+def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex) -> None:
+    """Link earlier imports' unlinked author and collaborator rows that name ``owner``."""
+    from publications.models import Authorship
+    from research.models import Collaborator
+
+    names = owner.all_names()
+    surnames = {identity.split_name(name)[1] for name in names} - {""}
+    if not surnames:
+        return
+    query = models.Q()
+    for surname in surnames:
+        stem = surname.split()[-1]
+        query |= models.Q(name__icontains=stem[: max(4, len(stem) - 2)])
+    linked_pubs = set(
+        Authorship.objects.filter(person=owner).values_list("publication_id", flat=True)
+    )
+    for row in Authorship.objects.filter(query, person__isnull=True).select_related("publication"):
+        if row.publication_id in linked_pubs:
+            continue
+        match = _best(row.name, names)
+        if match is None:
+            continue
+        row.person = owner
+        row.save(update_fields=["person"])
+        linked_pubs.add(row.publication_id)
+        page.add("updated", "authorship", f"{row.name} → {owner.name}: {row.publication.title}")
+        if not match.certain:
+            page.warnings.append(
+                f"author {row.name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
+    for row in Collaborator.objects.filter(query, person__isnull=True).select_related("project"):
+        match = _best(row.name, names)
+        if match is None:
+            continue
+        row.person = owner
+        row.save(update_fields=["person"])
+        page.add("updated", "collaborator", f"{row.name} → {owner.name}: {row.project.title}")
+        if not match.certain:
+            page.warnings.append(
+                f"collaborator {row.name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
+
+
+def _best(name: str, names: list[str]) -> identity.NameMatch | None:
+    results = [r for r in (identity.compare_names(name, other) for other in names) if r is not None]
+    return max(results, key=lambda r: r.score) if results else None

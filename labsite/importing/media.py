@@ -1,0 +1,57 @@
+"""Images found in an imported site: validated with Pillow, then stored through the ImageField.
+
+Kept apart from the loader so the rules sit in one place: a file must lie inside the site folder
+(a page cannot make the importer read ``/etc/passwd``), must pass
+:func:`labsite.images.validate_image_file`, and is stored under a random name by the field's
+``upload_to``. A file that is missing or not an image yields a warning, never an exception.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+
+from labsite.images import validate_image_file
+from labsite.importing.records import FigureRecord
+
+
+@dataclass
+class ImageFile:
+    """A readable, validated image: its bytes and the name to store it under."""
+
+    content: ContentFile
+    source: str
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def read_image(figure: FigureRecord, root: Path) -> tuple[ImageFile | None, str]:
+    """``(image, "")`` for a usable file, else ``(None, why)`` — the why is a warning's text."""
+    path = figure.path
+    if path is None:
+        return None, f"image {figure.src!r} not found in the site folder"
+    base = root if root.is_dir() else root.parent
+    if not _inside(path, base):
+        return None, f"image {figure.src!r} lies outside the site folder; not imported"
+    if not path.is_file():
+        return None, f"image {figure.src!r} not found in the site folder"
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"image {figure.src!r} cannot be read ({exc.strerror or exc})"
+    content = ContentFile(data, name=path.name)
+    try:
+        validate_image_file(content)
+    except ValidationError as exc:
+        return None, f"image {figure.src!r}: {' '.join(exc.messages)}"
+    content.seek(0)
+    return ImageFile(content=content, source=figure.src), ""

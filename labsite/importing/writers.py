@@ -1,0 +1,888 @@
+"""Writing one page's records: sections, publications, news, honors, talks, teaching, projects.
+
+Split from :mod:`labsite.importing.load` (which decides the owner and the transactions) to keep
+each module readable. :class:`SiteWriter` reads a site's existing imported rows in a few bulk
+queries (:meth:`SiteWriter.preload`), then writes page after page against those in-memory maps,
+so a no-change re-import costs a handful of queries per site rather than several per record.
+
+:func:`merge_fields` is the one rule for updating an imported row (a three-way merge):
+
+============================  ============================================================
+source value == current value  nothing to do
+current == last imported       the source changed and nobody edited the field: write it
+anything else                  the field was edited in the admin: keep it, report a conflict
+============================  ============================================================
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db import models
+from django.urls import Resolver404, resolve, reverse
+from django.utils.text import slugify
+
+from labsite.importing import identity
+from labsite.importing.media import read_image
+from labsite.importing.records import (
+    AuthorRecord,
+    PageRecord,
+    ProjectRecord,
+    PublicationRecord,
+    SiteRecord,
+)
+from labsite.importing.report import PageReport
+from labsite.models import Redirect, normalize_path
+from people.models import (
+    Honor,
+    Lab,
+    NewsItem,
+    Person,
+    ProfileSection,
+    SectionKind,
+    Talk,
+    TalkKind,
+    Teaching,
+)
+from publications.models import (
+    Authorship,
+    LinkKind,
+    Publication,
+    PublicationKind,
+    PublicationLink,
+    PublicationStatus,
+    normalize_doi,
+)
+from research.models import Collaborator, Figure, Project
+
+_EMPTY = ("", None, [], {})
+
+
+def plain(value: Any) -> Any:
+    """A value as stored in ``imported_values`` (JSON): dates as ISO text."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(plain(value))
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def merge_fields(
+    obj: models.Model, values: dict[str, Any], *, page: PageReport, model: str, label: str
+) -> list[str]:
+    """Apply ``values`` to ``obj`` by the three-way rule; return the fields it changed.
+
+    A field the import never wrote (not in ``imported_values``) counts as edited when it holds a
+    value: an import fills an empty field, it does not overwrite one somebody typed.
+    """
+    imported = dict(obj.imported_values or {})
+    changed: list[str] = []
+    for name, desired in values.items():
+        current = getattr(obj, name)
+        if plain(desired) == plain(current):
+            imported[name] = plain(desired)
+            continue
+        edited = plain(current) != imported[name] if name in imported else current not in _EMPTY
+        if edited:
+            page.conflicts.append(
+                f"{model} {label!r}: {name} was edited after the last import; kept "
+                f"{_short(current)} (the source now says {_short(desired)})"
+            )
+            continue
+        setattr(obj, name, desired)
+        imported[name] = plain(desired)
+        changed.append(name)
+    obj.imported_values = imported
+    return changed
+
+
+def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Cut text to the column's length (PostgreSQL refuses longer); drop URLs that would not fit."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str):
+            value = value.strip()
+            if limit and len(value) > limit:
+                if isinstance(model._meta.get_field(name), models.URLField):
+                    value = ""
+                else:
+                    value = value[: limit - 1].rstrip() + "…"
+        out[name] = value
+    return out
+
+
+def _year(value: int | None) -> int | None:
+    return value if isinstance(value, int) and 1900 <= value <= 2200 else None
+
+
+def _choice(value: str, choices: type[models.TextChoices], default: str) -> str:
+    return value if value in choices.values else default
+
+
+def _keyed(base: str, seen: Counter[str]) -> str:
+    """``base``, or ``base#2``… for the second record with the same base on one page."""
+    base = base[:280] or "item"
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
+
+
+@dataclass
+class _Pub:
+    obj: Publication
+    authors: list[Authorship]
+    links: list[PublicationLink]
+
+
+class SiteWriter:
+    """Writes the pages of one site for one owner into one lab; see the module docstring."""
+
+    def __init__(
+        self, *, site: SiteRecord, lab: Lab, owner: Person, label: str, dry_run: bool, indexes
+    ) -> None:
+        self.site, self.lab, self.owner, self.label = site, lab, owner, label
+        self.dry_run = dry_run
+        self.indexes = indexes
+        self.report = PageReport(source=label)
+        self.owner_names = [*owner.all_names(), *site.profile.aliases]
+        self.target = reverse("people:detail", kwargs={"slug": owner.slug})
+        self._files: list[str] = []
+
+    # --- bulk reads ---------------------------------------------------------------------------
+
+    def source_file(self, page: PageRecord) -> str:
+        return f"{self.label}/{page.source.path}"[:500]
+
+    def preload(self) -> None:
+        """Read every row this site imported before, and every paper it may match, at once."""
+        files = [self.source_file(page) for page in self.site.pages]
+        self.rows: dict[type[models.Model], dict[tuple[str, str], Any]] = {}
+        for model in (ProfileSection, NewsItem, Honor, Talk, Teaching):
+            self.rows[model] = {
+                (row.source_file, row.source_key): row
+                for row in model.objects.filter(source_file__in=files)
+            }
+        projects = Project.objects.filter(lab=self.lab, source_file__in=files).prefetch_related(
+            "collaborators", "figures"
+        )
+        self.rows[Project] = {(row.source_file, row.source_key): row for row in projects}
+        wanted: set[int] = set()
+        for page in self.site.pages:
+            source_file = self.source_file(page)
+            for record in page.publications:
+                found = self._find(record, source_file, self._pub_key(record))
+                if found is not None:
+                    wanted.add(found[0])
+        self.pubs: dict[int, _Pub] = {}
+        self._fetch_pubs(wanted)
+        self.redirects = {row.old_path: row for row in Redirect.objects.filter(lab=self.lab)}
+
+    def _fetch_pubs(self, pks: set[int]) -> None:
+        pks = set(pks) - set(self.pubs)
+        if not pks:
+            return
+        queryset = Publication.objects.filter(pk__in=pks).prefetch_related("authorships", "links")
+        for pub in queryset:
+            self.pubs[pub.pk] = _Pub(
+                pub,
+                sorted(pub.authorships.all(), key=lambda a: a.position),
+                sorted(pub.links.all(), key=lambda link: link.order),
+            )
+
+    def keep_files(self) -> None:
+        self._files.clear()
+
+    def discard_files(self) -> None:
+        """Delete the media a rolled-back page stored: no row points at them any more."""
+        for name in self._files:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+        self._files.clear()
+
+    # --- one page -----------------------------------------------------------------------------
+
+    def write_page(self, page: PageRecord) -> None:
+        source_file = self.source_file(page)
+        index = self.site.pages.index(page)
+        self._sections(page, source_file, index)
+        self._publications(page, source_file)
+        self._news(page, source_file)
+        self._honors(page, source_file)
+        self._talks(page, source_file)
+        self._teaching(page, source_file)
+        for record in page.projects:
+            self._project(record, source_file, page)
+        self._redirects(page, source_file)
+
+    def _upsert(
+        self,
+        model: type[models.Model],
+        source_file: str,
+        key: str,
+        values: dict[str, Any],
+        *,
+        extra: dict[str, Any],
+        name: str,
+        label: str,
+    ) -> tuple[Any, str]:
+        """Create the row or three-way merge it; report and return ``(row, action)``."""
+        values = _clip(model, values)
+        rows = self.rows[model]
+        row = rows.get((source_file, key))
+        if row is None:
+            row = model(
+                **values,
+                **extra,
+                source_file=source_file,
+                source_key=key,
+                imported_values={k: plain(v) for k, v in values.items()},
+            )
+            row.save()
+            rows[(source_file, key)] = row
+            action = "created"
+        else:
+            changed = merge_fields(row, values, page=self.report, model=name, label=label)
+            action = "updated" if changed else "unchanged"
+            if changed:
+                row.save()
+        self.report.add(action, name, label)
+        return row, action
+
+    def _sections(self, page: PageRecord, source_file: str, page_index: int) -> None:
+        seen: Counter[str] = Counter()
+        for position, record in enumerate(page.sections):
+            key = _keyed("section:" + (slugify(record.title) or "untitled"), seen)
+            values = {
+                "title": record.title or "About",
+                "kind": _choice(record.kind, SectionKind, SectionKind.PROSE),
+                "body": record.body,
+                # Stable across runs whatever else fails: pages keep their order, sections theirs.
+                "order": page_index * 100 + position,
+            }
+            self._upsert(
+                ProfileSection,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="section",
+                label=values["title"],
+            )
+
+    def _news(self, page: PageRecord, source_file: str) -> None:
+        seen: Counter[str] = Counter()
+        for record in page.news:
+            key = record.key or _keyed(f"news:{record.date.isoformat()}", seen)
+            values = {
+                "date": record.date,
+                "date_precision": record.precision
+                if record.precision in {"day", "month", "year"}
+                else "day",
+                "text": record.text,
+            }
+            self._upsert(
+                NewsItem,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="news",
+                label=f"{record.date}: {record.text[:60]}",
+            )
+
+    def _honors(self, page: PageRecord, source_file: str) -> None:
+        seen: Counter[str] = Counter()
+        for order, record in enumerate(page.honors):
+            key = record.key or _keyed(
+                f"honor:{slugify(record.title)[:200]}:{record.year or ''}", seen
+            )
+            values = {
+                "title": record.title,
+                "year": _year(record.year),
+                "detail": record.detail,
+                "url": record.url,
+                "order": order,
+            }
+            self._upsert(
+                Honor,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="honor",
+                label=record.title,
+            )
+
+    def _talks(self, page: PageRecord, source_file: str) -> None:
+        seen: Counter[str] = Counter()
+        for record in page.talks:
+            key = record.key or _keyed(
+                f"talk:{slugify(record.title)[:200]}:{plain(record.date) or ''}", seen
+            )
+            values = {
+                "title": record.title,
+                "event": record.event,
+                "date": record.date,
+                "location": record.location,
+                "kind": _choice(record.kind, TalkKind, TalkKind.TALK),
+                "url": record.url,
+                "slides_url": record.slides_url,
+                "video_url": record.video_url,
+                "description": record.description,
+            }
+            self._upsert(
+                Talk,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="talk",
+                label=record.title,
+            )
+
+    def _teaching(self, page: PageRecord, source_file: str) -> None:
+        seen: Counter[str] = Counter()
+        for order, record in enumerate(page.teaching):
+            base = f"teaching:{slugify(record.course)[:200]}:{record.term or record.year or ''}"
+            key = record.key or _keyed(base, seen)
+            values = {
+                "course": record.course,
+                "role": record.role,
+                "institution": record.institution,
+                "term": record.term,
+                "year": _year(record.year),
+                "url": record.url,
+                "order": order,
+            }
+            self._upsert(
+                Teaching,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="teaching",
+                label=record.course,
+            )
+
+    # --- publications -------------------------------------------------------------------------
+
+    @staticmethod
+    def _pub_key(record: PublicationRecord) -> str:
+        return (record.key or "pub:" + identity.normalize_title(record.title))[:300]
+
+    def _find(
+        self, record: PublicationRecord, source_file: str, key: str
+    ) -> tuple[int, str] | None:
+        return self.indexes.publications.find(
+            source_file=source_file,
+            source_key=key,
+            doi=record.doi,
+            arxiv_id=record.arxiv_id,
+            title=record.title,
+            year=_year(record.year),
+        )
+
+    @staticmethod
+    def _pub_values(record: PublicationRecord) -> dict[str, Any]:
+        month = record.month if isinstance(record.month, int) and 1 <= record.month <= 12 else None
+        values: dict[str, Any] = {
+            "title": record.title,
+            "venue": record.venue,
+            "short_venue": record.short_venue,
+            "year": _year(record.year),
+            "month": month,
+            "volume": record.volume,
+            "number": record.number,
+            "pages": record.pages,
+            "publisher": record.publisher,
+            "doi": normalize_doi(record.doi),
+            "arxiv_id": identity.normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
+            "abstract": record.abstract,
+            "award": record.award,
+            "note": record.note,
+            "bibtex": record.bibtex,
+        }
+        if record.kind in PublicationKind.values:
+            values["kind"] = record.kind
+        if record.status in PublicationStatus.values:
+            values["status"] = record.status
+        return _clip(Publication, values)
+
+    @staticmethod
+    def _author_list(record: PublicationRecord) -> list[list[Any]]:
+        return [
+            [a.name.strip()[:200], a.equal_contribution, a.corresponding]
+            for a in record.authors
+            if a.name.strip()
+        ]
+
+    def _owner_position(
+        self, authors: list[AuthorRecord]
+    ) -> tuple[int, identity.NameMatch | None] | None:
+        """Which printed author is the owner: a sure name match, the highlight, else a guess."""
+        matches = [self._owner_match(a.name) for a in authors]
+        for i, match in enumerate(matches):
+            if match is not None and match.certain:
+                return i, match
+        for i, author in enumerate(authors):
+            if author.is_owner:
+                return i, None
+        for i, match in enumerate(matches):
+            if match is not None:
+                return i, match
+        return None
+
+    def _owner_match(self, name: str) -> identity.NameMatch | None:
+        results = [r for r in (identity.compare_names(name, n) for n in self.owner_names) if r]
+        return max(results, key=lambda r: r.score) if results else None
+
+    def _publications(self, page: PageRecord, source_file: str) -> None:
+        for record in page.publications:
+            if not record.title.strip():
+                self.report.warnings.append(
+                    f"{record.source}: a publication without a title; skipped"
+                )
+                continue
+            self._publication(record, source_file)
+
+    def _publication(self, record: PublicationRecord, source_file: str) -> None:
+        key = self._pub_key(record)
+        values = self._pub_values(record)
+        authors = [a for a in record.authors if a.name.strip()]
+        desired_authors = self._author_list(record)
+        label = values["title"]
+        found = self._find(record, source_file, key)
+        selected_key = f"selected:{self.owner.pk}"
+        if found is None:
+            pub = Publication(
+                **values,
+                source_file=source_file,
+                source_key=key,
+                imported_values={
+                    **{k: plain(v) for k, v in values.items()},
+                    "authors": desired_authors,
+                },
+            )
+            if record.selected:
+                pub.imported_values[selected_key] = True
+            pub.save()
+            entry = _Pub(pub, [], [])
+            self.pubs[pub.pk] = entry
+            self.indexes.publications.add(
+                pub.pk,
+                source_file=source_file,
+                source_key=key,
+                doi=pub.doi,
+                arxiv_id=pub.arxiv_id,
+                title=pub.title,
+                year=pub.year,
+            )
+            self._write_authors(entry, record, authors, select_owner=record.selected)
+            self._link_owner(entry, record, authors)
+            self._add_links(entry, record)
+            self.report.add("created", "publication", label)
+            return
+        pk, how = found
+        self._fetch_pubs({pk})
+        entry = self.pubs[pk]
+        pub = entry.obj
+        changed: list[str] = []
+        owned = (pub.source_file, pub.source_key) == (source_file, key)
+        if owned:
+            changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
+            if desired_authors:
+                current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
+                previous = pub.imported_values.get("authors")
+                if desired_authors != current:
+                    if previous is None and not current or current == previous:
+                        self._write_authors(entry, record, authors)
+                        changed.append("authors")
+                    else:
+                        self.report.conflicts.append(
+                            f"publication {label!r}: the author list was edited after the last "
+                            "import; kept"
+                        )
+                pub.imported_values["authors"] = desired_authors
+        else:
+            for name, value in values.items():
+                if value in _EMPTY or getattr(pub, name) not in _EMPTY:
+                    continue
+                if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
+                    continue  # another paper holds this DOI
+                setattr(pub, name, value)
+                changed.append(name)
+            if not entry.authors and authors:
+                self._write_authors(entry, record, authors)
+                changed.append("authors")
+        if changed:
+            pub.save()
+            if "doi" in changed:
+                self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
+        linked = self._link_owner(entry, record, authors)
+        linked += self._link_coauthors(entry)
+        linked += self._add_links(entry, record)
+        linked += self._select(entry, record, selected_key)
+        action = "updated" if changed or linked else "unchanged"
+        self.report.add(
+            action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
+        )
+
+    def _write_authors(
+        self,
+        entry: _Pub,
+        record: PublicationRecord,
+        authors: list[AuthorRecord],
+        *,
+        select_owner: bool = False,
+    ) -> None:
+        """Replace the author rows, keeping each linked person and their choices by name."""
+        old = {identity.normalize_name(a.name): a for a in entry.authors if a.person_id}
+        if entry.authors:
+            Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
+        people = self.indexes.people
+        owner_at = self._owner_position(authors)
+        taken: set[int] = set()
+        rows: list[Authorship] = []
+        for position, author in enumerate(authors):
+            row = Authorship(
+                publication=entry.obj,
+                name=author.name.strip()[:200],
+                position=position,
+                equal_contribution=author.equal_contribution,
+                corresponding=author.corresponding,
+            )
+            previous = old.get(identity.normalize_name(author.name))
+            if previous is not None and previous.person_id not in taken:
+                row.person_id = previous.person_id
+                row.selected, row.hidden = previous.selected, previous.hidden
+            elif owner_at is not None and owner_at[0] == position:
+                row.person_id = self.owner.pk
+                row.selected = select_owner
+                if owner_at[1] is not None and not owner_at[1].certain:
+                    self.report.warnings.append(
+                        f"{record.source}: author {author.name!r} taken to be the owner "
+                        f"{self.owner.name!r} ({owner_at[1].reason}); check it"
+                    )
+            if row.person_id:
+                taken.add(row.person_id)
+            rows.append(row)
+        taken.add(self.owner.pk)
+        for row in rows:
+            if row.person_id is None:
+                match = people.match(
+                    row.name, url=_author_url(authors, row.position), exclude=taken
+                )
+                if match is not None:
+                    row.person_id = match.pk
+                    taken.add(match.pk)
+                    self._warn_uncertain(record, row.name, match)
+        entry.authors = Authorship.objects.bulk_create(rows)
+
+    def _warn_uncertain(self, record: PublicationRecord | ProjectRecord, name: str, match) -> None:
+        if not match.certain:
+            self.report.warnings.append(
+                f"{record.source}: {name!r} linked to {match.name!r} ({match.reason}); check it"
+            )
+
+    def _link_owner(
+        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+    ) -> int:
+        """Make sure the owner's Authorship points at the owner; 1 if a row changed."""
+        if any(a.person_id == self.owner.pk for a in entry.authors):
+            return 0
+        if not entry.authors:
+            # A collection item with no author list is still the owner's paper: list them.
+            row = Authorship.objects.create(
+                publication=entry.obj, person=self.owner, name=self.owner.name[:200], position=0
+            )
+            entry.authors = [row]
+            self.report.warnings.append(
+                f"{record.source}: {record.title[:60]!r} has no author list; "
+                f"listed under {self.owner.name}"
+            )
+            return 1
+        candidates = [a for a in entry.authors if a.person_id is None]
+        owner_at = self._owner_position(authors)
+        chosen = None
+        if owner_at is not None:
+            printed = identity.normalize_name(authors[owner_at[0]].name)
+            chosen = next(
+                (a for a in candidates if identity.normalize_name(a.name) == printed), None
+            )
+        if chosen is None:
+            sure = [(self._owner_match(a.name), a) for a in candidates]
+            chosen = next((a for m, a in sure if m is not None and m.certain), None)
+        if chosen is None:
+            self.report.warnings.append(
+                f"{record.source}: {self.owner.name} is not among the authors of "
+                f"{record.title[:60]!r}"
+            )
+            return 0
+        chosen.person_id = self.owner.pk
+        chosen.save(update_fields=["person"])
+        return 1
+
+    def _link_coauthors(self, entry: _Pub) -> int:
+        unlinked = [a for a in entry.authors if a.person_id is None]
+        if not unlinked:
+            return 0
+        taken = {a.person_id for a in entry.authors if a.person_id}
+        changed = 0
+        for row in unlinked:
+            match = self.indexes.people.match(row.name, exclude=taken)
+            if match is None:
+                continue
+            row.person_id = match.pk
+            row.save(update_fields=["person"])
+            taken.add(match.pk)
+            changed += 1
+            if not match.certain:
+                self.report.warnings.append(
+                    f"{row.name!r} linked to {match.name!r} ({match.reason}); check it"
+                )
+        return changed
+
+    def _add_links(self, entry: _Pub, record: PublicationRecord) -> int:
+        """Add the links the paper does not have yet (never removes one)."""
+        have = {(link.kind, link.url) for link in entry.links}
+        new: list[PublicationLink] = []
+        order = len(entry.links)
+        for link in record.links:
+            url = (link.url or "").strip()
+            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+            if not url or len(url) > 1000 or (kind, url) in have:
+                continue
+            have.add((kind, url))
+            new.append(
+                PublicationLink(
+                    publication=entry.obj, kind=kind, url=url, label=link.label[:60], order=order
+                )
+            )
+            order += 1
+        if new:
+            entry.links.extend(PublicationLink.objects.bulk_create(new))
+        return len(new)
+
+    def _select(self, entry: _Pub, record: PublicationRecord, selected_key: str) -> int:
+        """Turn ``selected`` on for the owner once; an admin who turns it off is not overruled."""
+        if not record.selected:
+            return 0
+        row = next((a for a in entry.authors if a.person_id == self.owner.pk), None)
+        if row is None or row.selected:
+            entry.obj.imported_values.setdefault(selected_key, True)
+            return 0
+        if entry.obj.imported_values.get(selected_key):
+            self.report.conflicts.append(
+                f"publication {record.title[:60]!r}: unselected after the last import; kept"
+            )
+            return 0
+        row.selected = True
+        row.save(update_fields=["selected"])
+        entry.obj.imported_values[selected_key] = True
+        Publication.objects.filter(pk=entry.obj.pk).update(
+            imported_values=entry.obj.imported_values
+        )
+        return 1
+
+    # --- projects -----------------------------------------------------------------------------
+
+    def _project(self, record: ProjectRecord, source_file: str, page: PageRecord) -> None:
+        start, end = record.start, record.end
+        if start and end and end < start:
+            start, end = end, start
+        values = {
+            "title": record.title,
+            "summary": record.summary,
+            "body": record.body,
+            "start": start,
+            "end": end,
+        }
+        key = record.key or "project:" + (slugify(record.title)[:200] or "untitled")
+        project, action = self._upsert(
+            Project,
+            source_file,
+            key,
+            values,
+            extra={"lab": self.lab, "owner": self.owner},
+            name="project",
+            label=record.title,
+        )
+        line = self.report.records[-1]
+        changed = self._collaborators(project, record, created=action == "created")
+        changed += self._figures(project, record, source_file)
+        if changed and action == "unchanged":
+            line.action = "updated"
+
+    def _collaborators(self, project: Project, record: ProjectRecord, *, created: bool) -> int:
+        desired = [
+            [c.name.strip()[:200], (c.url or "").strip()]
+            for c in record.collaborators
+            if c.name.strip()
+        ]
+        desired = [[name, url if len(url) <= 500 else ""] for name, url in desired]
+        current_rows = [] if created else sorted(project.collaborators.all(), key=lambda c: c.order)
+        current = [[c.name, c.url] for c in current_rows]
+        previous = project.imported_values.get("collaborators")
+        changes = 0
+        if desired != current:
+            if current and current != previous:
+                self.report.conflicts.append(
+                    f"project {record.title!r}: collaborators were edited after the last "
+                    "import; kept"
+                )
+            else:
+                Collaborator.objects.filter(project=project).delete()
+                taken: set[int] = set()
+                rows = []
+                for order, (name, url) in enumerate(desired):
+                    row = Collaborator(project=project, name=name, url=url, order=order)
+                    match = self.indexes.people.match(name, url=url, exclude=taken)
+                    if match is not None:
+                        row.person_id = match.pk
+                        taken.add(match.pk)
+                        self._warn_uncertain(record, name, match)
+                    rows.append(row)
+                current_rows = Collaborator.objects.bulk_create(rows)
+                changes += 1
+        else:
+            taken = {c.person_id for c in current_rows if c.person_id}
+            for row in current_rows:
+                if row.person_id is None:
+                    match = self.indexes.people.match(row.name, url=row.url, exclude=taken)
+                    if match is not None:
+                        row.person_id = match.pk
+                        row.save(update_fields=["person"])
+                        taken.add(match.pk)
+                        changes += 1
+        if previous != desired:
+            project.imported_values["collaborators"] = desired
+            Project.objects.filter(pk=project.pk).update(imported_values=project.imported_values)
+        return changes
+
+    def _figures(self, project: Project, record: ProjectRecord, source_file: str) -> int:
+        existing = {f.source_key: f for f in project.figures.all()} if project.pk else {}
+        changes = 0
+        for order, fig in enumerate(record.figures):
+            key = (fig.src or f"figure-{order}")[:300]
+            width = (
+                fig.display_width
+                if isinstance(fig.display_width, int) and fig.display_width > 0
+                else None
+            )
+            values = _clip(
+                Figure,
+                {
+                    "alt_text": fig.alt or fig.caption or record.title,
+                    "caption": fig.caption,
+                    "display_width": width,
+                    "order": order,
+                },
+            )
+            figure = existing.get(key)
+            if figure is None:
+                figure = Figure(
+                    project=project,
+                    source_file=source_file,
+                    source_key=key,
+                    imported_values={k: plain(v) for k, v in values.items()},
+                    **values,
+                )
+                self._attach(figure, fig, record)
+                figure.save()
+                _close(figure.image, figure.rendition)
+                self.report.add("created", "figure", f"{record.title}: {fig.src}")
+                changes += 1
+                continue
+            changed = merge_fields(figure, values, page=self.report, model="figure", label=fig.src)
+            if (
+                figure.missing_source
+                and not figure.image
+                and self._attach(figure, fig, record, quiet=True)
+            ):
+                changed.append("image")
+            if changed:
+                figure.save()
+                _close(figure.image, figure.rendition)
+                changes += 1
+            self.report.add(
+                "updated" if changed else "unchanged", "figure", f"{record.title}: {fig.src}"
+            )
+        return changes
+
+    def _attach(self, figure: Figure, fig, record: ProjectRecord, *, quiet: bool = False) -> bool:
+        """Give ``figure`` its image file, or note the missing source (with a warning)."""
+        image, why = read_image(fig, self.site.root)
+        if image is None:
+            figure.missing_source = (fig.src or "?")[:500]
+            if not quiet:
+                self.report.warnings.append(f"{record.source}: figure of {record.title!r}: {why}")
+            return False
+        figure.missing_source = ""
+        if not self.dry_run:
+            figure.image.save(image.content.name, image.content, save=False)
+            self._files.append(figure.image.name)
+        return True
+
+    # --- old addresses ------------------------------------------------------------------------
+
+    def _redirects(self, page: PageRecord, source_file: str) -> None:
+        """The page's ``permalink`` and ``redirect_from`` → the owner's page, in this lab.
+
+        A path that labsite itself serves is never redirected: ``/`` above all. Every member's
+        old homepage had ``permalink: /``; on the lab's host ``/`` is the lab home, and a
+        redirect there would send every visitor of the lab to one member. The same goes for
+        ``/publications/`` and the other live pages. The first member to claim an old path
+        keeps it; a later claim is reported as a warning.
+        """
+        paths = [page.permalink, *page.redirect_from]
+        for raw in paths:
+            if not raw or not str(raw).strip():
+                continue
+            old = normalize_path(str(raw))[:500]
+            if _is_live(old):
+                self.report.add("skipped", "redirect", f"{old} (a page of this site)")
+                continue
+            existing = self.redirects.get(old)
+            if existing is None:
+                row = Redirect.objects.create(
+                    lab=self.lab, old_path=old, new_path=self.target, source_file=source_file
+                )
+                self.redirects[old] = row
+                self.report.add("created", "redirect", f"{old} → {self.target}")
+            elif existing.new_path == self.target:
+                self.report.add("unchanged", "redirect", f"{old} → {self.target}")
+            elif existing.source_file == source_file:
+                existing.new_path = self.target
+                existing.save(update_fields=["new_path"])
+                self.report.add("updated", "redirect", f"{old} → {self.target}")
+            else:
+                self.report.warnings.append(
+                    f"{page.source}: {old} already redirects to {existing.new_path}; not changed"
+                )
+
+
+def _close(*files) -> None:
+    """Close stored files that saving opened (renditions, dimensions): no leaked handles."""
+    for file in files:
+        if file:
+            file.close()
+
+
+def _author_url(authors: list[AuthorRecord], position: int) -> str:
+    return authors[position].url if position < len(authors) else ""
+
+
+def _is_live(path: str) -> bool:
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True

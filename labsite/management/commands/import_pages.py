@@ -1,0 +1,94 @@
+"""``import_pages``: bring members' existing homepages (Jekyll markdown, BibTeX) into a lab.
+
+A thin shell (STYLE.md): it parses arguments, finds or creates the lab, hands each PATH to the
+pure reader (:func:`labsite.importing.discover.collect`) and the records to the loader
+(:func:`labsite.importing.load.load_sites`), and prints the report. Good pages are imported even
+when others fail; the exit status is non-zero when any page or input failed. Errors are one
+line each, ``file:line: message``, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from labsite.importing.load import load_sites
+from labsite.importing.report import render_report
+from labsite.setup import get_or_create_lab
+
+
+class Command(BaseCommand):
+    help = (
+        "Import academic homepages (a markdown page, a folder of pages, or a Jekyll site) "
+        "into a lab. Re-running changes nothing; --dry-run writes nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="page, folder or Jekyll site")
+        parser.add_argument("--lab", required=True, help="lab slug; created if missing")
+        parser.add_argument("--lab-name", default=None, help="name for a new lab")
+        parser.add_argument("--domain", default=None, help="host for a new lab (<slug>.localhost)")
+        parser.add_argument(
+            "--person", default=None, help='page owner: a slug, or a full name ("Yue Niu")'
+        )
+        parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
+
+    def handle(self, *args, **options) -> None:
+        from labsite.importing.discover import ImportInputError, collect
+
+        verbosity: int = options["verbosity"]
+        dry_run: bool = options["dry_run"]
+        try:
+            lab, created = get_or_create_lab(
+                slug=options["lab"], name=options["lab_name"], domain=options["domain"]
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if created and verbosity >= 1:
+            self.stdout.write(f"Created the lab {lab.name!r} on {lab.site.domain}.")
+
+        failures: list[str] = []
+        sites = []
+        for raw in options["paths"]:
+            try:
+                sites.append(collect(Path(raw)))
+            except ImportInputError as exc:
+                failures.append(_one_line(exc) or f"{raw}: cannot be imported")
+        progress = self._progress if self.stdout.isatty() and verbosity >= 1 else None
+        reports = load_sites(
+            sites,
+            lab=lab,
+            owner=options["person"],
+            dry_run=dry_run,
+            verbosity=verbosity,
+            progress=progress,
+        )
+        if progress is not None:
+            self.stdout.write("\r\033[K", ending="")
+        for report in reports:
+            failures.extend(report.errors)
+
+        for line in render_report(reports, verbosity=verbosity):
+            self.stdout.write(line)
+        for line in failures:
+            self.stderr.write(f"error: {line}")
+        if failures:
+            raise CommandError(
+                f"{len(failures)} error(s); the other pages were imported"
+                if not dry_run
+                else f"{len(failures)} error(s)"
+            )
+
+    def _progress(self, done: int, total: int, label: str) -> None:
+        """A one-line progress bar, redrawn in place; only on a terminal."""
+        width = 30
+        filled = int(width * done / max(total, 1))
+        bar = "#" * filled + "-" * (width - filled)
+        self.stdout.write(f"\r[{bar}] {done}/{total} {label[-40:]}\033[K", ending="")
+        self.stdout.flush()
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
