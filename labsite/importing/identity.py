@@ -222,13 +222,15 @@ def normalize_doi(value: str) -> str:
     value = (value or "").strip()
     match = re.search(r"(10\.\d{4,9}/\S+)", value)
     if not match:
-        return ""
+        from publications.models import normalize_doi as stored_form
+
+        return stored_form(value)  # not DOI-shaped: compare it as the model would store it
     return match.group(1).rstrip(".,;)").lower()
 
 
 def normalize_title(title: str) -> str:
     """Titles compared without case, accents, markup, punctuation or LaTeX braces."""
-    title = strip_accents(title or "")
+    title = strip_accents(title or "").replace("{", "").replace("}", "")
     title = re.sub(r"<[^>]+>", " ", title)
     title = re.sub(r"[^0-9a-zA-Z]+", " ", title).lower()
     return " ".join(title.split())

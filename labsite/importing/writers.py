@@ -35,6 +35,7 @@ from labsite.importing.records import (
     ProjectRecord,
     PublicationRecord,
     SiteRecord,
+    SourceRef,
 )
 from labsite.importing.report import PageReport
 from labsite.models import Redirect, normalize_path
@@ -56,7 +57,6 @@ from publications.models import (
     PublicationKind,
     PublicationLink,
     PublicationStatus,
-    normalize_doi,
 )
 from research.models import Collaborator, Figure, Project
 
@@ -155,6 +155,7 @@ class SiteWriter:
         self.owner_names = [*owner.all_names(), *site.profile.aliases]
         self.target = reverse("people:detail", kwargs={"slug": owner.slug})
         self._files: list[str] = []
+        self.page_ref = SourceRef(label)
 
     # --- bulk reads ---------------------------------------------------------------------------
 
@@ -209,7 +210,13 @@ class SiteWriter:
 
     # --- one page -----------------------------------------------------------------------------
 
+    def _where(self, record) -> str:
+        """``file:line`` of a record, falling back to its page when the record does not say."""
+        source = getattr(record, "source", None)
+        return str(source) if source is not None and source.path else str(self.page_ref)
+
     def write_page(self, page: PageRecord) -> None:
+        self.page_ref = page.source
         source_file = self.source_file(page)
         index = self.site.pages.index(page)
         self._sections(page, source_file, index)
@@ -403,7 +410,7 @@ class SiteWriter:
             "number": record.number,
             "pages": record.pages,
             "publisher": record.publisher,
-            "doi": normalize_doi(record.doi),
+            "doi": identity.normalize_doi(record.doi),
             "arxiv_id": identity.normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
             "abstract": record.abstract,
             "award": record.award,
@@ -448,7 +455,7 @@ class SiteWriter:
         for record in page.publications:
             if not record.title.strip():
                 self.report.warnings.append(
-                    f"{record.source}: a publication without a title; skipped"
+                    f"{self._where(record)}: a publication without a title; skipped"
                 )
                 continue
             self._publication(record, source_file)
@@ -568,7 +575,7 @@ class SiteWriter:
                 row.selected = select_owner
                 if owner_at[1] is not None and not owner_at[1].certain:
                     self.report.warnings.append(
-                        f"{record.source}: author {author.name!r} taken to be the owner "
+                        f"{self._where(record)}: author {author.name!r} taken to be the owner "
                         f"{self.owner.name!r} ({owner_at[1].reason}); check it"
                     )
             if row.person_id:
@@ -589,7 +596,8 @@ class SiteWriter:
     def _warn_uncertain(self, record: PublicationRecord | ProjectRecord, name: str, match) -> None:
         if not match.certain:
             self.report.warnings.append(
-                f"{record.source}: {name!r} linked to {match.name!r} ({match.reason}); check it"
+                f"{self._where(record)}: {name!r} linked to {match.name!r} "
+                f"({match.reason}); check it"
             )
 
     def _link_owner(
@@ -605,7 +613,7 @@ class SiteWriter:
             )
             entry.authors = [row]
             self.report.warnings.append(
-                f"{record.source}: {record.title[:60]!r} has no author list; "
+                f"{self._where(record)}: {record.title[:60]!r} has no author list; "
                 f"listed under {self.owner.name}"
             )
             return 1
@@ -622,7 +630,7 @@ class SiteWriter:
             chosen = next((a for m, a in sure if m is not None and m.certain), None)
         if chosen is None:
             self.report.warnings.append(
-                f"{record.source}: {self.owner.name} is not among the authors of "
+                f"{self._where(record)}: {self.owner.name} is not among the authors of "
                 f"{record.title[:60]!r}"
             )
             return 0
@@ -802,11 +810,7 @@ class SiteWriter:
                 changes += 1
                 continue
             changed = merge_fields(figure, values, page=self.report, model="figure", label=fig.src)
-            if (
-                figure.missing_source
-                and not figure.image
-                and self._attach(figure, fig, record, quiet=True)
-            ):
+            if figure.missing_source and not figure.image and self._attach(figure, fig, record):
                 changed.append("image")
             if changed:
                 figure.save()
@@ -817,13 +821,12 @@ class SiteWriter:
             )
         return changes
 
-    def _attach(self, figure: Figure, fig, record: ProjectRecord, *, quiet: bool = False) -> bool:
+    def _attach(self, figure: Figure, fig, record: ProjectRecord) -> bool:
         """Give ``figure`` its image file, or note the missing source (with a warning)."""
         image, why = read_image(fig, self.site.root)
         if image is None:
             figure.missing_source = (fig.src or "?")[:500]
-            if not quiet:
-                self.report.warnings.append(f"{record.source}: figure of {record.title!r}: {why}")
+            self.report.warnings.append(f"{self._where(record)}: figure of {record.title!r}: {why}")
             return False
         figure.missing_source = ""
         if not self.dry_run:
