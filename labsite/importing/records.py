@@ -140,6 +140,7 @@ class ProjectRecord:
     end: datetime.date | None = None
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    links: list[LinkRecord] = field(default_factory=list)  # "[[Paper]](…)[[Code]](…)" on a project
 
 
 @dataclass

@@ -1,0 +1,163 @@
+"""Author lists as homepages print them: highlighted owner, equal-contribution marks, links.
+
+``<u>Sara Babakniya</u>\\*, Souvik Kundu\\*, Saurav Prakash, Yue Niu and Salman Avestimehr``,
+``**Sanae Lotfi<sup>\\*</sup>**, Yilun Kuang<sup>\\*</sup>``, ``Babakniya, S., Fabian, Z.`` — all
+become ordered :class:`AuthorRecord` lists.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from labsite.importing.extract.common import find_links, normalise, strip_markup, unescape
+from labsite.importing.records import AuthorRecord
+
+_HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>", re.I)
+_EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
+_CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\))\s*$", re.I)
+_AFFIL = re.compile(r"<sup>\s*[\d,\s]{1,20}\s*</sup>")
+_INITIALS = re.compile(r"^(?:[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3})$")
+_SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split at commas, semicolons, '&' and the word 'and' that are outside tags and links."""
+    parts: list[str] = []
+    depth_tag = depth_sq = depth_par = 0
+    buf: list[str] = []
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "<":
+            depth_tag += 1
+        elif ch == ">" and depth_tag:
+            depth_tag -= 1
+        elif ch == "[":
+            depth_sq += 1
+        elif ch == "]" and depth_sq:
+            depth_sq -= 1
+        elif ch == "(":
+            depth_par += 1
+        elif ch == ")" and depth_par:
+            depth_par -= 1
+        outside = not (depth_tag or depth_sq or depth_par)
+        if outside and ch in ",;&":
+            parts.append("".join(buf))
+            buf = []
+            i += 1
+            continue
+        if outside and ch in " \t" and text[i + 1 : i + 5].lower() == "and ":
+            parts.append("".join(buf))
+            buf = []
+            i += 5
+            continue
+        buf.append(ch)
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+def _one(raw: str) -> AuthorRecord | None:
+    token = raw.strip()
+    token = re.sub(r"^(?:and|&)\s+", "", token, flags=re.I).strip()
+    if not token:
+        return None
+    links = find_links(token)
+    url = links[0][1] if links else ""
+    is_owner = bool(_HIGHLIGHT.search(token))
+    token = _AFFIL.sub("", token)
+    # marks may sit inside or outside the highlight: <u>Name</u>\*, **Name<sup>*</sup>**
+    plain_marked = re.sub(r"</?(?:u|b|strong|mark|em|span)[^<>]{0,100}>|\*\*|__", "", token)
+    plain_marked = re.sub(r"\[([^\[\]]{0,300})\]\([^()]{0,1000}\)", r"\1", plain_marked).strip()
+    equal = corresponding = False
+    for _ in range(3):
+        m = _EQUAL_MARK.search(plain_marked)
+        if m:
+            equal = True
+            plain_marked = plain_marked[: m.start()].rstrip()
+            continue
+        m = _CORRESPONDING.search(plain_marked)
+        if m:
+            corresponding = True
+            plain_marked = plain_marked[: m.start()].rstrip()
+            continue
+        break
+    name = strip_markup(unescape(plain_marked)).strip(" .,:;*†")
+    name = re.sub(r"^\d+\s*", "", name)
+    if not name or _SKIP.match(name) or not re.search(r"[^\W\d_]", name):
+        return None
+    if len(name) > 80:
+        return None
+    return AuthorRecord(
+        name=name, is_owner=is_owner, equal_contribution=equal, corresponding=corresponding, url=url
+    )
+
+
+def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
+    """``Babakniya, S., Fabian, Z.`` was split at every comma: join surname and initials."""
+    if len(records) < 2 or len(records) % 2:
+        return records
+    firsts = records[1::2]
+    lasts = records[0::2]
+    if not all(_INITIALS.match(r.name) for r in firsts):
+        return records
+    if any(_INITIALS.match(r.name) or " " in r.name.strip() for r in lasts):
+        return records
+    return [
+        AuthorRecord(
+            name=f"{first.name.strip()} {last.name.strip()}".strip(),
+            is_owner=last.is_owner or first.is_owner,
+            equal_contribution=last.equal_contribution or first.equal_contribution,
+            corresponding=last.corresponding or first.corresponding,
+            url=last.url or first.url,
+        )
+        for last, first in zip(lasts, firsts, strict=True)
+    ]
+
+
+def parse_authors(text: str) -> list[AuthorRecord]:
+    """An ordered author list from one printed line."""
+    text = html.unescape(text[:5000]).strip().rstrip(".")
+    text = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", text, flags=re.I)
+    records = [r for r in (_one(part) for part in _split_top_level(text)) if r is not None]
+    return _pair_last_first(records)
+
+
+def looks_like_authors(text: str) -> bool:
+    """Does a line read as a list of names (not a venue, a sentence or a link list)?"""
+    if _HIGHLIGHT.search(text) and re.search(r"[,]|\band\b", text):
+        return True
+    plain = strip_markup(text)
+    if not plain or len(plain) > 2000:
+        return False
+    if re.search(r"\b(?:19|20)\d\d\b", plain):
+        return False
+    names = [p.strip() for p in _split_top_level(plain) if p.strip()]
+    if not names:
+        return False
+    good = 0
+    for name in names:
+        clean = name.strip(" .*†⭑#")
+        words = clean.split()
+        if re.match(r"^(?:\.{2,}|…|et al\.?)$", clean):
+            good += 1
+            continue
+        if 1 <= len(words) <= 5 and all(w[:1].isupper() or w[:1] in "(-'" for w in words):
+            good += 1
+    if len(names) == 1:
+        return bool(_HIGHLIGHT.search(text)) and good == 1
+    return good >= max(2, int(len(names) * 0.8))
+
+
+def same_person(name: str, other: str) -> bool:
+    """Loose name match: full name, or same surname and first initial ("J Sun" / "Jinzhao Sun")."""
+    a, b = normalise(name).split(), normalise(other).split()
+    if not a or not b:
+        return False
+    if a == b:
+        return True
+    if a[-1] != b[-1]:
+        return False
+    return a[0][0] == b[0][0]

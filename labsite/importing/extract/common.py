@@ -1,0 +1,433 @@
+"""Small text helpers shared by the extractors: markup, links, dates, names, list items.
+
+Every pattern here is bounded (no nested quantifiers over the same characters), so a 1 MB line
+of brackets or asterisks costs linear time, not a catastrophic backtrack.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+MONTH_RE = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+)
+YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.]\d)")
+
+# ---------------------------------------------------------------- context
+
+
+@dataclass
+class Context:
+    """What the extractors may know about where a page lives (no database, no network)."""
+
+    root: Path | None = None  # the site (or loose pages') folder
+    page_dir: Path | None = None  # the folder of the page being read
+    site_url: str = ""  # url + baseurl from _config.yml, to absolutise relative links
+    owner_names: list[str] = field(default_factory=list)  # the site owner's names, if known
+
+    def resolve(self, src: str) -> Path | None:
+        """A file named in the page, found inside the site folder; None when absent."""
+        if not src or self.root is None:
+            return None
+        clean = src.split("?")[0].split("#")[0].strip()
+        if not clean or re.match(r"^[a-z][a-z0-9+.-]*:", clean, re.I):
+            return None
+        root = self.root.resolve()
+        candidates = []
+        if not clean.startswith("/") and self.page_dir is not None:
+            candidates.append(self.page_dir / clean)
+        candidates.append(root / clean.lstrip("/"))
+        for candidate in candidates:
+            try:
+                resolved = candidate.resolve()
+            except (OSError, RuntimeError, ValueError):
+                continue
+            if resolved.is_relative_to(root) and resolved.is_file():
+                return resolved
+        return None
+
+    def absolute(self, url: str) -> str:
+        """``/files/x.pdf`` → ``https://site/files/x.pdf`` when the site URL is known."""
+        url = url.strip()
+        if not url or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I) or url.startswith("#"):
+            return url
+        if not self.site_url:
+            return url
+        return self.site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+# ---------------------------------------------------------------- markup
+
+_TAG = re.compile(r"<[^<>\n]{0,500}>")
+_IMG_MD = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\s]{0,1000}(?:\s+\"[^\"\n]{0,200}\")?\)")
+_LINK_MD = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]{0,1000}(?:\([^()\s]{0,200}\)[^()\s<>]{0,200})?)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)")
+_LINK_HTML = re.compile(
+    r"<a\s[^<>]{0,500}?href\s*=\s*[\"']([^\"'<>]{0,1000})[\"'][^<>]{0,500}>(.{0,500}?)</a\s*>",
+    re.IGNORECASE | re.DOTALL,
+)
+_AUTOLINK = re.compile(r"<(https?://[^<>\s]{1,1000})>")
+_EMPHASIS = re.compile(r"\*\*|__|(?<![\w\\])[*_]|[*_](?![\w])")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def unescape(text: str) -> str:
+    """HTML entities and markdown backslash escapes to plain characters."""
+    text = html.unescape(text)
+    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|~<>\"'])", r"\1", text)
+
+
+def strip_markup(text: str, keep_links: bool = False) -> str:
+    """Markdown/HTML to the plain text a reader sees (links keep their label)."""
+    text = _IMG_MD.sub("", text)
+    text = _LINK_HTML.sub(lambda m: m.group(2), text)
+    if not keep_links:
+        text = _LINK_MD.sub(lambda m: m.group(1), text)
+    text = re.sub(r"<br\s*/?>", " ", text, flags=re.I)
+    text = _TAG.sub("", text)
+    text = text.replace("\\*", "\u2217")  # keep escaped asterisks through emphasis removal
+    text = _EMPHASIS.sub("", text)
+    text = text.replace("\u2217", "*")
+    text = unescape(text).replace("`", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def find_links(text: str) -> list[tuple[str, str, int]]:
+    """(label, url, position) of markdown links, HTML anchors and autolinks, in order."""
+    found: list[tuple[str, str, int]] = []
+    for m in _LINK_HTML.finditer(text):
+        found.append((strip_markup(m.group(2)), html.unescape(m.group(1)).strip(), m.start()))
+    masked = _LINK_HTML.sub(lambda m: " " * len(m.group(0)), text)
+    masked = _IMG_MD.sub(lambda m: " " * len(m.group(0)), masked)
+    for m in _LINK_MD.finditer(masked):
+        found.append((strip_markup(m.group(1)), m.group(2).strip(), m.start()))
+    for m in _AUTOLINK.finditer(masked):
+        found.append((m.group(1), m.group(1), m.start()))
+    found.sort(key=lambda t: t[2])
+    return [f for f in found if f[1]]
+
+
+def remove_links(text: str) -> str:
+    """The text with every link (label and URL) taken out."""
+    text = _LINK_HTML.sub(" ", text)
+    text = _IMG_MD.sub(" ", text)
+    text = _LINK_MD.sub(" ", text)
+    return _AUTOLINK.sub(" ", text)
+
+
+def normalise(text: str) -> str:
+    """Lower-case ASCII letters and digits only: for comparing titles and names."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
+
+
+# ---------------------------------------------------------------- list items
+
+
+@dataclass
+class Item:
+    """One entry of a list section: a list item or a paragraph, with its first line number."""
+
+    line: int
+    lines: list[str]
+    is_list: bool = False
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+_ITEM = re.compile(r"^( {0,3})(?:[-*+•]|\d{1,3}[.)])[ \t]+(?=\S)")
+
+
+def split_items(lines: list[tuple[int, str]]) -> list[Item]:
+    """Group a section's lines into list items and paragraphs."""
+    items: list[Item] = []
+    current: Item | None = None
+    blank_before = False
+    for lineno, raw in lines:
+        if not raw.strip():
+            blank_before = True
+            continue
+        m = _ITEM.match(raw)
+        if m:
+            current = Item(lineno, [raw[m.end() :]], is_list=True)
+            items.append(current)
+        elif current is not None and (
+            not blank_before or (current.is_list and raw[:1] in (" ", "\t"))
+        ):
+            current.lines.append(raw)
+        else:
+            current = Item(lineno, [raw], is_list=False)
+            items.append(current)
+        blank_before = False
+    return items
+
+
+def item_lines(item: Item) -> list[str]:
+    """An item's lines split at ``<br>`` with hard-break markers and edges removed."""
+    out: list[str] = []
+    for raw in item.lines:
+        for part in re.split(r"<br\s*/?>", raw, flags=re.I):
+            part = part.strip()
+            if part.endswith("\\") and not part.endswith("\\\\"):
+                part = part[:-1].rstrip()
+            if part:
+                out.append(part)
+    return out
+
+
+# ---------------------------------------------------------------- dates
+
+
+def year_of(value: object) -> int | None:
+    """A year from a front-matter value: 2021, "2021", "2021-09-27", "Sept 2021"."""
+    if isinstance(value, datetime.date):
+        return value.year
+    if isinstance(value, int) and 1900 < value < 2200:
+        return value
+    if isinstance(value, str):
+        m = YEAR.search(value)
+        if m:
+            return int(m.group(1))
+    return None
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
+
+
+def date_of(value: object) -> tuple[datetime.date, str] | None:
+    """A (date, precision) from a front-matter value, or None."""
+    if isinstance(value, datetime.datetime):
+        return value.date(), "day"
+    if isinstance(value, datetime.date):
+        return value, "day"
+    if isinstance(value, int):
+        year = year_of(value)
+        return (datetime.date(year, 1, 1), "year") if year else None
+    if not isinstance(value, str):
+        return None
+    m = _ISO.search(value)
+    if m:
+        year, month, day = int(m.group(1)), int(m.group(2)), m.group(3)
+        try:
+            if day:
+                return datetime.date(year, month, int(day)), "day"
+            return datetime.date(year, month, 1), "month"
+        except ValueError:
+            pass
+    parsed = parse_date_text(value)
+    if parsed:
+        return parsed
+    year = year_of(value)
+    return (datetime.date(year, 1, 1), "year") if year else None
+
+
+_DATE_FORMS = [
+    # 2024-05-15, 2024/05/15, 2024.05.15
+    (re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})"), "ymd"),
+    # 05/15/2024 (US order, as academic sites write it)
+    (re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"), "ymd"),
+    # May 15, 2024 / May 15th 2024
+    (
+        re.compile(rf"(?P<mon>{MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+        "monthday",
+    ),
+    # 15 May 2024
+    (re.compile(rf"(?P<d>\d{{1,2}})\s+(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", re.I), "monthday"),
+    # May 2024 / May, 2024 / May. 2024
+    (re.compile(rf"(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", re.I), "month"),
+    # 2024.05 / 2024-05 / 2024/05
+    (re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})(?!\d)"), "ym"),
+    # 05/2024
+    (re.compile(r"(?P<m>\d{1,2})/(?P<y>\d{4})"), "ym"),
+    # 2024
+    (re.compile(r"(?P<y>(?:19|20)\d\d)(?!\d)"), "year"),
+]
+
+
+def _build_date(m: re.Match[str], form: str) -> tuple[datetime.date, str] | None:
+    groups = m.groupdict()
+    try:
+        year = int(groups["y"])
+        if not 1900 <= year <= 2200:
+            return None
+        if form == "year":
+            return datetime.date(year, 1, 1), "year"
+        if groups.get("mon"):
+            month = MONTHS[groups["mon"].lower().rstrip(".")]
+        else:
+            month = int(groups["m"])
+        if groups.get("d"):
+            return datetime.date(year, month, int(groups["d"])), "day"
+        return datetime.date(year, month, 1), "month"
+    except (ValueError, KeyError):
+        return None
+
+
+def parse_date_text(text: str) -> tuple[datetime.date, str] | None:
+    """The first date written in ``text`` in any of the usual forms."""
+    for pattern, form in _DATE_FORMS:
+        m = pattern.search(text)
+        if m:
+            built = _build_date(m, form)
+            if built:
+                return built
+    return None
+
+
+# A news item opens with its date: emoji, brackets and bold may surround it.
+_LEAD = r"^(?P<lead>[^\w\[\(*_<]{0,12}?)\s*(?:<(?:b|strong|span)[^<>]{0,80}>)?[\[(*_]{0,3}\s*"
+_TAIL = r"\s*[\])*_]{0,3}\s*(?:</(?:b|strong|span)>)?\s*(?:[:：\-–—|~,.]+\s*|\s+)"
+_NEWS_DATE = [
+    (re.compile(_LEAD + p + _TAIL, re.I), form)
+    for p, form in (
+        (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})", "ymd"),
+        (r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})", "ymd"),
+        (rf"(?P<mon>{MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", "monthday"),
+        (rf"(?P<d>\d{{1,2}})\s+(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", "monthday"),
+        (rf"(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", "month"),
+        (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})(?!\d)", "ym"),
+        (r"(?P<m>\d{1,2})/(?P<y>\d{4})", "ym"),
+        (r"(?P<y>(?:19|20)\d\d)", "year"),
+    )
+]
+
+
+def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
+    """(date, precision, rest) when ``text`` opens with a date; the lead emoji is kept in rest."""
+    head = text[:200]
+    for pattern, form in _NEWS_DATE:
+        m = pattern.match(head)
+        if not m:
+            continue
+        built = _build_date(m, form)
+        if not built:
+            continue
+        rest = text[m.end() :].strip()
+        lead = m.group("lead").strip()
+        if form == "year" and not re.match(r"[:：\-–—|]", text[m.end("y") :].lstrip(" *_])")):
+            continue  # "2024 was a good year" is prose, "2024: …" is an item
+        return built[0], built[1], (f"{lead} {rest}" if lead else rest).strip()
+    return None
+
+
+# ---------------------------------------------------------------- identifiers
+
+_ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html)/((?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))", re.I
+)
+_ARXIV_TEXT = re.compile(r"arxiv[:\s]\s?(\d{4}\.\d{4,5})", re.I)
+_DOI_URL = re.compile(
+    r"(?:doi\.org/|/doi/(?:abs/|full/|pdf/|epdf/|book/)?|link\.springer\.com/(?:article|chapter)/|"
+    r"biorxiv\.org/content/|medrxiv\.org/content/)(10\.\d{4,9}/[^\s\"'<>?#]{1,200})",
+    re.I,
+)
+_DOI_TEXT = re.compile(r"\bdoi:?\s*(10\.\d{4,9}/[^\s\"'<>,;]{1,200})", re.I)
+
+
+def arxiv_id(text: str) -> str:
+    m = _ARXIV_URL.search(text) or _ARXIV_TEXT.search(text)
+    if not m:
+        return ""
+    return re.sub(r"v\d+$", "", m.group(1).removesuffix(".pdf"))
+
+
+def doi_of(text: str) -> str:
+    m = _DOI_URL.search(text) or _DOI_TEXT.search(text)
+    if not m:
+        return ""
+    doi = m.group(1).rstrip(".,;)")
+    doi = re.sub(r"(?:\.full)?(?:\.pdf)?$", "", doi)
+    if "biorxiv" in text or "medrxiv" in text:
+        doi = re.sub(r"v\d+$", "", doi)
+    return doi
+
+
+# ---------------------------------------------------------------- links
+
+_LABEL_KINDS = [
+    ("arxiv", ("arxiv",)),
+    ("code", ("code", "github", "repo", "repository", "software", "implementation")),
+    ("pdf", ("pdf",)),
+    ("slides", ("slides", "slide", "ppt")),
+    ("poster", ("poster",)),
+    ("video", ("video", "youtube", "recording")),
+    ("talk", ("talk", "presentation", "oral")),
+    ("project", ("project", "project page", "demo")),
+    ("website", ("website", "site", "webpage", "homepage", "web")),
+    ("data", ("data", "dataset", "datasets", "benchmark")),
+    ("blog", ("blog", "post", "blog post")),
+    ("bibtex", ("bibtex", "bib", "cite", "citation")),
+    (
+        "paper",
+        (
+            "paper",
+            "html",
+            "link",
+            "doi",
+            "pmlr",
+            "plmr",
+            "proceedings",
+            "publisher",
+            "openreview",
+            "journal",
+            "article",
+            "full text",
+            "conference paper",
+            "download",
+        ),
+    ),
+]
+
+
+def link_kind(label: str, url: str) -> str:
+    """A LinkKind value from a link's label, falling back on its address."""
+    key = re.sub(r"[^a-z ]+", " ", label.lower()).strip()
+    for kind, words in _LABEL_KINDS:
+        if key in words:
+            return kind
+    for kind, words in _LABEL_KINDS:
+        if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words if len(w) > 3):
+            return kind
+    low = url.lower()
+    if "arxiv.org" in low:
+        return "arxiv"
+    if "github.com" in low or "gitlab.com" in low:
+        return "code"
+    if "youtube.com" in low or "youtu.be" in low or "vimeo.com" in low or "slideslive" in low:
+        return "video"
+    if low.endswith(".bib"):
+        return "bibtex"
+    if low.endswith((".ppt", ".pptx", ".key")):
+        return "slides"
+    if low.endswith(".pdf"):
+        return "pdf"
+    return "other"

@@ -1,0 +1,277 @@
+"""News, honors, talks and teaching lists written by hand in markdown."""
+
+from __future__ import annotations
+
+import re
+
+from labsite.importing.extract.common import (
+    YEAR,
+    Context,
+    find_links,
+    item_lines,
+    leading_date,
+    link_kind,
+    normalise,
+    parse_date_text,
+    remove_links,
+    split_items,
+    strip_markup,
+)
+from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRecord, TeachingRecord
+
+# ---------------------------------------------------------------- news
+
+
+def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRecord]:
+    """Date-led items: ``Month YYYY:``, ``[Mon YYYY]``, ``YYYY-MM-DD``, ``**Jan 2024**``, emoji first."""
+    out: list[NewsRecord] = []
+    for item in split_items(lines):
+        text = " ".join(item_lines(item)).strip()
+        if len(text) > 20000:
+            continue
+        found = leading_date(text)
+        if not found:
+            continue
+        date, precision, rest = found
+        rest = rest.strip()
+        if not strip_markup(rest):
+            continue
+        out.append(
+            NewsRecord(
+                date=date,
+                text=rest,
+                precision=precision,
+                source=SourceRef(source_path, item.line),
+                key=f"{date.isoformat()}:{normalise(strip_markup(rest))[:80]}",
+            )
+        )
+    return out
+
+
+def count_dated(lines: list[tuple[int, str]]) -> int:
+    """How many items open with a date: the shape of a news list."""
+    return sum(1 for item in split_items(lines) if leading_date(" ".join(item_lines(item))[:300]))
+
+
+# ---------------------------------------------------------------- honors
+
+_RANGE_END = re.compile(r"[\s,(]*((?:19|20)\d\d)\s*(?:[-–—/]\s*(?:(?:19|20)?\d\d|present|now))?\)?\.?\s*$", re.I)
+
+
+def split_honor(text: str) -> tuple[str, int | None, str, str]:
+    """(title, year, detail, url) of one honor line."""
+    links = find_links(text)
+    url = links[0][1] if links else ""
+    plain = strip_markup(text).strip().rstrip(".")
+    year = None
+    m = _RANGE_END.search(plain)
+    if m:
+        year = int(m.group(1))
+        plain = plain[: m.start()].strip().rstrip(",;:")
+    else:
+        years = YEAR.findall(plain)
+        if years:
+            year = int(years[0])
+    title, detail = plain, ""
+    m = re.search(r"\s*[,:;]\s+|\s+[-–—]\s+", plain)
+    if m:
+        title, detail = plain[: m.start()], plain[m.end() :]
+    if year is not None and not detail:
+        title = re.sub(rf"[\s,]*\(?{year}\)?$", "", title).strip()
+    detail = re.sub(r"[\s,]*$", "", detail)
+    return title.strip(" *"), year, detail.strip(), url
+
+
+def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[HonorRecord]:
+    out: list[HonorRecord] = []
+    for item in split_items(lines):
+        text = " ".join(item_lines(item))[:2000]
+        if not strip_markup(text):
+            continue
+        title, year, detail, url = split_honor(text)
+        if not title:
+            continue
+        out.append(
+            HonorRecord(
+                title=title,
+                year=year,
+                detail=detail,
+                url=url,
+                source=SourceRef(source_path, item.line),
+                key=f"{normalise(title)[:120]}:{year or ''}",
+            )
+        )
+    return out
+
+
+# ---------------------------------------------------------------- talks
+
+_TALK_KINDS = [
+    ("keynote", r"\bkeynote\b"),
+    ("tutorial", r"\btutorial\b"),
+    ("panel", r"\bpanel"),
+    ("invited", r"\binvited\b|\bguest\b"),
+    ("seminar", r"\bseminar\b|\bcolloquium\b|\breading group\b"),
+    ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
+    ("poster", r"\bposter\b"),
+]
+
+
+def talk_kind(text: str) -> str:
+    low = text.lower()
+    for kind, pattern in _TALK_KINDS:
+        if re.search(pattern, low):
+            return kind
+    return "talk"
+
+
+def _talk_links(text: str, talk: TalkRecord, ctx: Context) -> None:
+    for label, url, _ in find_links(text):
+        kind = link_kind(label, url)
+        if kind == "slides" and not talk.slides_url:
+            talk.slides_url = ctx.absolute(url)
+        elif kind == "video" and not talk.video_url:
+            talk.video_url = ctx.absolute(url)
+        elif not talk.url:
+            talk.url = ctx.absolute(url)
+
+
+def extract_talks(
+    lines: list[tuple[int, str]], ctx: Context, source_path: str
+) -> list[TalkRecord]:
+    """A talk per line; a bold title line followed by a list of venues gives one talk per venue."""
+    out: list[TalkRecord] = []
+    current_title = ""
+    for item in split_items(lines):
+        parts = item_lines(item)
+        if not parts:
+            continue
+        text = " ".join(parts)[:3000]
+        plain_item = strip_markup(text)
+        if not item.is_list and re.fullmatch(r"\s*(?:\*\*|__|<b>|<strong>).{2,400}(?:\*\*|__|</b>|</strong>)\s*:?\s*", parts[0]):
+            current_title = strip_markup(parts[0]).rstrip(":")
+            for venue_line in parts[1:]:
+                out.append(_venue_talk(current_title, venue_line, item.line, ctx, source_path))
+            continue
+        if item.is_list and current_title:
+            out.append(_venue_talk(current_title, text, item.line, ctx, source_path))
+            continue
+        if not plain_item or len(plain_item.split()) < 3:
+            continue
+        talk = TalkRecord(title="", source=SourceRef(source_path, item.line))
+        dated = leading_date(text)
+        body = dated[2] if dated else text
+        if dated:
+            talk.date = dated[0]
+        italic = re.search(r"(?<![\w*])[*_]([^*_]{3,300})[*_](?![\w*])", body)
+        quoted = re.search(r"[\"“]([^\"“”]{3,300})[\"”]", body)
+        plain = strip_markup(remove_links(body)).strip()
+        plain = re.sub(r"\(\s*\)", "", plain).strip(" ,.")
+        if italic:
+            talk.title = strip_markup(italic.group(1)).strip(" .")
+            talk.event = strip_markup(remove_links(body.replace(italic.group(0), " "))).strip(" .,:;()")
+        elif quoted:
+            talk.title = strip_markup(quoted.group(1)).strip(" .,")
+            talk.event = strip_markup(remove_links(body.replace(quoted.group(0), " "))).strip(" .,:;()")
+        else:
+            head, _, tail = plain.partition(", ")
+            talk.title, talk.event = head.strip(), tail.strip()
+        if talk.date is None:
+            parsed = parse_date_text(talk.event)
+            if parsed and parsed[1] != "year":
+                talk.date = parsed[0]
+        talk.kind = talk_kind(plain)
+        _talk_links(body, talk, ctx)
+        talk.key = f"{normalise(talk.title)[:120]}:{normalise(talk.event)[:60]}"
+        if talk.title:
+            out.append(talk)
+    return out
+
+
+def _venue_talk(title: str, line: str, lineno: int, ctx: Context, source_path: str) -> TalkRecord:
+    event = strip_markup(remove_links(line)).strip(" .,;")
+    talk = TalkRecord(title=title, event=event, kind=talk_kind(event))
+    talk.source = SourceRef(source_path, lineno)
+    parsed = parse_date_text(event)
+    if parsed and parsed[1] != "year":
+        talk.date = parsed[0]
+    _talk_links(line, talk, ctx)
+    talk.key = f"{normalise(title)[:120]}:{normalise(event)[:60]}"
+    return talk
+
+
+# ---------------------------------------------------------------- teaching
+
+_TERM = re.compile(
+    r"\b((?:Spring|Summer|Fall|Autumn|Winter|Michaelmas|Hilary|Trinity)[\s,]+(?:19|20)\d\d"
+    r"(?:[^@]{0,60})?)$|\(((?:Spring|Summer|Fall|Autumn|Winter)\s+(?:19|20)\d\d)\)",
+    re.I,
+)
+
+
+def parse_teaching(text: str) -> TeachingRecord | None:
+    """``Role: Course @ Institution, Term``, ``(Spring 2019) AMAT 100 …``, ``**Course** at X``."""
+    plain = strip_markup(remove_links(text)).strip().rstrip(".")
+    if not plain or len(plain) > 1000:
+        return None
+    links = find_links(text)
+    record = TeachingRecord(course="", url=links[0][1] if links else "")
+    m = re.match(r"^\(([^()]{3,60})\)\s*(.+)$", plain)
+    if m and YEAR.search(m.group(1)):
+        record.term, plain = m.group(1).strip(), m.group(2).strip()
+    if not record.term:
+        t = _TERM.search(plain)
+        if t:
+            record.term = (t.group(1) or t.group(2)).strip()
+            plain = plain[: t.start()].strip(" ,;-–(")
+    if not record.term:
+        m = re.search(r"[,\s(]+((?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\)?$", plain)
+        if m:
+            record.term = m.group(1)
+            plain = plain[: m.start()].strip(" ,;")
+    years = YEAR.findall(record.term)
+    record.year = int(years[0]) if years else None
+    role, sep, rest = plain.partition(": ")
+    if sep and len(role.split()) <= 5:
+        record.role, plain = role.strip(), rest.strip()
+    for marker in (" @ ", " at ", ", "):
+        if marker in plain:
+            course, _, inst = plain.partition(marker)
+            record.course, record.institution = course.strip(), inst.strip(" ,")
+            break
+    else:
+        record.course = plain.strip()
+    if not record.course:
+        return None
+    record.key = f"{normalise(record.course)[:120]}:{normalise(record.term)}"
+    return record
+
+
+def extract_teaching(lines: list[tuple[int, str]], source_path: str) -> list[TeachingRecord]:
+    out: list[TeachingRecord] = []
+    for item in split_items(lines):
+        parts = item_lines(item)
+        if not parts:
+            continue
+        head = parts[0].lstrip()
+        if len(strip_markup(head).split()) > 14 and not head.startswith(("**", "__", "<b", "(")):
+            continue  # a course description under the course line, not a course
+        record = parse_teaching(parts[0])
+        if record is None:
+            continue
+        record.source = SourceRef(source_path, item.line)
+        out.append(record)
+    return out
+
+
+def teaching_from_headings(
+    headings: list[tuple[str, int]], source_path: str
+) -> list[TeachingRecord]:
+    """Teaching written as one heading per course (``### TA: Course @ School, Fall 2020``)."""
+    out = []
+    for text, line in headings:
+        record = parse_teaching(text)
+        if record is not None:
+            record.source = SourceRef(source_path, line)
+            out.append(record)
+    return out

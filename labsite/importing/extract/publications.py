@@ -1,0 +1,279 @@
+"""Publication lists written by hand in markdown, in their many layouts.
+
+Two layouts cover almost every homepage:
+
+- *stacked*: a bold or linked title line, then the author line, then venue/year, award, note
+  and link lines (``\\[[Paper](…)\\], \\[[Code](…)\\]``, ``[[arxiv](…), [code](…)]``, HTML anchors);
+- *citation*: one line, ``A. Author, **B. Owner**. "Title." **Venue 2023** [(arxiv)](…)`` or
+  ``Authors. [*Title*](…), Venue, 2022.``
+
+Each line after the title is recognised by its shape, not its position, so an award line
+before the venue or a missing author line does not derail the rest.
+"""
+
+from __future__ import annotations
+
+import re
+
+from labsite.importing.extract.authors import looks_like_authors, parse_authors
+from labsite.importing.extract.common import (
+    Context,
+    Item,
+    arxiv_id,
+    doi_of,
+    find_links,
+    item_lines,
+    link_kind,
+    normalise,
+    parse_date_text,
+    remove_links,
+    split_items,
+    strip_markup,
+)
+from labsite.importing.extract.venues import split_venue, status_of
+from labsite.importing.records import LinkRecord, PublicationRecord, SourceRef
+
+_LEAD_SYMBOLS = re.compile(r"^[\s\W_]{0,6}?(?=[\[*_<\"“\w])")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{8,400}?)[\"”]")
+_SPAN = re.compile(
+    r"\*\*(?P<b>.{2,600}?)\*\*|__(?P<u>.{2,600}?)__|<(?:b|strong)>(?P<h>.{2,600}?)</(?:b|strong)>"
+    r"|(?<![\w*])[*_](?P<i>[^*_\n]{2,600}?)[*_](?![\w*])"
+)
+_AWARD = re.compile(
+    r"award|best\s+(?:\w+\s+){0,3}papers?|outstanding\s+paper|honou?rable mention|runner[- ]up"
+    r"|\bprize\b|🏆|color\s*:\s*red",
+    re.I,
+)
+_NOTE_LINE = re.compile(
+    r"^(?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk|"
+    r"selected for|top \d)",
+    re.I,
+)
+_LINK_ONLY_JUNK = re.compile(r"[\s\[\](),|/·•;:\\-]+")
+
+
+def _is_link_line(line: str) -> bool:
+    if not find_links(line):
+        return False
+    rest = _LINK_ONLY_JUNK.sub("", strip_markup(remove_links(line)))
+    return len(rest) <= 2
+
+
+def _link_records(line: str, ctx: Context) -> list[LinkRecord]:
+    out = []
+    for label, url, _pos in find_links(line):
+        kind = link_kind(label, url)
+        clean_label = label.strip("()[] ")
+        keep = clean_label if normalise(clean_label) not in (kind, "") else ""
+        out.append(LinkRecord(kind=kind, url=ctx.absolute(url), label=keep))
+    return out
+
+
+def _strip_lead(line: str) -> str:
+    """Drop leading bullets and emoji (``🔹**Title**``) but keep markup."""
+    m = _LEAD_SYMBOLS.match(line)
+    return line[m.end() :] if m else line
+
+
+def _title_span(line: str) -> tuple[str, str, int, int] | None:
+    """(title, url, start, end) of the first span that reads as a title, not a name."""
+    candidates: list[tuple[str, str, int, int]] = []
+    for m in _QUOTED.finditer(line):
+        title = strip_markup(m.group(1)).strip(" .,")
+        if len(title.split()) >= 3:
+            links = find_links(m.group(1))
+            candidates.append((title, links[0][1] if links else "", m.start(), m.end()))
+            break
+    if candidates:
+        return candidates[0]
+    for label, url, pos in find_links(line):
+        if len(label.split()) >= 3 and not looks_like_authors(label):
+            end = line.find(")", line.find(url, pos) + len(url)) + 1 if url in line else pos
+            return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
+    for m in _SPAN.finditer(line):
+        inner = next(g for g in m.groups() if g is not None)
+        text = strip_markup(inner).strip(" .,")
+        if len(text.split()) >= 3 and not looks_like_authors(inner):
+            links = find_links(inner)
+            return text, links[0][1] if links else "", m.start(), m.end()
+    return None
+
+
+def parse_entry(
+    item: Item, ctx: Context, source_path: str, selected: bool = False
+) -> PublicationRecord | None:
+    """One list item or paragraph → a publication, or None if it does not read as one."""
+    lines = [_strip_lead(ln) for ln in item_lines(item)]
+    lines = [ln for ln in lines if ln]
+    if not lines or len("".join(lines)) > 20000:
+        return None
+    first = lines[0]
+    rest_lines = lines[1:]
+    title = url = ""
+    authors_text = ""
+    tail_parts: list[str] = []
+    first_plain = strip_markup(first)
+    whole_span = re.fullmatch(
+        r"(?:\*\*|__|<b>|<strong>)?\s*(?:\[.{2,800}\]\([^()\s]{1,1000}\)|[^\[\]]{2,800}?)\s*"
+        r"(?:\*\*|__|</b>|</strong>)?[\s†‡*✉⭑\\]*(?:\((?:spotlight|oral|poster)[^()]{0,40}\))?",
+        first.strip(),
+        re.I,
+    )
+    if rest_lines and whole_span and not looks_like_authors(first) and not _is_link_line(first):
+        links = find_links(first)
+        title = strip_markup(remove_links(first)) if not links else links[0][0]
+        if links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
+            title = first_plain
+        url = links[0][1] if links else ""
+        title = title.strip(" †‡*✉⭑\\").rstrip(".").strip()
+        note_in_title = re.search(r"\((spotlight|oral|poster)[^()]{0,40}\)", title, re.I)
+        if note_in_title:
+            tail_parts.append(note_in_title.group(0))
+            title = title.replace(note_in_title.group(0), "").strip()
+    else:
+        span = _title_span(first)
+        if span is None:
+            return None
+        title, url, start, end = span
+        authors_text = first[:start].strip().rstrip(".,:")
+        after = first[end:].strip().lstrip(".,:").strip()
+        if after:
+            tail_parts.append(after)
+    if not title or len(title.split()) < 2 and not rest_lines:
+        return None
+    record = PublicationRecord(title=title, source=SourceRef(source_path, item.line))
+    record.selected = selected
+    if authors_text:
+        record.authors = parse_authors(authors_text)
+    links: list[LinkRecord] = []
+    venue_lines: list[str] = []
+    awards: list[str] = []
+    notes: list[str] = []
+    status = ""
+    for line in rest_lines + tail_parts:
+        plain = strip_markup(line)
+        if not plain and not find_links(line):
+            continue
+        if not record.authors and not venue_lines and looks_like_authors(line):
+            record.authors = parse_authors(line)
+            continue
+        if _is_link_line(line):
+            links.extend(_link_records(line, ctx))
+            continue
+        red = re.search(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", line, re.I)
+        if red:
+            awards.append(strip_markup(red.group(1)).replace("🏆", "").strip(" !"))
+            line = line.replace(red.group(0), " ")
+            plain = strip_markup(line)
+            if not plain:
+                continue
+        line_links = find_links(line)
+        body = strip_markup(remove_links(line)).strip()
+        body_bare = body.strip(" ()[],.;:|")
+        if _AWARD.search(body) and not re.search(r"\b(?:19|20)\d\d\b", body_bare[-6:] or "x"):
+            awards.append(body.replace("🏆", "").strip(" *"))
+            links.extend(_link_records(line, ctx))
+            continue
+        if _NOTE_LINE.match(body_bare):
+            notes.append(body_bare)
+            continue
+        line_status = status_of(body_bare)
+        if line_status in ("under_review",) and len(body_bare.split()) <= 8:
+            status = line_status
+            continue
+        if body_bare:
+            venue_lines.append(remove_links(line))
+        links.extend(_link_records(line, ctx))
+    _apply_venue(record, venue_lines, notes)
+    if status and not record.status:
+        record.status = status
+    if not record.kind and record.status in ("preprint", "under_review") and not record.venue:
+        record.kind = "preprint"
+    record.award = "; ".join(a for a in awards if a)
+    record.note = ", ".join(n for n in notes if n)
+    if url:
+        title_link = LinkRecord(kind=link_kind("paper", url), url=ctx.absolute(url))
+        title_link.kind = "arxiv" if "arxiv.org" in url else "paper"
+        if not any(link.url == title_link.url for link in links):
+            links.insert(0, title_link)
+    seen: set[str] = set()
+    for link in links:
+        if link.url in seen:
+            continue
+        seen.add(link.url)
+        record.links.append(link)
+    everything = " ".join([url, *[link.url for link in record.links], *rest_lines, *tail_parts])
+    record.arxiv_id = arxiv_id(everything)
+    record.doi = doi_of(everything)
+    record.key = normalise(title)[:200]
+    return record
+
+
+def _apply_venue(record: PublicationRecord, venue_lines: list[str], notes: list[str]) -> None:
+    """Fill venue, year, month, status, kind and short venue from the venue line(s)."""
+    if not venue_lines:
+        return
+    parts: list[str] = []
+    for line in venue_lines:
+        parts.extend(p for p in re.split(r"\s+\|\s+|\s*\|\s*(?=\*)", line) if p.strip())
+    main = ""
+    for part in parts:
+        plain = strip_markup(part).strip(" ,.;()")
+        if not plain:
+            continue
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}-\d{1,2}", plain):
+            parsed = parse_date_text(plain)
+            if parsed and record.year is None:
+                record.year, record.month = parsed[0].year, parsed[0].month
+            continue
+        if re.search(r"\barxiv\b", plain, re.I) and main:
+            continue
+        if not main:
+            main = part
+    if not main:
+        return
+    venue = split_venue(main)
+    record.venue = venue.venue
+    record.short_venue = venue.short
+    if venue.year is not None:
+        record.year = venue.year
+        record.month = venue.month
+    record.status = venue.status
+    record.kind = venue.kind
+    if venue.note:
+        notes.append(venue.note)
+
+
+def extract_publications(
+    lines: list[tuple[int, str]], ctx: Context, source_path: str, selected: bool = False
+) -> list[PublicationRecord]:
+    """Every publication in a section's lines, in order."""
+    legend = _selected_marker(lines)
+    out: list[PublicationRecord] = []
+    for item in split_items(lines):
+        record = parse_entry(item, ctx, source_path, selected)
+        if record is None:
+            continue
+        if legend and item.lines and item.lines[0].lstrip().startswith(legend):
+            record.selected = True
+        out.append(record)
+    return out
+
+
+def _selected_marker(lines: list[tuple[int, str]]) -> str:
+    """A legend such as ``🔹 Selected papers`` names the symbol that marks selected entries."""
+    for _, line in lines[:80]:
+        m = re.match(r"^\s*([^\w\s\[*_<(]{1,3})\s*selected\b", line, re.I)
+        if m:
+            return m.group(1)
+    return ""
+
+
+def highlighted_names(records: list[PublicationRecord]) -> list[str]:
+    """Names shown highlighted in a publication list, most frequent first."""
+    counts: dict[str, int] = {}
+    for record in records:
+        for author in record.authors:
+            if author.is_owner:
+                counts[author.name] = counts.get(author.name, 0) + 1
+    return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]

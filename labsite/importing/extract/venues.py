@@ -1,0 +1,183 @@
+"""Venues as people print them: "NeurIPS 2023", "_ICML 2022, JMLR 2023_",
+"Transactions on Machine Learning Research 2023", "Published in *Nature*, 2024".
+
+:func:`split_venue` returns the venue without its year, the year and month, a presentation
+note ("Spotlight"), a status ("accepted", "under_review", "preprint") and a short name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from labsite.importing.extract.common import MONTH_RE, MONTHS, YEAR, strip_markup
+
+# Recognisable short names: (pattern matched on the venue, short name).
+_ACRONYMS = [
+    "NeurIPS", "NIPS", "ICML", "ICLR", "AAAI", "IJCAI", "CVPR", "ICCV", "ECCV", "ACL", "EMNLP",
+    "NAACL", "COLING", "EACL", "KDD", "WWW", "SIGIR", "WSDM", "CIKM", "SIGCOMM", "NSDI", "OSDI",
+    "SOSP", "MobiCom", "MobiSys", "INFOCOM", "CoNEXT", "MMSys", "IMC", "PAM", "HotMobile", "UAI",
+    "AISTATS", "COLT", "ALT", "JMLR", "TMLR", "TPAMI", "TIP", "TSP", "ISIT", "ICASSP", "MICCAI",
+    "ISBI", "CHI", "UIST", "FAccT", "ICRA", "IROS", "RSS", "CoRL", "STOC", "FOCS", "SODA", "MLSys",
+    "ICDE", "VLDB", "SIGMOD", "LOD", "RadarConf", "PRX Quantum", "PNAS", "TOIS", "TIST",
+]  # fmt: skip
+_LONG_NAMES = [
+    (r"neural information processing systems", "NeurIPS"),
+    (r"international conference on machine learning", "ICML"),
+    (r"international conference on learning representations", "ICLR"),
+    (r"transactions on machine learning research", "TMLR"),
+    (r"journal of machine learning research", "JMLR"),
+    (r"uncertainty in artificial intelligence", "UAI"),
+    (r"artificial intelligence and statistics", "AISTATS"),
+    (r"computer vision and pattern recognition", "CVPR"),
+    (r"association for computational linguistics", "ACL"),
+    (r"empirical methods in natural language processing", "EMNLP"),
+    (r"international symposium on information theory", "ISIT"),
+]
+_ACRONYM_RE = re.compile(
+    r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(_ACRONYMS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+
+_NOTE = re.compile(
+    r"\(\s*((?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk)"
+    r"[^()]{0,80})\)",
+    re.I,
+)
+_NOTE_WORDS = re.compile(
+    r"\b(spotlight|oral|poster presentation|highlight|contributed talk|invited talk|"
+    r"top \d+(?:\.\d+)?\s?%)",
+    re.I,
+)
+_STATUS = [
+    (re.compile(r"^\s*(?:to appear|forthcoming)(?:\s+(?:in|at|on))?\b[\s:,]*", re.I), "accepted"),
+    (re.compile(r"^\s*accepted(?:\s+(?:at|to|in|by))?\b[\s:,]*", re.I), "accepted"),
+    (re.compile(r"^\s*(?:under (?:conference |journal )?review|submitted)(?:\s+(?:at|to))?\b[\s:,]*", re.I), "under_review"),
+    (re.compile(r"^\s*in (?:press|submission)\b[\s:,]*", re.I), "accepted"),
+]  # fmt: skip
+_STATUS_ANYWHERE = [
+    (re.compile(r"\bunder (?:conference |journal )?review\b|\bsubmitted\b|\bin submission\b", re.I), "under_review"),
+    (re.compile(r"\bto appear\b|\baccepted\b|\bforthcoming\b|\bin press\b", re.I), "accepted"),
+    (re.compile(r"\bpreprint\b|\barxiv\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bworking paper\b", re.I), "preprint"),
+]  # fmt: skip
+
+
+@dataclass
+class Venue:
+    venue: str = ""
+    year: int | None = None
+    month: int | None = None
+    note: str = ""
+    status: str = ""
+    short: str = ""
+    kind: str = ""
+
+
+def status_of(text: str) -> str:
+    for pattern, status in _STATUS_ANYWHERE:
+        if pattern.search(text):
+            return status
+    return ""
+
+
+def short_venue(venue: str) -> str:
+    """A recognisable short name: the venue itself when it is one word, an acronym in it, …"""
+    venue = venue.strip()
+    if not venue:
+        return ""
+    if " " not in venue and len(venue) <= 24:
+        return venue
+    m = re.search(r"\(([A-Z][A-Za-z@\-]{1,15})(?:[\s'’]+\d{2,4})?\)", venue)
+    if m:
+        return m.group(1)
+    low = venue.lower()
+    for pattern, short in _LONG_NAMES:
+        if re.search(pattern, low):
+            return short
+    m = _ACRONYM_RE.search(venue)
+    if m:
+        return m.group(1)
+    m = re.match(r"^([A-Z][A-Za-z@\-]{1,15})(?:\s+'?\d{2,4})?$", venue)
+    return m.group(1) if m else ""
+
+
+def kind_of(venue: str, status: str = "") -> str:
+    """A PublicationKind value the venue's wording implies, or ""."""
+    low = venue.lower()
+    if not low and status in ("preprint", "under_review"):
+        return "preprint"
+    rules = [
+        ("thesis", r"\bthesis\b|\bdissertation\b"),
+        ("patent", r"\bpatent\b"),
+        ("workshop", r"\bworkshop\b|@\s*(?:neurips|icml|iclr)|-fl\b|\bfl@"),
+        ("preprint", r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"),
+        ("chapter", r"\bchapter\b"),
+        ("report", r"\btechnical report\b|\btech\.? rep"),
+        ("book", r"^book\b"),
+        (
+            "journal",
+            r"\bjournal\b|\btransactions\b|\bletters?\b|\breview [a-z]\b|\bnature\b|\bscience\b|"
+            r"\bjmlr\b|\btmlr\b|\btpami\b|\bproc\. acm\b|\bphysical review\b|\bprx\b|\bpnas\b|"
+            r"\bbulletin\b|\bcommunications\b",
+        ),
+        (
+            "conference",
+            r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|"
+            + "|".join(
+                r"\b" + a.lower() + r"\b"
+                for a in _ACRONYMS
+                if a not in ("JMLR", "TMLR", "TPAMI", "TIP", "TSP", "PNAS", "PRX Quantum")
+            ),
+        ),
+    ]
+    for kind, pattern in rules:
+        if re.search(pattern, low):
+            return kind
+    return ""
+
+
+_TRAILING_DATE = re.compile(
+    rf"[\s,;:.(\[]*(?:{MONTH_RE}[\s,.]*)?(?:\d{{1,2}}[\s,]+)?\(?(?:19[5-9]\d|20\d\d)\)?[\s.,;:)\]]*$",
+    re.I,
+)
+
+
+def split_venue(text: str) -> Venue:
+    """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
+    plain = strip_markup(text[:2000])
+    plain = re.sub(r"^\s*(?:published|presented|appeared)\s+(?:in|at)\s+", "", plain, flags=re.I)
+    plain = re.sub(r"^\s*in:?\s+(?=[A-Z0-9])", "", plain)
+    result = Venue()
+    for pattern, status in _STATUS:
+        m = pattern.match(plain)
+        if m:
+            result.status = status
+            plain = plain[m.end() :]
+            break
+    notes = []
+    for m in _NOTE.finditer(plain):
+        notes.append(m.group(1).strip())
+    plain = _NOTE.sub("", plain)
+    plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
+    result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
+    years = [int(y) for y in YEAR.findall(plain)]
+    if years:
+        result.year = years[0] if len(set(years)) > 1 else years[-1]
+        m = re.search(rf"({MONTH_RE})[\s,.]*(?:\d{{1,2}}[\s,]+)?{result.year}", plain, re.I)
+        if m:
+            result.month = MONTHS.get(m.group(1).lower().rstrip("."))
+    venue = plain
+    if len(set(years)) <= 1:
+        for _ in range(2):
+            venue = _TRAILING_DATE.sub("", venue).strip()
+    venue = venue.strip(" ,;:.|-–—")
+    if not result.status:
+        status = status_of(venue)
+        if status:
+            result.status = status
+    if re.fullmatch(r"(?i)(?:under (?:conference |journal )?review|submitted|preprint)[\w ,.]*", venue):
+        if re.match(r"(?i)under|submitted", venue):
+            venue = ""
+    result.venue = venue
+    result.short = short_venue(venue)
+    result.kind = kind_of(venue, result.status)
+    return result

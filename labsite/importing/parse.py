@@ -1,0 +1,360 @@
+"""Step 3 of the import: a markdown page → front matter + ordered sections, with line numbers.
+
+Homepages mark sections in every way markdown allows: ``##`` headings, setext underlines
+(``About`` over ``------``), a line that is only bold text (``**Contact**:``), and ``---``
+separators between blocks. Jekyll adds Liquid (``{% … %}``, ``{{ … }}``), kramdown attribute
+lists (``{: .notice}``) and HTML comments that whole pages hide inside. :func:`parse_page`
+removes that noise (keeping every line where it was, so errors can name a line) and returns a
+tree of :class:`Section` objects. It is pure and never raises: a broken front matter block
+becomes an entry in ``ParsedPage.errors``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+
+class _Loader(yaml.SafeLoader):
+    """``yaml.safe_load``'s loader, minus implicit timestamps.
+
+    Front matter dates are written every which way (``2024-1-03 21:04:00-0100``, a bare
+    ``2021``, even ``2024-02-30``); PyYAML turns some into ``date`` objects and raises on the
+    impossible ones. Keeping them as strings lets the extractors read them all one way.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML safely (no object construction, no timestamps); raises ``yaml.YAMLError``."""
+    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+
+
+@dataclass
+class Section:
+    """A heading and what follows it up to the next heading of the same or a higher level."""
+
+    heading: str  # as written, markup removed; "" for the text before the first heading
+    level: int  # 0: page intro, 1-6: ATX / setext, 7: a bold line used as a heading
+    line: int  # 1-based line of the heading (or of the first line of an untitled block)
+    style: str = "atx"  # "intro", "atx", "setext", "bold" or "break" (after a --- separator)
+    lines: list[tuple[int, str]] = field(default_factory=list)  # own content, with line numbers
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def body(self) -> str:
+        """The section's own content (not its subsections), trimmed of blank edge lines."""
+        return _join(self.lines)
+
+    def markdown(self) -> str:
+        """Own content and subsections, headings re-rendered, as one markdown text."""
+        parts = [self.body] if self.body else []
+        for child in self.children:
+            head = ""
+            if child.heading:
+                head = (
+                    f"**{child.heading}**"
+                    if child.style == "bold"
+                    else "#" * max(1, min(child.level, 6)) + " " + child.heading
+                )
+            text = child.markdown()
+            parts.append("\n\n".join(p for p in (head, text) if p))
+        return "\n\n".join(p for p in parts if p).strip()
+
+    def all_lines(self) -> list[tuple[int, str]]:
+        """Own lines followed by each subsection's heading and lines, in source order."""
+        out = list(self.lines)
+        for child in self.children:
+            if child.heading:
+                out.append((child.line, ""))
+                marker = "#" * max(1, min(child.level, 6)) + " "
+                out.append((child.line, (marker if child.style != "bold" else "") + child.heading))
+            out.extend(child.all_lines())
+        return out
+
+
+@dataclass
+class ParsedPage:
+    """A page's front matter and its body split into a tree of sections."""
+
+    meta: dict[str, Any]
+    body: str  # the cleaned body (Liquid, comments and kramdown attributes removed)
+    body_line: int  # 1-based line of the body's first line in the file
+    sections: list[Section]
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+    has_front_matter: bool = False
+
+    @property
+    def title(self) -> str:
+        value = self.meta.get("title")
+        return str(value).strip() if isinstance(value, str | int | float) else ""
+
+
+def _join(lines: list[tuple[int, str]]) -> str:
+    texts = [t for _, t in lines]
+    while texts and not texts[0].strip():
+        texts.pop(0)
+    while texts and not texts[-1].strip():
+        texts.pop()
+    return "\n".join(texts)
+
+
+# ---------------------------------------------------------------- front matter
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, int, list[tuple[int, str]], bool]:
+    """Return (meta, body, body_line, errors, had_front_matter); never raises."""
+    text = text.lstrip("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        return {}, text, 1, [], False
+    end = None
+    for i in range(1, len(lines)):
+        if lines[i].rstrip() in ("---", "..."):
+            end = i
+            break
+    if end is None:
+        return {}, text, 1, [], False
+    yaml_text = "\n".join(lines[1:end])
+    body = "\n".join(lines[end + 1 :])
+    errors: list[tuple[int, str]] = []
+    meta: dict[str, Any] = {}
+    try:
+        loaded = load_yaml(yaml_text) if yaml_text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).split("\n")[0]
+        errors.append((line, f"broken YAML front matter: {problem}"))
+        loaded = {}
+    except (RecursionError, ValueError, TypeError, OverflowError) as exc:
+        errors.append((1, f"broken YAML front matter: {type(exc).__name__}"))
+        loaded = {}
+    if isinstance(loaded, dict):
+        meta = {str(k): v for k, v in loaded.items()}
+    elif loaded is not None and not errors:
+        errors.append((2, "front matter is not a set of key: value pairs"))
+    return meta, body, end + 2, errors, True
+
+
+# ---------------------------------------------------------------- cleaning
+
+_KRAMDOWN_IAL = re.compile(r"\{:[^{}\n]{0,300}\}")
+_LIQUID_RAW_BLOCKS = ("comment", "raw")
+
+
+def _blank_out(text: str) -> str:
+    """Replace text by its newlines only, so that line numbers after it do not move."""
+    return "\n" * text.count("\n")
+
+
+def _remove_delimited(text: str, start: str, end: str, keep_unclosed: bool) -> str:
+    """Remove every ``start … end`` span in linear time (no regex backtracking)."""
+    out: list[str] = []
+    pos = 0
+    while True:
+        i = text.find(start, pos)
+        if i < 0:
+            out.append(text[pos:])
+            break
+        j = text.find(end, i + len(start))
+        if j < 0:
+            if keep_unclosed:
+                out.append(text[pos:])
+            else:
+                out.append(text[pos:i])
+                out.append(_blank_out(text[i:]))
+            break
+        out.append(text[pos:i])
+        out.append(_blank_out(text[i : j + len(end)]))
+        pos = j + len(end)
+    return "".join(out)
+
+
+_LIQUID_BLOCK_START = re.compile(r"\{%-?\s*(comment)\s*-?%\}")
+_LIQUID_BLOCK_END = re.compile(r"\{%-?\s*endcomment\s*-?%\}")
+
+
+def _remove_liquid_comments(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    while True:
+        m = _LIQUID_BLOCK_START.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            break
+        e = _LIQUID_BLOCK_END.search(text, m.end())
+        stop = e.end() if e else len(text)
+        out.append(text[pos : m.start()])
+        out.append(_blank_out(text[m.start() : stop]))
+        pos = stop
+    return "".join(out)
+
+
+def clean_markup(text: str) -> str:
+    """Drop HTML comments, Liquid and kramdown attribute lists; line count is preserved.
+
+    ``{{ site.baseurl }}`` and ``{{ base_path }}`` in links become "" (the link stays relative
+    to the site), like every other Liquid output: nothing can be evaluated outside Jekyll.
+    """
+    text = _remove_delimited(text, "<!--", "-->", keep_unclosed=False)
+    text = _remove_liquid_comments(text)
+    text = _remove_delimited(text, "{%", "%}", keep_unclosed=True)
+    text = _remove_delimited(text, "{{", "}}", keep_unclosed=True)
+    return _KRAMDOWN_IAL.sub("", text)
+
+
+# ---------------------------------------------------------------- headings
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_ATX_NOSPACE = re.compile(r"^ {0,3}(#{2,6})([^#\s].*?)[ \t]*$")
+_SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_BOLD_LINE = re.compile(
+    r"^ {0,3}(?:\*\*|__|<b>|<strong>)(?P<text>[^*_<>\n]{1,80}?)(?:\*\*|__|</b>|</strong>)"
+    r"[ \t]*(?P<colon>:?)[ \t]*(?P<brk><br\s*/?>|\\)?[ \t]*$",
+    re.IGNORECASE,
+)
+_INLINE_MARKUP = re.compile(
+    r"</?(?:b|strong|em|i|u|span|font)\b[^>]{0,200}>|\*\*|__|(?<!\w)[*_]|[*_](?!\w)"
+)
+
+
+def heading_text(raw: str) -> str:
+    """A heading as a reader sees it: markup and closing hashes removed."""
+    text = re.sub(r"[ \t]+#+[ \t]*$", "", raw.strip())
+    text = _INLINE_MARKUP.sub("", text)
+    text = re.sub(r"\[([^\]]{0,200})\]\([^)]{0,500}\)", r"\1", text)
+    return text.strip().rstrip(":").strip()
+
+
+def _bold_heading(lines: list[str], i: int) -> str | None:
+    """A line that is only bold text, short and not a sentence, used as a heading."""
+    m = _BOLD_LINE.match(lines[i])
+    if not m:
+        return None
+    text = m.group("text").strip()
+    words = text.split()
+    if not words or len(words) > 5 or not text[0].isalnum():
+        return None
+    if text[-1] in ".!?,;" or "@" in text or "[" in text:
+        return None
+    next_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
+    if m.group("brk") and not (m.group("colon") or next_blank):
+        return None
+    return heading_text(text)
+
+
+def _block_start(lines: list[str], i: int, fresh: bool) -> bool:
+    return i == 0 or fresh or not lines[i - 1].strip()
+
+
+def split_sections(body: str, first_line: int = 1) -> list[Section]:
+    """Split a (cleaned) markdown body into a tree of sections."""
+    lines = body.split("\n")
+    flat: list[Section] = [Section("", 0, first_line, "intro")]
+    in_fence: str | None = None
+    fresh = True  # the previous line was a heading: the next one starts a block
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        lineno = first_line + i
+        current = flat[-1]
+        fence = _FENCE.match(line)
+        if in_fence is not None:
+            current.lines.append((lineno, line))
+            if fence and fence.group(1)[0] == in_fence[0] and len(fence.group(1)) >= len(in_fence):
+                in_fence = None
+            i += 1
+            continue
+        if fence:
+            in_fence = fence.group(1)
+            current.lines.append((lineno, line))
+            fresh = False
+            i += 1
+            continue
+        atx = _ATX.match(line) or _ATX_NOSPACE.match(line)
+        if atx and heading_text(atx.group(2) or ""):
+            level = len(atx.group(1))
+            flat.append(Section(heading_text(atx.group(2) or ""), level, lineno, "atx"))
+            fresh = True
+            i += 1
+            continue
+        if (
+            line.strip()
+            and i + 1 < n
+            and _SETEXT.match(lines[i + 1])
+            and _block_start(lines, i, fresh)
+            and not _LIST_ITEM.match(line)
+            and not _BREAK.match(line)
+            and not line.lstrip().startswith(("<", "|", ">"))
+            and heading_text(line)
+        ):
+            level = 1 if lines[i + 1].strip().startswith("=") else 2
+            flat.append(Section(heading_text(line), level, lineno, "setext"))
+            fresh = True
+            i += 2
+            continue
+        if _BREAK.match(line) and _block_start(lines, i, fresh):
+            level = current.level
+            flat.append(Section("", level, lineno + 1, "break"))
+            fresh = True
+            i += 1
+            continue
+        if line.strip() and _block_start(lines, i, fresh):
+            bold = _bold_heading(lines, i)
+            if bold:
+                flat.append(Section(bold, 7, lineno, "bold"))
+                fresh = True
+                i += 1
+                continue
+        current.lines.append((lineno, line))
+        if line.strip():
+            fresh = False
+        i += 1
+    return _build_tree(flat)
+
+
+def _build_tree(flat: list[Section]) -> list[Section]:
+    """Nest sections by level; untitled blocks with nothing in them disappear."""
+    roots: list[Section] = []
+    stack: list[Section] = []
+    for sec in flat:
+        if not sec.heading and not sec.body:
+            continue
+        if sec.style == "intro":
+            roots.append(sec)
+            continue
+        while stack and stack[-1].level >= sec.level:
+            stack.pop()
+        if stack:
+            stack[-1].children.append(sec)
+        else:
+            roots.append(sec)
+        stack.append(sec)
+    return roots
+
+
+def parse_page(text: str, path: str = "") -> ParsedPage:
+    """Front matter and sections of one markdown page. Pure; never raises.
+
+    ``path`` is only used in messages. A page without front matter is all body; a page whose
+    front matter is broken YAML gets an error (line numbers are the file's) and empty meta.
+    """
+    del path  # kept for symmetry with the other steps; messages carry lines, not paths
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    meta, body, body_line, errors, had = split_front_matter(text)
+    cleaned = clean_markup(body)
+    sections = split_sections(cleaned, body_line)
+    return ParsedPage(meta, cleaned, body_line, sections, errors, had)
