@@ -17,7 +17,9 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
+from django.http.request import split_domain_port
 from django.urls import path, reverse
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
@@ -37,6 +39,9 @@ class MarkdownxAdminMedia:
         # markdownx's model field gives a plain widget; the admin one carries the admin's styling.
         if isinstance(db_field, MarkdownxField):
             kwargs["widget"] = AdminMarkdownxWidget
+        elif isinstance(db_field, models.URLField):
+            # "example.org" means https://example.org (Django 6's default; 5.2 warns without it).
+            kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
@@ -95,8 +100,9 @@ def public_url(request: HttpRequest, path: str, labs: list[Lab]) -> str:
     if not labs or (current is not None and current.pk in {lab.pk for lab in labs}):
         return path
     host = labs[0].site.domain
-    port = request.get_port()
-    if ":" not in host and port not in {"80", "443", ""}:
+    # The port the visitor typed (the Host header), not the one the server listens on.
+    _, port = split_domain_port(request.get_host())
+    if ":" not in host and port.isdigit() and port not in {"80", "443"}:
         host = f"{host}:{port}"
     return f"{request.scheme}://{host}{path}"
 

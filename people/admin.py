@@ -123,6 +123,24 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
             .select_related("user")
         )
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        person = form.instance
+        actor = permissions.actor_for(request.user)
+        if change or actor.is_superuser or permissions.can_edit(request.user, person):
+            return
+        # A lab admin adds people to their lab: without a membership the new person would be
+        # nobody's to edit (and vanish from this admin the moment it is saved).
+        lab = Lab.objects.filter(pk__in=actor.admin_lab_ids).order_by("pk").first()
+        if lab is not None:
+            membership = Membership.objects.create(person=person, lab=lab)
+            permissions.forget_actor(request.user)
+            self.message_user(
+                request,
+                f"{person.name} joined {lab.name} as {membership.get_role_display()}; "
+                "change the role under Memberships.",
+            )
+
     @admin.display(description="Labs")
     def labs(self, obj: Person) -> str:
         return ", ".join(sorted({m.lab.display_name for m in obj.memberships.all()}))
