@@ -23,8 +23,9 @@ from people.models import (
     ProfileSection,
     SectionKind,
 )
+from publications.bibtex import attach_entries
 from publications.models import Authorship, Publication
-from publications.views import PUBLICATION_ORDER, member_ids
+from publications.views import PUBLICATION_ORDER
 from research.models import Project
 
 #: How many recent papers a homepage shows when its owner selected none.
@@ -36,7 +37,8 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
 
     Context: ``news`` (5 latest, lab's and members'), ``projects`` (featured, with ``figures``
     prefetched), ``publications`` (8 most recent, authors and links prefetched),
-    ``member_ids`` (pks of the lab's people: link those authors), ``meta``, ``json_ld``.
+    ``lab_member_ids`` (LabMixin; pks of the lab's people: link those authors), ``meta``,
+    ``json_ld``. Every listed publication carries ``bibtex_entry``.
     """
 
     template_name = "people/lab_home.html"
@@ -50,10 +52,9 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
             .filter(is_featured=True)
             .prefetch_related("figures")[:6]
         )
-        context["publications"] = list(
+        context["publications"] = attach_entries(
             Publication.objects.for_lab(self.lab).with_authors().order_by(*PUBLICATION_ORDER)[:8]
         )
-        context["member_ids"] = member_ids(self.lab)
         return context
 
     def get_meta(self, context):
@@ -138,7 +139,8 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
     - ``projects``: the lab's published projects the member owns or collaborates on.
     - ``memberships``: the member's memberships in this lab (``role_label``, ``is_alumnus``,
       ``next_position``).
-    - ``member_ids``: pks of the lab's people (link those authors); ``meta``; ``json_ld``.
+    - ``lab_member_ids`` (LabMixin): pks of the lab's people (link those authors); ``meta``;
+      ``json_ld``. Every listed publication carries ``bibtex_entry``.
     - ``person_feed``: the path of the member's Atom feed.
     The email is printed with ``{% email_link person.email %}`` (``labsite_seo``).
     """
@@ -185,6 +187,7 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         publications, showing_selected = self.homepage_publications(person)
+        attach_entries(publications)
         projects = list(
             Project.objects.for_lab(self.lab)
             .published()
@@ -214,7 +217,6 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
             talks=rows[SectionKind.TALKS],
             teaching=rows[SectionKind.TEACHING],
             memberships=person.lab_memberships,
-            member_ids=member_ids(self.lab),
             person_feed=person_feed_path(person),
         )
         return context
@@ -246,7 +248,7 @@ class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
 
     Context: ``person``, ``publications`` (authors and links prefetched),
     ``publications_by_year`` — ``[(year or None, [Publication])]`` in page order —,
-    ``member_ids``, ``meta``.
+    ``lab_member_ids`` (LabMixin), ``meta``. Every publication carries ``bibtex_entry``.
     """
 
     template_name = "people/person_publications.html"
@@ -260,7 +262,6 @@ class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
         context["publications_by_year"] = [
             (year, list(rows)) for year, rows in groupby(publications, key=lambda p: p.year)
         ]
-        context["member_ids"] = member_ids(self.lab)
         return context
 
     def get_meta(self, context):

@@ -7,6 +7,8 @@ members wrote it, without ``DISTINCT``.
 
 from __future__ import annotations
 
+from itertools import groupby
+
 from django.db.models import F, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -15,8 +17,9 @@ from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, article_ld, citation_meta, page_meta, plain
-from people.models import Lab, Membership, Person
+from people.models import Person
 from publications import bibtex
+from publications.bibtex import attach_entries
 from publications.models import Authorship, Publication, PublicationKind
 
 #: Newest first; undated papers last on every database (PostgreSQL sorts NULL first in DESC).
@@ -31,24 +34,20 @@ PUBLICATION_ORDER = (
 MAX_QUERY_LENGTH = 200
 
 
-def member_ids(lab: Lab) -> set[int]:
-    """Pks of the people with a membership (current or past) in ``lab``: their names link."""
-    return set(Membership.objects.for_lab(lab).values_list("person_id", flat=True))
-
-
 class PublicationListView(LabMixin, PageMetaMixin, ListView):
     """The lab's publications, filtered by ``?year=``, ``?type=``, ``?person=`` and ``?q=``.
 
     A filter value that cannot match (``?year=abc``, an unknown type) is ignored rather than
     emptying the page. Context:
-    - ``publications``: the matching papers, newest first, authors and links prefetched.
+    - ``publications``: the matching papers, newest first, authors and links prefetched, each
+      with ``bibtex_entry``; ``count``: how many.
     - ``publications_by_year``: ``[(year or None, [Publication])]`` in page order.
-    - ``filters``: the filters in effect, ``{"year": int|None, "type": str, "person": str,
-      "q": str}`` (empty string / None when unset); ``is_filtered``: any of them set.
-    - ``years``: every year the lab has papers in, newest first.
-    - ``types``: ``[(value, label)]`` of the publication kinds the lab has, in kind order.
-    - ``people``: the lab's people (current and alumni) by name, for the person filter.
-    - ``member_ids``, ``meta``.
+    - ``filters``: the filters in effect as strings, ``{"year", "type", "person", "q"}`` (""
+      when unset or ignored); ``is_filtered``: any of them set.
+    - ``filter_years``: every year the lab has papers in, newest first.
+    - ``filter_kinds``: ``[(value, label)]`` of the publication kinds the lab has, kind order.
+    - ``filter_people``: the lab's people (current and alumni) by name.
+    - ``lab_member_ids`` (computed from ``filter_people``, no extra query), ``meta``.
     """
 
     template_name = "publications/publication_list.html"
@@ -59,7 +58,7 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
         year = params.get("year", "").strip()
         kind = params.get("type", "").strip()
         return {
-            "year": int(year) if year.isdigit() and len(year) == 4 else None,
+            "year": year if year.isdigit() and len(year) == 4 else "",
             "type": kind if kind in PublicationKind.values else "",
             "person": params.get("person", "").strip()[:80],
             "q": " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH],
@@ -68,8 +67,8 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
     def get_queryset(self):
         self.filters = filters = self.get_filters()
         qs = Publication.objects.for_lab(self.lab)
-        if filters["year"] is not None:
-            qs = qs.filter(year=filters["year"])
+        if filters["year"]:
+            qs = qs.filter(year=int(filters["year"]))
         if filters["type"]:
             qs = qs.filter(kind=filters["type"])
         if filters["person"]:
@@ -90,27 +89,23 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        publications = list(context["publications"])
-        context["publications"] = publications
-        context["object_list"] = publications
-        by_year: list[tuple[int | None, list[Publication]]] = []
-        for publication in publications:
-            if by_year and by_year[-1][0] == publication.year:
-                by_year[-1][1].append(publication)
-            else:
-                by_year.append((publication.year, [publication]))
-        context["publications_by_year"] = by_year
+        publications = attach_entries(context["publications"])
+        context["publications"] = context["object_list"] = publications
+        context["count"] = len(publications)
+        context["publications_by_year"] = [
+            (year, list(rows)) for year, rows in groupby(publications, key=lambda p: p.year)
+        ]
         lab_papers = Publication.objects.for_lab(self.lab).order_by()
-        context["years"] = sorted(
+        context["filter_years"] = sorted(
             {y for y in lab_papers.values_list("year", flat=True) if y}, reverse=True
         )
         kinds = set(lab_papers.values_list("kind", flat=True))
-        context["types"] = [(v, label) for v, label in PublicationKind.choices if v in kinds]
+        context["filter_kinds"] = [(v, label) for v, label in PublicationKind.choices if v in kinds]
         people = list(Person.objects.for_lab(self.lab).order_by("name", "pk"))
-        context["people"] = people
-        context["member_ids"] = {p.pk for p in people}
+        context["filter_people"] = people
+        context["lab_member_ids"] = frozenset(p.pk for p in people)
         context["filters"] = self.filters
-        context["is_filtered"] = any(v not in (None, "") for v in self.filters.values())
+        context["is_filtered"] = any(self.filters.values())
         return context
 
     def get_meta(self, context):
@@ -126,7 +121,8 @@ class PublicationDetailView(LabMixin, PageMetaMixin, DetailView):
 
     Context: ``publication`` (authors, links and ``projects`` prefetched), ``bibtex`` (its
     entry), ``citation_meta`` (``[(name, content)]`` for Google Scholar, printed by
-    ``publications/includes/_citation_meta.html``), ``member_ids``, ``meta``, ``json_ld``.
+    ``publications/includes/_citation_meta.html``), ``lab_member_ids`` (LabMixin), ``meta``,
+    ``json_ld``.
     """
 
     template_name = "publications/publication_detail.html"
@@ -140,7 +136,6 @@ class PublicationDetailView(LabMixin, PageMetaMixin, DetailView):
         publication = self.object
         context["bibtex"] = bibtex.entry_for(publication)
         context["citation_meta"] = citation_meta(self.request, publication)
-        context["member_ids"] = member_ids(self.lab)
         return context
 
     def get_meta(self, context):

@@ -7,8 +7,9 @@ from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, page_meta, plain
+from publications.bibtex import attach_entries
 from publications.models import Publication
-from publications.views import PUBLICATION_ORDER, member_ids
+from publications.views import PUBLICATION_ORDER
 from research.models import Collaborator, Project
 
 PROJECT_ORDER = ("order", "-start", "title", "pk")
@@ -22,7 +23,7 @@ class ProjectListView(LabMixin, PageMetaMixin, ListView):
     """Project cards.
 
     Context: ``projects`` (``owner`` loaded; ``figures`` and ``collaborators`` with their
-    ``person`` prefetched), ``member_ids``, ``meta``.
+    ``person`` prefetched), ``lab_member_ids`` (LabMixin), ``meta``.
     """
 
     template_name = "research/project_list.html"
@@ -37,11 +38,6 @@ class ProjectListView(LabMixin, PageMetaMixin, ListView):
             .order_by(*PROJECT_ORDER)
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["member_ids"] = member_ids(self.lab)
-        return context
-
     def get_meta(self, context):
         return page_meta(
             self.request,
@@ -55,8 +51,8 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
 
     Context: ``project`` (``owner`` loaded; ``collaborators`` with ``person``, ``figures`` and
     ``publications`` — authors and links — prefetched), ``publications`` (the same papers as a
-    list, newest first), ``member_ids`` (collaborators and authors in it link to their lab
-    page; others to their ``url``), ``meta``.
+    list, newest first, each with ``bibtex_entry``), ``lab_member_ids`` (LabMixin:
+    collaborators and authors in it link to their lab page; others to their ``url``), ``meta``.
     """
 
     template_name = "research/project_detail.html"
@@ -75,8 +71,7 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["publications"] = list(self.object.publications.all())
-        context["member_ids"] = member_ids(self.lab)
+        context["publications"] = attach_entries(self.object.publications.all())
         return context
 
     def get_meta(self, context):

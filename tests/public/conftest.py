@@ -1,0 +1,109 @@
+"""Fixtures for the public site's tests: hosts, a request helper, and content that grows.
+
+Builds on the fixed cast of tests/conftest.py: alice and bob in lab A (host
+``lab-a.localhost``), carol in lab B (``lab-b.localhost``). ``grow`` adds n of everything a
+page lists, so a test can compare a page's query count at small and large content.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from contextlib import contextmanager
+
+import markdown
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from people.models import Lab, Person, Role
+from publications.models import PublicationKind
+from tests import factories as f
+
+A = "lab-a.localhost"
+B = "lab-b.localhost"
+
+
+@pytest.fixture
+def get(client) -> Callable:
+    """``get(path, host=A, **extra)``: a GET on a lab's host."""
+
+    def _get(path: str, host: str = A, **extra):
+        return client.get(path, HTTP_HOST=host, **extra)
+
+    return _get
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.LABSITE_PAGE_CACHE = False
+
+
+def count_queries(client, path: str, host: str = A) -> tuple[int, object]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path, HTTP_HOST=host)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(ctx), response
+
+
+@contextmanager
+def markdown_forbidden():
+    """Any markdown rendering inside the block fails the test (DESIGN: a request never does)."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("markdown was rendered during a request")
+
+    original_markdown, original_convert = markdown.markdown, markdown.Markdown.convert
+    markdown.markdown = refuse
+    markdown.Markdown.convert = refuse
+    try:
+        yield
+    finally:
+        markdown.markdown = original_markdown
+        markdown.Markdown.convert = original_convert
+
+
+ROLES = [Role.PI, Role.POSTDOC, Role.PHD, Role.MASTERS, Role.UNDERGRAD, Role.STAFF]
+KINDS = [PublicationKind.CONFERENCE, PublicationKind.JOURNAL, PublicationKind.PREPRINT]
+
+
+def grow(lab: Lab, owner: Person, n: int) -> None:
+    """Give ``lab`` and its member ``owner`` n more of everything a public page lists.
+
+    Each paper has the owner, another member and an outside author, a link, and sits in a
+    project; every other one is selected by the owner. Projects are featured, with a member
+    and an outside collaborator and a figure. The owner gets n news, honors, talks, courses,
+    and one section of each kind; the lab gets n news of its own and n people (a third
+    alumni).
+    """
+    today = datetime.date(2025, 1, 1)
+    start = Person.objects.count()
+    for i in range(n):
+        person = f.PersonFactory(name=f"Member {start + i} Grown")
+        ended = today - datetime.timedelta(days=30) if i % 3 == 0 else None
+        f.MembershipFactory(
+            person=person, lab=lab, role=ROLES[i % len(ROLES)], end=ended, next_position="Google"
+        )
+        publication = f.PublicationFactory(
+            title=f"Grown paper {start + i} on $x_{i}$",
+            year=2010 + i % 15,
+            kind=KINDS[i % len(KINDS)],
+            abstract="An *abstract*.",
+        )
+        f.AuthorshipFactory(publication=publication, person=owner, position=0, selected=i % 2 == 0)
+        f.AuthorshipFactory(publication=publication, person=person, position=1)
+        f.AuthorshipFactory(publication=publication, person=None, name="Outside Author", position=2)
+        f.PublicationLinkFactory(publication=publication)
+        project = f.ProjectFactory(lab=lab, owner=owner, is_featured=True, body="Long *text*.")
+        f.CollaboratorFactory(project=project, person=person)
+        f.CollaboratorFactory(project=project, person=None, url="https://example.org/x")
+        f.FigureFactory(project=project)
+        project.publications.add(publication)
+        f.NewsItemFactory(person=owner, date=today - datetime.timedelta(days=i))
+        f.NewsItemFactory(person=None, lab=lab, date=today - datetime.timedelta(days=i))
+        f.HonorFactory(person=owner)
+        f.TalkFactory(person=owner)
+        f.TeachingFactory(person=owner)
+    if n:
+        for order, kind in enumerate(["news", "publications", "projects", "talks", "teaching"]):
+            f.ProfileSectionFactory(person=owner, kind=kind, title=kind.title(), order=10 + order)
