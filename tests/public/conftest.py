@@ -8,8 +8,10 @@ page lists, so a test can compare a page's query count at small and large conten
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from contextlib import contextmanager
+from html.parser import HTMLParser
 
 import markdown
 import pytest
@@ -107,3 +109,56 @@ def grow(lab: Lab, owner: Person, n: int) -> None:
     if n:
         for order, kind in enumerate(["news", "publications", "projects", "talks", "teaching"]):
             f.ProfileSectionFactory(person=owner, kind=kind, title=kind.title(), order=10 + order)
+
+
+class _TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []
+        self._script: dict[str, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = {k: v or "" for k, v in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._script, self._text = attributes, []
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+def parse_html(html: str | bytes) -> _TagCollector:
+    collector = _TagCollector()
+    collector.feed(html.decode() if isinstance(html, bytes) else html)
+    return collector
+
+
+def meta_tags(html) -> list[tuple[str, str]]:
+    """``(name or property, content)`` of every ``<meta>`` with content, in document order."""
+    return [
+        (attrs.get("name") or attrs.get("property"), attrs["content"])
+        for tag, attrs in parse_html(html).tags
+        if tag == "meta" and "content" in attrs and (attrs.get("name") or attrs.get("property"))
+    ]
+
+
+def links(html, rel: str) -> list[dict[str, str]]:
+    return [
+        attrs for tag, attrs in parse_html(html).tags if tag == "link" and attrs.get("rel") == rel
+    ]
+
+
+def json_ld(html) -> list[dict]:
+    return [
+        json.loads(text)
+        for attrs, text in parse_html(html).scripts
+        if attrs.get("type") == "application/ld+json"
+    ]
