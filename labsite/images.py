@@ -5,11 +5,14 @@ from __future__ import annotations
 import io
 import os
 import uuid
+import warnings
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils.deconstruct import deconstructible
+from markdownx import forms as markdownx_forms
+from markdownx import views as markdownx_views
 from PIL import Image, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
@@ -19,8 +22,17 @@ MAX_PIXELS = 50_000_000
 
 def validate_image_file(file) -> None:
     """Raise ``ValidationError`` unless ``file`` is a readable JPEG, PNG, GIF or WebP image."""
-    if file is None:
-        return
+    if file is not None:
+        image_format(file)
+
+
+def image_format(file) -> str:
+    """``file``'s format (``"PNG"``…) once it is known to be a readable image of a sane size.
+
+    Raises ``ValidationError`` for a file over ``LABSITE_MAX_IMAGE_BYTES``, a file Pillow cannot
+    read, a format outside JPEG/PNG/GIF/WebP, or more than ``MAX_PIXELS`` pixels (a decompression
+    bomb: refused from its header, before any pixel is decoded).
+    """
     size = getattr(file, "size", None)
     if size is not None and size > settings.LABSITE_MAX_IMAGE_BYTES:
         limit = settings.LABSITE_MAX_IMAGE_BYTES // (1024 * 1024)
@@ -29,17 +41,23 @@ def validate_image_file(file) -> None:
         position = file.tell()
     except (AttributeError, OSError, ValueError):
         position = None
+    too_many = ValidationError("This image has too many pixels.", code="too_many_pixels")
     try:
         file.seek(0)
-        with Image.open(file) as image:
-            fmt = image.format
-            width, height = image.size
-            if width * height > MAX_PIXELS:
-                raise ValidationError("This image has too many pixels.", code="too_many_pixels")
-            image.verify()
+        with warnings.catch_warnings():
+            # Pillow only warns between its own limit and twice that; refuse those too.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(file) as image:
+                fmt = image.format
+                width, height = image.size
+                if width * height > MAX_PIXELS:
+                    raise too_many
+                image.verify()
     except ValidationError:
         raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise too_many from exc
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ValidationError(
             "This file is not an image that can be read (JPEG, PNG, GIF or WebP).",
             code="invalid_image",
@@ -51,6 +69,29 @@ def validate_image_file(file) -> None:
         raise ValidationError(
             f"Images must be JPEG, PNG, GIF or WebP, not {fmt}.", code="invalid_format"
         )
+    return fmt
+
+
+class ImageUploadForm(markdownx_forms.ImageForm):
+    """markdownx's drag-and-drop upload, checked like every other image.
+
+    markdownx trusts the browser's content type and keeps the uploaded name's extension (a GIF
+    it stores untouched could be called ``x.html``). Here Pillow must read the file, and the
+    stored name's extension comes from the format Pillow found.
+    """
+
+    def clean(self):
+        upload = super().clean()
+        self.detected_format = image_format(upload)
+        return upload
+
+    def get_unique_file_name(self, file_name: str) -> str:
+        ext = {"JPEG": "jpg"}.get(self.detected_format, self.detected_format.lower())
+        return f"{uuid.uuid4()}.{ext}"
+
+
+class ImageUploadView(markdownx_views.ImageUploadView):
+    form_class = ImageUploadForm
 
 
 def make_rendition(file, max_width: int, max_height: int | None = None) -> ContentFile | None:

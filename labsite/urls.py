@@ -3,9 +3,10 @@ from django.contrib import admin
 from django.contrib.admin.views.decorators import staff_member_required
 from django.urls import include, path
 from django.views.static import serve
-from markdownx.views import ImageUploadView, MarkdownifyView
+from markdownx.views import MarkdownifyView
 
 from labsite import views
+from labsite.images import ImageUploadView  # markdownx's, with the image checked by Pillow
 
 admin.site.site_header = "labsite"
 admin.site.site_title = "labsite admin"
