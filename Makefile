@@ -34,8 +34,12 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(STAMP)
-	@echo "benchmarks are added with the importer and public-page issues"
+## make bench: every benchmark; make bench-import: 50 sites x 100 papers, then a no-change re-run
+.PHONY: bench-import
+bench: bench-import
+
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
