@@ -1,0 +1,143 @@
+/* labsite — the little the public pages need from JavaScript. Everything works without it:
+   the theme follows the system, <details> open by themselves, e-mail addresses read correctly
+   (reversed in the source, shown right-to-left), math shows as its TeX source. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var script = document.currentScript;
+
+  /* Theme toggle: light <-> dark, remembered. The <head> applies the stored choice before the
+     first paint (no flash); this only wires the button. */
+  function systemDark() {
+    return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches;
+  }
+  function isDark() {
+    var t = root.getAttribute("data-theme");
+    return t ? t === "dark" : systemDark();
+  }
+  function initTheme() {
+    var button = document.querySelector("[data-theme-toggle]");
+    if (!button) return;
+    var sync = function () {
+      var dark = isDark();
+      button.setAttribute("aria-pressed", dark ? "true" : "false");
+      button.setAttribute("title", dark ? "Switch to light theme" : "Switch to dark theme");
+    };
+    button.hidden = false;
+    sync();
+    button.addEventListener("click", function () {
+      var next = isDark() ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      try { localStorage.setItem("theme", next); } catch (e) { /* private mode: not remembered */ }
+      sync();
+    });
+  }
+
+  /* E-mail: the address is in the page reversed (data-r), so scrapers reading the HTML miss it. */
+  function initEmail() {
+    document.querySelectorAll("[data-email-r]").forEach(function (el) {
+      var address = el.getAttribute("data-email-r").split("").reverse().join("");
+      var link = document.createElement("a");
+      link.href = "mailto:" + address;
+      link.className = el.className;
+      var icon = el.querySelector("svg");
+      if (icon) link.appendChild(icon.cloneNode(true));
+      link.appendChild(document.createTextNode(address));
+      el.replaceWith(link);
+    });
+  }
+
+  /* Copy buttons for BibTeX blocks. */
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      area.remove();
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+  function initCopy() {
+    document.querySelectorAll("[data-copy]").forEach(function (block) {
+      var pre = block.querySelector("pre");
+      if (!pre) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "btn copy-btn";
+      button.textContent = "Copy";
+      var status = document.createElement("span");
+      status.className = "vh";
+      status.setAttribute("role", "status");
+      button.addEventListener("click", function () {
+        copyText(pre.textContent).then(function () {
+          button.textContent = "Copied";
+          status.textContent = "BibTeX copied to the clipboard";
+        }, function () {
+          var range = document.createRange();
+          range.selectNodeContents(pre);
+          var sel = window.getSelection();
+          sel.removeAllRanges();
+          sel.addRange(range);
+          button.textContent = "Press Ctrl+C";
+          status.textContent = "Selected; press Control C to copy";
+        });
+        setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2500);
+      });
+      block.appendChild(button);
+      block.appendChild(status);
+    });
+  }
+
+  /* Math: load KaTeX (served from our static files) only when the page has $…$, $$…$$, \(…\). */
+  var MATH = /\$[^$\s][^$]*\$|\\\(|\\\[/;
+  function loadScript(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+  function initMath() {
+    var main = document.querySelector("main");
+    if (!main || !script || !MATH.test(main.textContent)) return;
+    root.setAttribute("data-math", "loading");
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = script.getAttribute("data-katex-css");
+    document.head.appendChild(css);
+    loadScript(script.getAttribute("data-katex-js"))
+      .then(function () { return loadScript(script.getAttribute("data-katex-auto")); })
+      .then(function () {
+        window.renderMathInElement(main, {
+          delimiters: [
+            { left: "$$", right: "$$", display: true },
+            { left: "\\[", right: "\\]", display: true },
+            { left: "$", right: "$", display: false },
+            { left: "\\(", right: "\\)", display: false }
+          ],
+          ignoredClasses: ["no-math"],
+          throwOnError: false
+        });
+        root.setAttribute("data-math", "ready");
+      })
+      .catch(function () { root.setAttribute("data-math", "failed"); /* the TeX stays readable */ });
+  }
+
+  function init() {
+    initTheme();
+    initEmail();
+    initCopy();
+    initMath();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

@@ -1,0 +1,378 @@
+"""Chromium (Debian's package) through Playwright, a live server, and a realistic lab to look at.
+
+The data is built with the project's factories: a member page as full as the real homepages the
+product was designed from (photo, sections in source order, news, selected publications with
+equal-contribution marks, an award, links, an abstract, math in a title), a project with
+collaborators and figures, and alumni.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from people.models import Role, SectionKind
+from tests import factories as f
+
+# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from a thread
+# with a running loop unless told that this is deliberate (the test code is synchronous).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, installed from npm (``npm ci``) on first use in a fresh clone."""
+    if not AXE.exists():
+        npm = shutil.which("npm")
+        if npm is None:
+            pytest.fail("axe-core is missing and npm is not installed: run `npm ci` (Node 20+).")
+        result = subprocess.run(
+            [npm, "ci", "--no-audit", "--no-fund"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0 or not AXE.exists():
+            pytest.fail(
+                "`npm ci` could not install axe-core for the browser tests "
+                f"(exit {result.returncode}):\n{result.stderr[-2000:]}"
+            )
+    return AXE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+def png(
+    width: int, height: int, colour: tuple[int, int, int], *, label: str = ""
+) -> SimpleUploadedFile:
+    """A small real PNG (a gradient with a few shapes) made with Pillow."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (width, height), colour)
+    draw = ImageDraw.Draw(image)
+    for i in range(0, width, max(1, width // 12)):
+        shade = tuple(min(255, c + i * 60 // width) for c in colour)
+        draw.rectangle([i, 0, i + width // 12, height], fill=shade)
+    draw.ellipse([width // 4, height // 5, width * 3 // 4, height * 4 // 5], fill=(245, 245, 245))
+    draw.rectangle([width // 3, height // 2, width * 2 // 3, height * 7 // 10], fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return SimpleUploadedFile(
+        f"{label or 'image'}.png", buffer.getvalue(), content_type="image/png"
+    )
+
+
+def build_lab() -> dict:
+    """A lab with a full member page, co-authors, alumni, projects and news. Returns the URLs."""
+    lab = f.LabFactory(
+        slug="vital",
+        name="Information Theory and Machine Learning Lab",
+        short_name="vITAL",
+        tagline="Trustworthy, private and efficient machine learning at the network edge.",
+        institution="University of Southern California",
+        about=(
+            "We study **federated learning**, privacy and the theory of generalization. "
+            "Our work ranges from bounds such as $\\mathcal{O}(1/\\sqrt{n})$ to systems "
+            "that train on phones."
+        ),
+        email="vital-lab@example.edu",
+        address="3740 McClintock Ave\nLos Angeles, CA 90089",
+        site__domain="localhost",
+        is_default=True,
+    )
+    pi = f.PersonFactory(
+        name="Salman Avestimehr",
+        position="Professor",
+        affiliation="University of Southern California",
+        website="https://example.org/salman",
+    )
+    f.MembershipFactory(person=pi, lab=lab, role=Role.PI, title="Dean's Professor of ECE")
+    sara = f.PersonFactory(
+        name="Sara Babakniya",
+        position="PhD student",
+        affiliation="University of Southern California",
+        location="Los Angeles, CA",
+        avatar=png(480, 480, (40, 90, 140), label="sara"),
+        bio=(
+            "I am a 5th-year Ph.D. student studying Computer Science at the "
+            "[University of Southern California](https://www.cs.usc.edu/). I work on privacy and "
+            "efficiency in machine learning, federated learning and neural architecture search."
+        ),
+        email="babakniy@example.edu",
+        website="https://example.org/sara",
+        google_scholar="https://scholar.google.com/citations?user=abc",
+        github="https://github.com/example",
+        orcid="https://orcid.org/0000-0002-1825-0097",
+        linkedin="https://www.linkedin.com/in/example",
+        twitter="https://x.com/example",
+        cv="https://example.org/sara/cv.pdf",
+    )
+    f.MembershipFactory(person=sara, lab=lab, role=Role.PHD, start=datetime.date(2019, 8, 1))
+    yue = f.PersonFactory(name="Yue Niu", position="PhD student")
+    f.MembershipFactory(person=yue, lab=lab, role=Role.PHD, order=1)
+    postdoc = f.PersonFactory(
+        name="Saurav Prakash", avatar=png(300, 360, (120, 60, 40), label="sp")
+    )
+    f.MembershipFactory(person=postdoc, lab=lab, role=Role.POSTDOC)
+    alumna = f.PersonFactory(name="Chaoyang He")
+    f.MembershipFactory(
+        person=alumna,
+        lab=lab,
+        role=Role.PHD,
+        start=datetime.date(2017, 8, 1),
+        end=datetime.date(2022, 6, 30),
+        next_position="Co-founder and CTO, FedML",
+    )
+    alumnus = f.PersonFactory(name="Ramy E. Ali", avatar=png(200, 200, (60, 120, 80), label="ra"))
+    f.MembershipFactory(
+        person=alumnus,
+        lab=lab,
+        role=Role.POSTDOC,
+        start=datetime.date(2020, 1, 1),
+        end=datetime.date(2023, 1, 31),
+        next_position="Research scientist, Samsung",
+    )
+    outsider = f.PersonFactory(name="Souvik Kundu")  # a Person with no membership here
+
+    # Homepage sections in the source page's order.
+    sections = [
+        (SectionKind.NEWS, "Recent news", ""),
+        (SectionKind.PUBLICATIONS, "Selected publications", ""),
+        (SectionKind.PROJECTS, "Research", ""),
+        (SectionKind.TALKS, "Talks", ""),
+        (SectionKind.TEACHING, "Teaching", ""),
+        (SectionKind.HONORS, "Honors and awards", ""),
+        (SectionKind.PROSE, "Experience", "Graduate Research Assistant (Aug 2019 – present)"),
+        (
+            SectionKind.PROSE,
+            "Contact",
+            "University of Southern California  \nDepartment of Computer Science  \n"
+            "Los Angeles, CA 90089-0781",
+        ),
+    ]
+    for order, (kind, title, body) in enumerate(sections):
+        f.ProfileSectionFactory(person=sara, kind=kind, title=title, body=body, order=order)
+    news = [
+        (datetime.date(2024, 8, 1), "month", "Selected as a **Rising Star in EECS**."),
+        (datetime.date(2024, 7, 20), "day", "Our paper won the **Best Paper Award** at FL@FM."),
+        (datetime.date(2024, 6, 3), "month", "Started an internship at Microsoft Research."),
+    ]
+    for date, precision, text in news:
+        f.NewsItemFactory(
+            person=sara, date=date, date_precision=precision, text=text, is_highlight=True
+        )
+    f.NewsItemFactory(
+        person=None, lab=lab, date=datetime.date(2024, 9, 2), text="Welcome to our new students!"
+    )
+    f.HonorFactory(
+        person=sara, title="Best Paper Award", detail="FL@FM-NeurIPS Workshop", year=2023
+    )
+    f.HonorFactory(person=sara, title="WiSE Qualcomm Top-Off Fellowship", year=2021, order=1)
+    f.TalkFactory(
+        person=sara,
+        title="Federated learning without episodic memory",
+        event="ML Collective",
+        location="Online",
+        date=datetime.date(2024, 6, 12),
+        kind="invited",
+        slides_url="https://example.org/slides.pdf",
+    )
+    f.TeachingFactory(
+        person=sara, course="CSCI 567: Machine Learning", institution="USC", term="Fall 2022"
+    )
+
+    papers = []
+    specs = [
+        {
+            "title": "A Data-Free Approach to Mitigate Catastrophic Forgetting in Federated Class "
+            "Incremental Learning for Vision Tasks",
+            "venue": "Advances in Neural Information Processing Systems",
+            "short_venue": "NeurIPS",
+            "year": 2023,
+            "arxiv_id": "2311.07784",
+            "abstract": (
+                "Deep learning models often suffer from forgetting previously learned "
+                "information when trained on new data. We propose a framework in which the "
+                "server trains a generative model with a loss of $\\mathcal{L}_{KD}$..."
+            ),
+        },
+        {
+            "title": "SLoRA: Federated Parameter Efficient Fine-Tuning of Language Models",
+            "venue": "FL@FM-NeurIPS Workshop",
+            "short_venue": "FL@FM",
+            "year": 2023,
+            "kind": "workshop",
+            "award": "Best Paper Award",
+        },
+        {
+            "title": "Revisiting Sparsity Hunting in Federated Learning: an $\\ell_1$ View",
+            "venue": "Transactions on Machine Learning Research",
+            "short_venue": "TMLR",
+            "year": 2023,
+            "kind": "journal",
+            "doi": "10.48550/arXiv.2208.13092",
+        },
+        {
+            "title": "Deep-n-Cheap: An Automated Efficient and Extensible Search Framework",
+            "venue": "Springer Nature Computer Science",
+            "short_venue": "",
+            "year": 2021,
+            "kind": "journal",
+            "note": "Extended version of a workshop paper",
+        },
+        {
+            "title": "Lottery-Aware Sparsity Hunting at the Edge",
+            "venue": "arXiv",
+            "short_venue": "",
+            "year": 2024,
+            "kind": "preprint",
+            "status": "under_review",
+        },
+    ]
+    authors = [
+        [(sara, True), (outsider, True), ("Saurav Prakash", False), (yue, False), (pi, False)],
+        [(sara, True), ("Ahmed Roushdy Elkordy", True), ("Yahya H Ezzeldin", False), (pi, False)],
+        [(sara, False), ("Zalan Fabian", False), (alumna, False), (pi, False)],
+        [("Sourya Dey", False), (sara, False), ("Keith M. Chugg", False)],
+        [(yue, False), (postdoc, False), (pi, False)],
+    ]
+    for index, (spec, names) in enumerate(zip(specs, authors, strict=True)):
+        paper = f.PublicationFactory(**spec)
+        for position, (who, equal) in enumerate(names):
+            if isinstance(who, str):
+                f.AuthorshipFactory(
+                    publication=paper,
+                    person=None,
+                    name=who,
+                    position=position,
+                    equal_contribution=equal,
+                )
+            else:
+                f.AuthorshipFactory(
+                    publication=paper,
+                    person=who,
+                    name=who.name,
+                    position=position,
+                    equal_contribution=equal,
+                    selected=(who == sara and index < 3),
+                    corresponding=(who == pi and index == 0),
+                )
+        f.PublicationLinkFactory(
+            publication=paper, kind="paper", url=f"https://arxiv.org/abs/23{index}"
+        )
+        if index < 2:
+            f.PublicationLinkFactory(
+                publication=paper, kind="code", url=f"https://github.com/x/{index}"
+            )
+        if index == 0:
+            f.PublicationLinkFactory(
+                publication=paper, kind="poster", url="https://example.org/p.pdf"
+            )
+            f.PublicationLinkFactory(
+                publication=paper, kind="slides", url="https://example.org/s.pdf"
+            )
+        papers.append(paper)
+
+    project = f.ProjectFactory(
+        lab=lab,
+        title="Federated Learning at the Resource-Constrained Edge",
+        owner=yue,
+        summary=(
+            "Federated learning of large neural nets at the edge faces limited computation and "
+            "memory. **Sub-model** training reduces computation at the edge while still "
+            "attaining a full model."
+        ),
+        body=(
+            "## Approach\n\nWe investigate a sub-model training method that reduces the cost "
+            "per round from $O(d)$ to $O(k)$ while keeping the accuracy of the full model.\n\n"
+            "- Sparse updates\n- Low-rank structure of the data\n"
+        ),
+        is_featured=True,
+        start=datetime.date(2021, 1, 1),
+    )
+    project.publications.add(papers[2])
+    f.CollaboratorFactory(project=project, person=sara, name="Sara Babakniya", order=0)
+    f.CollaboratorFactory(
+        project=project, person=None, name="Sunwoo Lee", url="https://example.org/sunwoo", order=1
+    )
+    f.CollaboratorFactory(project=project, person=outsider, name="Souvik Kundu", order=2)
+    f.CollaboratorFactory(project=project, person=pi, name="Salman Avestimehr", order=3)
+    f.FigureFactory(
+        project=project,
+        image=png(1400, 700, (30, 70, 110), label="overview"),
+        alt_text="Diagram: the server sends each device a sub-model and merges their updates",
+        caption="Figure 1. Sub-model training: each device trains only a slice of the network.",
+        display_width=700,
+    )
+    f.FigureFactory(
+        project=project,
+        image=png(800, 500, (110, 60, 30), label="results"),
+        alt_text="Plot of accuracy against communication rounds",
+        caption="Figure 2. Accuracy per round.",
+        order=1,
+    )
+    second = f.ProjectFactory(
+        lab=lab,
+        title="LLM Alignment with Model Editing",
+        summary="We align language models by editing weights that encode undesired knowledge.",
+        is_featured=True,
+        order=1,
+    )
+    f.CollaboratorFactory(project=second, person=yue, name="Yue Niu")
+    f.ProjectFactory(
+        lab=lab,
+        title="High-Order Optimization for Large-Scale Training",
+        summary="A momentum-based quasi-Newton method for stochastic optimization.",
+        status="completed",
+        order=2,
+    )
+    return {
+        "lab_home": "/",
+        "people": "/people/",
+        "person": sara.get_absolute_url(),
+        "person_publications": f"{sara.get_absolute_url()}publications/",
+        "news": "/news/",
+        "research": "/research/",
+        "project": project.get_absolute_url(),
+        "publications": "/publications/",
+        "publication": papers[0].get_absolute_url(),
+        "publication_math": papers[2].get_absolute_url(),
+        "not_found": "/no-such-page/",
+    }
