@@ -21,7 +21,7 @@ _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3})$")
 _SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
 
 
-def _split_top_level(text: str) -> list[str]:
+def split_top_level(text: str) -> list[str]:
     """Split at commas, semicolons, '&' and the word 'and' that are outside tags and links."""
     parts: list[str] = []
     depth_tag = depth_sq = depth_par = 0
@@ -121,12 +121,15 @@ def parse_authors(text: str) -> list[AuthorRecord]:
     """An ordered author list from one printed line."""
     text = html.unescape(text[:5000]).strip().rstrip(".")
     text = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", text, flags=re.I)
-    records = [r for r in (_one(part) for part in _split_top_level(text)) if r is not None]
+    records = [r for r in (_one(part) for part in split_top_level(text)) if r is not None]
     return _pair_last_first(records)
 
 
 def looks_like_authors(text: str) -> bool:
     """Does a line read as a list of names (not a venue, a sentence or a link list)?"""
+    first_part = split_top_level(text)[0]
+    if len(strip_markup(first_part).split()) > 5:
+        return False  # a title (commas inside its link or emphasis are not name separators)
     if _HIGHLIGHT.search(text) and re.search(r"[,]|\band\b", text):
         return True
     plain = strip_markup(text)
@@ -134,7 +137,7 @@ def looks_like_authors(text: str) -> bool:
         return False
     if re.search(r"\b(?:19|20)\d\d\b", plain):
         return False
-    names = [p.strip() for p in _split_top_level(plain) if p.strip()]
+    names = [p.strip() for p in split_top_level(plain) if p.strip()]
     if not names:
         return False
     good = 0

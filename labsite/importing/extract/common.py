@@ -87,7 +87,9 @@ class Context:
 
 _TAG = re.compile(r"<[^<>\n]{0,500}>")
 _IMG_MD = re.compile(r"!\[[^\[\]\n]{0,500}\]\([^()\s]{0,1000}(?:\s+\"[^\"\n]{0,200}\")?\)")
-_LINK_MD = re.compile(r"\[([^\[\]\n]{0,500})\]\(\s*<?([^()\s<>]{0,1000}(?:\([^()\s]{0,200}\)[^()\s<>]{0,200})?)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)")
+_LINK_MD = re.compile(
+    r"\[((?:[^\[\]\n]|\[[^\[\]\n]{0,200}\]){0,500})\]\(\s*<?([^()\s<>]{0,1000}(?:\([^()\s]{0,200}\)[^()\s<>]{0,200})?)>?(?:\s+\"[^\"\n]{0,200}\")?\s*\)"
+)
 _LINK_HTML = re.compile(
     r"<a\s[^<>]{0,500}?href\s*=\s*[\"']([^\"'<>]{0,1000})[\"'][^<>]{0,500}>(.{0,500}?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
@@ -257,7 +259,9 @@ _DATE_FORMS = [
     (re.compile(r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})"), "ymd"),
     # May 15, 2024 / May 15th 2024
     (
-        re.compile(rf"(?P<mon>{MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+        re.compile(
+            rf"(?P<mon>{MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I
+        ),
         "monthday",
     ),
     # 15 May 2024
@@ -281,10 +285,8 @@ def _build_date(m: re.Match[str], form: str) -> tuple[datetime.date, str] | None
             return None
         if form == "year":
             return datetime.date(year, 1, 1), "year"
-        if groups.get("mon"):
-            month = MONTHS[groups["mon"].lower().rstrip(".")]
-        else:
-            month = int(groups["m"])
+        mon = groups.get("mon")
+        month = MONTHS[mon.lower().rstrip(".")] if mon else int(groups["m"])
         if groups.get("d"):
             return datetime.date(year, month, int(groups["d"])), "day"
         return datetime.date(year, month, 1), "month"
@@ -384,7 +386,7 @@ _LABEL_KINDS = [
     ("project", ("project", "project page", "demo")),
     ("website", ("website", "site", "webpage", "homepage", "web")),
     ("data", ("data", "dataset", "datasets", "benchmark")),
-    ("blog", ("blog", "post", "blog post")),
+    ("blog", ("blog", "blog post")),
     ("bibtex", ("bibtex", "bib", "cite", "citation")),
     (
         "paper",

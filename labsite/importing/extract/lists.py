@@ -23,7 +23,10 @@ from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRe
 
 
 def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRecord]:
-    """Date-led items: ``Month YYYY:``, ``[Mon YYYY]``, ``YYYY-MM-DD``, ``**Jan 2024**``, emoji first."""
+    """Date-led items: ``Month YYYY:``, ``[Mon YYYY]``, ``YYYY-MM-DD``, ``**Jan 2024**``.
+
+    A leading emoji stays in the text; the date and its punctuation go.
+    """
     out: list[NewsRecord] = []
     for item in split_items(lines):
         text = " ".join(item_lines(item)).strip()
@@ -55,7 +58,9 @@ def count_dated(lines: list[tuple[int, str]]) -> int:
 
 # ---------------------------------------------------------------- honors
 
-_RANGE_END = re.compile(r"[\s,(]*((?:19|20)\d\d)\s*(?:[-–—/]\s*(?:(?:19|20)?\d\d|present|now))?\)?\.?\s*$", re.I)
+_RANGE_END = re.compile(
+    r"[\s,(]*((?:19|20)\d\d)\s*(?:[-–—/]\s*(?:(?:19|20)?\d\d|present|now))?\)?\.?\s*$", re.I
+)
 
 
 def split_honor(text: str) -> tuple[str, int | None, str, str]:
@@ -64,14 +69,14 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
     url = links[0][1] if links else ""
     plain = strip_markup(text).strip().rstrip(".")
     year = None
+    years = YEAR.findall(plain)
     m = _RANGE_END.search(plain)
-    if m:
+    ranged = bool(m and re.search(r"[-–—/]", m.group(0)))
+    if m and (len(years) == 1 or (ranged and len(years) == 2)):
         year = int(m.group(1))
         plain = plain[: m.start()].strip().rstrip(",;:")
-    else:
-        years = YEAR.findall(plain)
-        if years:
-            year = int(years[0])
+    elif years:
+        year = int(years[0])
     title, detail = plain, ""
     m = re.search(r"\s*[,:;]\s+|\s+[-–—]\s+", plain)
     if m:
@@ -136,9 +141,7 @@ def _talk_links(text: str, talk: TalkRecord, ctx: Context) -> None:
             talk.url = ctx.absolute(url)
 
 
-def extract_talks(
-    lines: list[tuple[int, str]], ctx: Context, source_path: str
-) -> list[TalkRecord]:
+def extract_talks(lines: list[tuple[int, str]], ctx: Context, source_path: str) -> list[TalkRecord]:
     """A talk per line; a bold title line followed by a list of venues gives one talk per venue."""
     out: list[TalkRecord] = []
     current_title = ""
@@ -148,7 +151,9 @@ def extract_talks(
             continue
         text = " ".join(parts)[:3000]
         plain_item = strip_markup(text)
-        if not item.is_list and re.fullmatch(r"\s*(?:\*\*|__|<b>|<strong>).{2,400}(?:\*\*|__|</b>|</strong>)\s*:?\s*", parts[0]):
+        if not item.is_list and re.fullmatch(
+            r"\s*(?:\*\*|__|<b>|<strong>).{2,400}(?:\*\*|__|</b>|</strong>)\s*:?\s*", parts[0]
+        ):
             current_title = strip_markup(parts[0]).rstrip(":")
             for venue_line in parts[1:]:
                 out.append(_venue_talk(current_title, venue_line, item.line, ctx, source_path))
@@ -156,7 +161,7 @@ def extract_talks(
         if item.is_list and current_title:
             out.append(_venue_talk(current_title, text, item.line, ctx, source_path))
             continue
-        if not plain_item or len(plain_item.split()) < 3:
+        if not plain_item or len(plain_item.split()) < 3 or plain_item.endswith(("...", "…", ":")):
             continue
         talk = TalkRecord(title="", source=SourceRef(source_path, item.line))
         dated = leading_date(text)
@@ -169,10 +174,14 @@ def extract_talks(
         plain = re.sub(r"\(\s*\)", "", plain).strip(" ,.")
         if italic:
             talk.title = strip_markup(italic.group(1)).strip(" .")
-            talk.event = strip_markup(remove_links(body.replace(italic.group(0), " "))).strip(" .,:;()")
+            talk.event = strip_markup(remove_links(body.replace(italic.group(0), " "))).strip(
+                " .,:;()"
+            )
         elif quoted:
             talk.title = strip_markup(quoted.group(1)).strip(" .,")
-            talk.event = strip_markup(remove_links(body.replace(quoted.group(0), " "))).strip(" .,:;()")
+            talk.event = strip_markup(remove_links(body.replace(quoted.group(0), " "))).strip(
+                " .,:;()"
+            )
         else:
             head, _, tail = plain.partition(", ")
             talk.title, talk.event = head.strip(), tail.strip()
@@ -228,7 +237,7 @@ def parse_teaching(text: str) -> TeachingRecord | None:
         m = re.search(r"[,\s(]+((?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\)?$", plain)
         if m:
             record.term = m.group(1)
-            plain = plain[: m.start()].strip(" ,;")
+            plain = plain[: m.start()].strip(" ,;:-–—")
     years = YEAR.findall(record.term)
     record.year = int(years[0]) if years else None
     role, sep, rest = plain.partition(": ")
@@ -243,6 +252,9 @@ def parse_teaching(text: str) -> TeachingRecord | None:
         record.course = plain.strip()
     if not record.course:
         return None
+    bold = bool(re.match(r"^\s*(?:\*\*|__|<b>|<strong>)", text))
+    if not (record.term or record.year or bold or record.role):
+        return None  # a sentence about teaching, not a course
     record.key = f"{normalise(record.course)[:120]}:{normalise(record.term)}"
     return record
 

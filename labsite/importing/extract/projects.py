@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from labsite.importing.extract.authors import split_top_level
 from labsite.importing.extract.common import (
     Context,
     find_links,
@@ -28,8 +29,12 @@ from labsite.importing.records import (
 )
 
 _IMG_HTML = re.compile(r"<img\s[^<>]{0,2000}>", re.I)
-_IMG_MD = re.compile(r"!\[([^\[\]\n]{0,500})\]\(\s*([^()\s]{1,1000})(?:\s+\"([^\"\n]{0,300})\")?\s*\)")
-_ATTR = re.compile(r"([a-zA-Z-]{1,30})\s*=\s*(?:\"([^\"]{0,1000})\"|'([^']{0,1000})'|([^\s>]{1,200}))")
+_IMG_MD = re.compile(
+    r"!\[([^\[\]\n]{0,500})\]\(\s*([^()\s]{1,1000})(?:\s+\"([^\"\n]{0,300})\")?\s*\)"
+)
+_ATTR = re.compile(
+    r"([a-zA-Z-]{1,30})\s*=\s*(?:\"([^\"]{0,1000})\"|'([^']{0,1000})'|([^\s>]{1,200}))"
+)
 _COLLAB = re.compile(
     r"^\s*(?:\*\*|__|_|\*)?\s*(?:collaborated with|in collaboration with|collaborators?|"
     r"joint work with|with)\s*(?:\*\*|__|_|\*)?\s*:?\s*",
@@ -73,7 +78,9 @@ def figures_in(text: str, ctx: Context) -> list[FigureRecord]:
         found.append(
             (
                 m.start(),
-                FigureRecord(src=src, path=ctx.resolve(src), alt=m.group(1), caption=m.group(3) or ""),
+                FigureRecord(
+                    src=src, path=ctx.resolve(src), alt=m.group(1), caption=m.group(3) or ""
+                ),
             )
         )
     found.sort(key=lambda t: t[0])
@@ -82,7 +89,7 @@ def figures_in(text: str, ctx: Context) -> list[FigureRecord]:
 
 def _collaborators(text: str) -> list[CollaboratorRecord]:
     out: list[CollaboratorRecord] = []
-    for raw in re.split(r",|;|\band\b|\n|&", text):
+    for raw in (part for line in text.split("\n") for part in split_top_level(line)):
         raw = raw.strip()
         if not raw:
             continue
@@ -98,7 +105,9 @@ def project_from_block(
     title: str, lines: list[tuple[int, str]], line: int, ctx: Context, source_path: str
 ) -> ProjectRecord | None:
     """One ``### Title`` block → a project, or None when the block has no project shape."""
-    record = ProjectRecord(title=title, source=SourceRef(source_path, line), key=normalise(title)[:200])
+    record = ProjectRecord(
+        title=title, source=SourceRef(source_path, line), key=normalise(title)[:200]
+    )
     summary: list[str] = []
     collecting = False
     collab_text: list[str] = []
@@ -112,8 +121,16 @@ def project_from_block(
                 collab_text.append(stripped)
                 continue
         m = _COLLAB.match(stripped)
-        if m and (stripped[m.end() :].strip() == "" or find_links(stripped) or "," in stripped) and (
-            re.match(r"^\W*(?:collaborated|in collaboration|collaborators?|joint work)", stripped, re.I)
+        if (
+            m
+            and (stripped[m.end() :].strip() == "" or find_links(stripped) or "," in stripped)
+            and (
+                re.match(
+                    r"^\W*(?:collaborated|in collaboration|collaborators?|joint work)",
+                    stripped,
+                    re.I,
+                )
+            )
         ):
             collecting = True
             rest = stripped[m.end() :].strip()
@@ -156,13 +173,10 @@ def projects_from_list(
             continue
         first = parts[0]
         m = re.match(r"^\s*(?:\*\*|__|<b>|<strong>)(.{2,300}?)(?:\*\*|__|</b>|</strong>)", first)
-        if not m:
-            links = find_links(first)
-            if not links or len(links[0][0].split()) < 2:
-                continue
-            title = links[0][0]
-        else:
-            title = strip_markup(m.group(1))
+        outward = [url for _, url, _ in find_links("\n".join(parts)) if not url.startswith("#")]
+        if not m or not outward:
+            continue  # a project list item is a bold title with somewhere to go
+        title = strip_markup(m.group(1))
         record = ProjectRecord(
             title=title.strip(" ."),
             source=SourceRef(source_path, item.line),

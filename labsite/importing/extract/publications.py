@@ -126,6 +126,10 @@ def parse_entry(
             title = first_plain
         url = links[0][1] if links else ""
         title = title.strip(" †‡*✉⭑\\").rstrip(".").strip()
+        tag = re.match(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", title, re.I)
+        if tag:
+            tail_parts.append(f"({tag.group(1)})")
+            title = title[tag.end() :]
         note_in_title = re.search(r"\((spotlight|oral|poster)[^()]{0,40}\)", title, re.I)
         if note_in_title:
             tail_parts.append(note_in_title.group(0))
@@ -160,14 +164,15 @@ def parse_entry(
         if _is_link_line(line):
             links.extend(_link_records(line, ctx))
             continue
-        red = re.search(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", line, re.I)
+        red = re.search(
+            r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", line, re.I
+        )
         if red:
             awards.append(strip_markup(red.group(1)).replace("🏆", "").strip(" !"))
             line = line.replace(red.group(0), " ")
             plain = strip_markup(line)
             if not plain:
                 continue
-        line_links = find_links(line)
         body = strip_markup(remove_links(line)).strip()
         body_bare = body.strip(" ()[],.;:|")
         if _AWARD.search(body) and not re.search(r"\b(?:19|20)\d\d\b", body_bare[-6:] or "x"):
@@ -194,7 +199,7 @@ def parse_entry(
     if url:
         title_link = LinkRecord(kind=link_kind("paper", url), url=ctx.absolute(url))
         title_link.kind = "arxiv" if "arxiv.org" in url else "paper"
-        if not any(link.url == title_link.url for link in links):
+        if not any(link.url == title_link.url or link.kind == title_link.kind for link in links):
             links.insert(0, title_link)
     seen: set[str] = set()
     for link in links:
@@ -206,6 +211,8 @@ def parse_entry(
     record.arxiv_id = arxiv_id(everything)
     record.doi = doi_of(everything)
     record.key = normalise(title)[:200]
+    if not record.authors and record.year is None and not record.venue:
+        return None  # a lone linked line ("Google Scholar Page") is not a publication
     return record
 
 

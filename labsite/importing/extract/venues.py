@@ -35,7 +35,9 @@ _LONG_NAMES = [
     (r"international symposium on information theory", "ISIT"),
 ]
 _ACRONYM_RE = re.compile(
-    r"(?<![A-Za-z])(" + "|".join(re.escape(a) for a in sorted(_ACRONYMS, key=len, reverse=True)) + r")(?![A-Za-z])"
+    r"(?<![A-Za-z])("
+    + "|".join(re.escape(a) for a in sorted(_ACRONYMS, key=len, reverse=True))
+    + r")(?![A-Za-z])"
 )
 
 _NOTE = re.compile(
@@ -48,17 +50,18 @@ _NOTE_WORDS = re.compile(
     r"top \d+(?:\.\d+)?\s?%)",
     re.I,
 )
+_REVIEW = r"(?:under (?:conference |journal )?review|submitted)"
 _STATUS = [
-    (re.compile(r"^\s*(?:to appear|forthcoming)(?:\s+(?:in|at|on))?\b[\s:,]*", re.I), "accepted"),
-    (re.compile(r"^\s*accepted(?:\s+(?:at|to|in|by))?\b[\s:,]*", re.I), "accepted"),
-    (re.compile(r"^\s*(?:under (?:conference |journal )?review|submitted)(?:\s+(?:at|to))?\b[\s:,]*", re.I), "under_review"),
-    (re.compile(r"^\s*in (?:press|submission)\b[\s:,]*", re.I), "accepted"),
-]  # fmt: skip
+    (r"^\s*(?:to appear|forthcoming)(?:\s+(?:in|at|on))?\b[\s:,]*", "accepted"),
+    (r"^\s*accepted(?:\s+(?:at|to|in|by))?\b[\s:,]*", "accepted"),
+    (r"^\s*" + _REVIEW + r"(?:\s+(?:at|to))?\b[\s:,]*", "under_review"),
+    (r"^\s*in (?:press|submission)\b[\s:,]*", "accepted"),
+]
 _STATUS_ANYWHERE = [
-    (re.compile(r"\bunder (?:conference |journal )?review\b|\bsubmitted\b|\bin submission\b", re.I), "under_review"),
-    (re.compile(r"\bto appear\b|\baccepted\b|\bforthcoming\b|\bin press\b", re.I), "accepted"),
-    (re.compile(r"\bpreprint\b|\barxiv\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bworking paper\b", re.I), "preprint"),
-]  # fmt: skip
+    (r"\bunder (?:conference |journal )?review\b|\bsubmitted\b|\bin submission\b", "under_review"),
+    (r"\bto appear\b|\baccepted\b|\bforthcoming\b|\bin press\b", "accepted"),
+    (r"\bpreprint\b|\barxiv\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bworking paper\b", "preprint"),
+]
 
 
 @dataclass
@@ -74,7 +77,7 @@ class Venue:
 
 def status_of(text: str) -> str:
     for pattern, status in _STATUS_ANYWHERE:
-        if pattern.search(text):
+        if re.search(pattern, text, re.I):
             return status
     return ""
 
@@ -121,7 +124,7 @@ def kind_of(venue: str, status: str = "") -> str:
         ),
         (
             "conference",
-            r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|"
+            r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|"
             + "|".join(
                 r"\b" + a.lower() + r"\b"
                 for a in _ACRONYMS
@@ -148,7 +151,7 @@ def split_venue(text: str) -> Venue:
     plain = re.sub(r"^\s*in:?\s+(?=[A-Z0-9])", "", plain)
     result = Venue()
     for pattern, status in _STATUS:
-        m = pattern.match(plain)
+        m = re.match(pattern, plain, re.I)
         if m:
             result.status = status
             plain = plain[m.end() :]
@@ -157,6 +160,7 @@ def split_venue(text: str) -> Venue:
     for m in _NOTE.finditer(plain):
         notes.append(m.group(1).strip())
     plain = _NOTE.sub("", plain)
+    plain = re.sub(r"\((?:[^()]{0,80}?[,;:]\s*|\W*)\)", "", plain)  # parentheses emptied of links
     plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
     result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
     years = [int(y) for y in YEAR.findall(plain)]
@@ -174,9 +178,8 @@ def split_venue(text: str) -> Venue:
         status = status_of(venue)
         if status:
             result.status = status
-    if re.fullmatch(r"(?i)(?:under (?:conference |journal )?review|submitted|preprint)[\w ,.]*", venue):
-        if re.match(r"(?i)under|submitted", venue):
-            venue = ""
+    if re.fullmatch(_REVIEW + r"[\w ,.]*", venue, re.I):
+        venue = ""  # "Under review, soon on arxiv" says a status, not a venue
     result.venue = venue
     result.short = short_venue(venue)
     result.kind = kind_of(venue, result.status)

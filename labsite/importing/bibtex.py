@@ -1,0 +1,299 @@
+"""al-folio ``_bibliography/*.bib`` → publications, through bibtexparser 2.
+
+al-folio adds its own keys to BibTeX entries: ``abbr`` (the venue badge), ``selected``,
+``pdf``/``poster``/``slides`` (files under ``assets/pdf/``), ``code``, ``html``, ``arxiv``,
+``award``/``award_name``, ``video``, ``website``, ``blog``. Authors come as ``Last, First`` or
+``First Last`` joined by `` and ``, sometimes with ``*`` marks for equal contribution. The raw
+entry text is kept so the publication page can show the BibTeX as the author wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import bibtexparser
+from bibtexparser import model
+
+from labsite.importing.extract.common import (
+    MONTHS,
+    Context,
+    arxiv_id,
+    doi_of,
+    normalise,
+    year_of,
+)
+from labsite.importing.extract.venues import kind_of, short_venue
+from labsite.importing.records import AuthorRecord, LinkRecord, PublicationRecord, SourceRef
+
+_TYPE_KIND = {
+    "article": "journal",
+    "inproceedings": "conference",
+    "conference": "conference",
+    "proceedings": "conference",
+    "phdthesis": "thesis",
+    "mastersthesis": "thesis",
+    "thesis": "thesis",
+    "book": "book",
+    "inbook": "chapter",
+    "incollection": "chapter",
+    "techreport": "report",
+    "report": "report",
+    "patent": "patent",
+    "unpublished": "preprint",
+    "misc": "other",
+    "online": "other",
+}
+_FILE_KEYS = ("pdf", "poster", "slides", "supp")
+_URL_KEYS = [
+    ("html", "paper"),
+    ("url", "paper"),
+    ("pdf", "pdf"),
+    ("arxiv", "arxiv"),
+    ("code", "code"),
+    ("poster", "poster"),
+    ("slides", "slides"),
+    ("video", "video"),
+    ("website", "website"),
+    ("blog", "blog"),
+    ("supp", "other"),
+    ("data", "data"),
+]
+
+
+@dataclass
+class BibResult:
+    publications: list[PublicationRecord] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
+
+
+_LATEX_ACCENTS = {
+    '"': "\u0308",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+}
+_LATEX_SYMBOLS = {
+    r"\ss": "ß",
+    r"\o": "ø",
+    r"\O": "Ø",
+    r"\ae": "æ",
+    r"\AE": "Æ",
+    r"\aa": "å",
+    r"\AA": "Å",
+    r"\l": "ł",
+    r"\L": "Ł",
+    r"\i": "ı",
+    r"\&": "&",
+    r"\%": "%",
+    r"\_": "_",
+    r"\$": "$",
+    r"\#": "#",
+    "--": "–",
+    r"\textendash": "–",
+    r"\textemdash": "—",
+}
+
+
+def decode_latex(text: str) -> str:
+    """``{\\"U}ber`` → ``Über``; braces that protect capitals go. Math stays as written."""
+    import unicodedata
+
+    def accent(m: re.Match[str]) -> str:
+        mark, letter = m.group(1), m.group(2)
+        if letter == r"\i":
+            letter = "i"
+        return unicodedata.normalize("NFC", letter + _LATEX_ACCENTS[mark])
+
+    pattern = re.compile(r"\\([\"'`^~=.uvHck])\s?\{?\s*(\\i|[A-Za-z])\s*\}?")
+    text = pattern.sub(accent, text)
+    for latex, char in sorted(_LATEX_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
+        text = (
+            re.sub(re.escape(latex) + r"(?![A-Za-z])\s?", char, text)
+            if latex[0] == "\\"
+            else text.replace(latex, char)
+        )
+    text = re.sub(r"\\(?:emph|textit|textbf|textsc|mathrm|text)\{([^{}]{0,500})\}", r"\1", text)
+    if "$" not in text:
+        text = text.replace("{", "").replace("}", "")
+    else:
+        text = re.sub(r"(?<!\\)\{([^{}$]{0,500})\}", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _person(raw: str) -> AuthorRecord | None:
+    name = raw.strip()
+    if not name:
+        return None
+    equal = bool(re.search(r"\*|\\\*|†", name))
+    name = re.sub(r"\\?\*|†|‡|\^\{?[*†]\}?", "", name)
+    name = decode_latex(name).strip(" ,")
+    if "," in name:
+        last, _, first = name.partition(",")
+        first = re.sub(r",\s*(?:jr\.?|sr\.?|iii?|iv)$", "", first.strip(), flags=re.I)
+        name = f"{first.strip()} {last.strip()}".strip()
+    if not name or name.lower() == "others":
+        return None
+    return AuthorRecord(name=re.sub(r"\s+", " ", name), equal_contribution=equal)
+
+
+def split_bib_authors(value: str) -> list[AuthorRecord]:
+    """``Last, First and First Last and …`` → ordered authors; ``*`` marks equal contribution."""
+    out: list[AuthorRecord] = []
+    for part in re.split(r"\s+and\s+", value.strip(), flags=re.I):
+        part = part.strip()
+        commas = part.count(",")
+        if commas >= 1:
+            left, _, right = part.partition(",")
+            if commas == 1 and len(left.split()) >= 2 and len(right.split()) >= 2:
+                for name in (left, right):  # "Kaiyan Zhang, Xuekai Zhu": a missing "and"
+                    rec = _person(name)
+                    if rec:
+                        out.append(rec)
+                continue
+        rec = _person(part)
+        if rec:
+            out.append(rec)
+    return out
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().strip('{}"').lower() in ("true", "yes", "1")
+
+
+def _file_url(value: str, ctx: Context) -> str:
+    """al-folio file keys name files under ``assets/pdf/`` unless they are URLs."""
+    value = value.strip()
+    if re.match(r"^[a-z][a-z0-9+.-]*://", value, re.I) or value.startswith("/"):
+        return ctx.absolute(value)
+    return ctx.absolute("/assets/pdf/" + value)
+
+
+def entry_to_publication(
+    entry: model.Entry, ctx: Context, source_path: str, line_offset: int = 0
+) -> PublicationRecord | None:
+    fields = {f.key.lower(): str(f.value) for f in entry.fields}
+    title = decode_latex(fields.get("title", ""))
+    if not title:
+        return None
+    record = PublicationRecord(
+        title=title,
+        source=SourceRef(source_path, (entry.start_line or 0) + 1 + line_offset),
+        key=entry.key,
+    )
+    if title.endswith("🏆"):
+        record.title = title.rstrip(" 🏆")
+        record.award = "🏆"
+    record.authors = split_bib_authors(fields.get("author", ""))
+    venue_field = fields.get("booktitle") or fields.get("journal") or fields.get("school") or ""
+    venue_field = venue_field or fields.get("institution", "") or fields.get("howpublished", "")
+    record.venue = decode_latex(venue_field)
+    record.short_venue = decode_latex(fields.get("abbr", "")) or short_venue(record.venue)
+    record.year = year_of(fields.get("year", ""))
+    month = fields.get("month", "").strip().lower().rstrip(".")
+    if month.isdigit() and 1 <= int(month) <= 12:
+        record.month = int(month)
+    elif month[:3] in MONTHS:
+        record.month = MONTHS[month[:3]]
+    etype = entry.entry_type.lower()
+    record.kind = _TYPE_KIND.get(etype, "other")
+    text_for_kind = f"{record.venue} {fields.get('publisher', '')}"
+    implied = kind_of(text_for_kind)
+    if implied in ("preprint", "workshop") or (
+        implied
+        and (record.kind == "other" or (record.kind == "journal" and implied == "conference"))
+    ):
+        record.kind = implied
+    if record.kind == "other" and (fields.get("eprint") or fields.get("arxiv")):
+        record.kind = "preprint"
+    if record.kind == "preprint":
+        record.status = "preprint"
+    record.selected = _truthy(fields.get("selected", ""))
+    record.abstract = fields.get("abstract", "").strip()
+    record.volume = fields.get("volume", "").strip()
+    record.number = fields.get("number", "").strip()
+    record.pages = decode_latex(fields.get("pages", ""))
+    record.publisher = decode_latex(fields.get("publisher", ""))
+    award = fields.get("award_name") or fields.get("award") or ""
+    if award:
+        record.award = decode_latex(award)
+    record.doi = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", fields.get("doi", "").strip())
+    arxiv_value = fields.get("arxiv") or (
+        fields.get("eprint") if "arxiv" in fields.get("archiveprefix", "").lower() else ""
+    )
+    record.arxiv_id = arxiv_value.strip() if arxiv_value else ""
+    seen: set[str] = set()
+    for key, kind in _URL_KEYS:
+        value = fields.get(key, "").strip()
+        if not value:
+            continue
+        if key == "arxiv":
+            url = f"https://arxiv.org/abs/{value}"
+        elif key in _FILE_KEYS:
+            url = _file_url(value, ctx)
+        else:
+            url = ctx.absolute(value)
+        if url in seen:
+            continue
+        seen.add(url)
+        record.links.append(LinkRecord(kind=kind, url=url))
+    if not record.arxiv_id:
+        record.arxiv_id = arxiv_id(" ".join(link.url for link in record.links))
+    if not record.doi:
+        record.doi = doi_of(" ".join(link.url for link in record.links))
+    record.bibtex = entry.raw.strip() if entry.raw else ""
+    if not record.key:
+        record.key = normalise(title)[:200]
+    return record
+
+
+def _strip_front_matter(text: str) -> str:
+    """al-folio .bib files open with an empty Jekyll front matter (``---`` twice)."""
+    lines = text.split("\n")
+    if lines and lines[0].strip() == "---":
+        for i in range(1, min(len(lines), 200)):
+            if lines[i].strip() == "---":
+                return "\n" * (i + 1) + "\n".join(lines[i + 1 :])
+    return text
+
+
+def parse_bibtex(text: str, ctx: Context, source_path: str) -> BibResult:
+    """Every entry of a .bib file; a broken entry is an error with its line, the rest still load."""
+    result = BibResult()
+    body = _strip_front_matter(text)
+    try:
+        library = bibtexparser.parse_string(body)
+    except Exception as exc:  # bibtexparser raises on some malformed input
+        result.errors.append((1, f"unreadable BibTeX: {type(exc).__name__}: {exc}"[:300]))
+        return result
+    for block in library.blocks:
+        entry: model.Entry | None = None
+        if isinstance(block, model.Entry):
+            entry = block
+        elif isinstance(block, model.DuplicateFieldKeyBlock):
+            entry = block.ignore_error_block  # jekyll-scholar takes these; so do we
+        elif isinstance(block, model.ParsingFailedBlock):
+            line = (block.start_line or 0) + 1
+            message = str(getattr(block, "error", "")) or "unparseable BibTeX block"
+            result.errors.append((line, message.split("\n")[0][:200]))
+            continue
+        if entry is None:
+            continue
+        try:
+            record = entry_to_publication(entry, ctx, source_path)
+        except Exception as exc:  # one odd entry must not lose the others
+            result.errors.append(
+                ((entry.start_line or 0) + 1, f"{type(exc).__name__}: {exc}"[:200])
+            )
+            continue
+        if record is not None:
+            result.publications.append(record)
+    return result

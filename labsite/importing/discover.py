@@ -1,0 +1,496 @@
+"""The pure half of ``import_pages``: a path → one :class:`SiteRecord` (no database).
+
+``collect(path)`` accepts a markdown page, a folder of pages, or a whole Jekyll site
+(academicpages, al-folio, minimal-mistakes and their forks). It finds the files a site is made
+of, reads each (any encoding), repairs mojibake, parses sections and extracts records. A bad
+file never stops the others: it becomes one ``"path:line: message"`` line in
+``SiteRecord.errors``. Only a missing path or a folder without pages raises
+:class:`ImportInputError`, which the command reports in one line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labsite.importing.bibtex import parse_bibtex
+from labsite.importing.extract.authors import same_person
+from labsite.importing.extract.collections import (
+    collection_news,
+    collection_project,
+    collection_publication,
+    collection_talk,
+    collection_teaching,
+)
+from labsite.importing.extract.common import Context, strip_markup
+from labsite.importing.extract.page import clean_person_name, extract_page, person_like
+from labsite.importing.parse import ParsedPage, load_yaml, parse_page
+from labsite.importing.read import ReadError, read_text
+from labsite.importing.records import (
+    FigureRecord,
+    PageRecord,
+    ProfileRecord,
+    SiteRecord,
+    SourceRef,
+)
+from labsite.importing.repair import repair_text
+
+
+class ImportInputError(Exception):
+    """The path given to the import cannot be imported at all (missing, or holds no pages)."""
+
+
+PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
+LOOSE_SUFFIXES = (*PAGE_SUFFIXES, ".txt")
+_SITE_MARKERS = ("_config.yml", "_config.yaml")
+_SITE_FOLDERS = (
+    "_pages",
+    "_publications",
+    "_bibliography",
+    "_posts",
+    "_news",
+    "_projects",
+    "_talks",
+)
+_SKIP_DIRS = {
+    "_site", "_includes", "_layouts", "_sass", "_data", "assets", "node_modules", "vendor",
+    "_drafts", "images", "files", "scripts", "markdown_generator", "talkmap", "bin", "spec",
+}  # fmt: skip
+_SKIP_ROOT_FILES = {
+    "readme", "license", "changelog", "contributing", "code_of_conduct", "install", "authors",
+    "security", "404", "customize", "faq",
+}  # fmt: skip
+
+_COLLECTIONS = [
+    ("_publications", "publication"),
+    ("_talks", "talk"),
+    ("_teaching", "teaching"),
+    ("_portfolio", "project"),
+    ("_projects", "project"),
+    ("_news", "news"),
+]
+
+
+def is_site(folder: Path) -> bool:
+    if any((folder / name).is_file() for name in _SITE_MARKERS):
+        return True
+    return any((folder / name).is_dir() for name in _SITE_FOLDERS)
+
+
+def _visible(path: Path, root: Path) -> bool:
+    rel = path.relative_to(root).parts
+    return not any(part.startswith(".") for part in rel)
+
+
+def _files(root: Path, pattern: str, suffixes: tuple[str, ...]) -> list[Path]:
+    if not root.is_dir():
+        return []
+    found = [
+        p
+        for p in root.glob(pattern)
+        if p.is_file() and p.suffix.lower() in suffixes and _visible(p, root)
+    ]
+    return sorted(found)
+
+
+def _plan_site(root: Path) -> list[tuple[Path, str]]:
+    """(file, kind) for every source file of a Jekyll site, pages first."""
+    plan: list[tuple[Path, str]] = []
+    for path in _files(root, "*", (*PAGE_SUFFIXES, ".html")):
+        if path.stem.lower() in _SKIP_ROOT_FILES or path.suffix == ".html":
+            continue
+        plan.append((path, "page"))
+    plan.extend((p, "page") for p in _files(root / "_pages", "**/*", PAGE_SUFFIXES))
+    for folder, kind in _COLLECTIONS:
+        plan.extend((p, kind) for p in _files(root / folder, "**/*", PAGE_SUFFIXES + (".html",)))
+    plan.extend((p, "bib") for p in _files(root / "_bibliography", "**/*", (".bib",)))
+    plan.extend((p, "post") for p in _files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",)))
+    return plan
+
+
+def _plan_loose(root: Path) -> list[tuple[Path, str]]:
+    plan = []
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or not _visible(path, root):
+            continue
+        if any(part in _SKIP_DIRS for part in path.relative_to(root).parts[:-1]):
+            continue
+        if path.suffix.lower() in LOOSE_SUFFIXES:
+            plan.append((path, "page"))
+        elif path.suffix.lower() == ".bib":
+            plan.append((path, "bib"))
+    return plan
+
+
+# ---------------------------------------------------------------- profile
+
+
+def _url(value: str, template: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if re.match(r"^https?://", value):
+        return value
+    return template.format(value.strip("@/ "))
+
+
+def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
+    """The site owner as ``_config.yml`` describes them (academicpages or al-folio)."""
+    profile = ProfileRecord()
+    author = config.get("author") if isinstance(config.get("author"), dict) else {}
+
+    def get(source: dict[str, Any], *keys: str) -> str:
+        for key in keys:
+            value = source.get(key)
+            if isinstance(value, str | int) and not isinstance(value, bool) and str(value).strip():
+                return str(value).strip()
+        return ""
+
+    first, middle, last = (
+        get(config, "first_name"),
+        get(config, "middle_name"),
+        get(config, "last_name"),
+    )
+    raw_name = get(author, "name") or " ".join(p for p in (first, middle, last) if p)
+    if not raw_name:
+        title = get(config, "name", "title")
+        raw_name = title if person_like(title) else ""
+    if raw_name:
+        profile.name = clean_person_name(raw_name)
+        if strip_markup(raw_name) != profile.name:
+            profile.aliases.append(strip_markup(raw_name))
+        nickname = re.search(r"\(([^()]{2,30})\)", raw_name)
+        if nickname and profile.name.split():
+            profile.aliases.append(f"{nickname.group(1).strip()} {profile.name.split()[-1]}")
+    profile.bio = get(author, "bio")
+    profile.location = get(author, "location")
+    profile.affiliation = get(author, "employer", "affiliation", "organization")
+    profile.email = get(author, "email") or get(config, "email")
+    profile.website = get(author, "website", "uri", "url", "homepage")
+    profile.google_scholar = _url(
+        get(author, "googlescholar", "google_scholar", "scholar") or get(config, "scholar_userid"),
+        "https://scholar.google.com/citations?user={}",
+    )
+    profile.github = _url(
+        get(author, "github") or get(config, "github_username"), "https://github.com/{}"
+    )
+    profile.orcid = _url(get(author, "orcid") or get(config, "orcid_id"), "https://orcid.org/{}")
+    profile.linkedin = _url(
+        get(author, "linkedin") or get(config, "linkedin_username"),
+        "https://www.linkedin.com/in/{}",
+    )
+    profile.twitter = _url(
+        get(author, "twitter", "x") or get(config, "x_username", "twitter_username"),
+        "https://twitter.com/{}",
+    )
+    profile.cv = get(author, "cv") or get(config, "cv_pdf")
+    for link in author.get("links") or [] if isinstance(author.get("links"), list) else []:
+        if not isinstance(link, dict):
+            continue
+        label = str(link.get("label") or "").lower()
+        url = str(link.get("url") or "").strip()
+        if not url:
+            continue
+        if "scholar" in label and not profile.google_scholar:
+            profile.google_scholar = url
+        elif "github" in label and not profile.github:
+            profile.github = url
+        elif "linkedin" in label and not profile.linkedin:
+            profile.linkedin = url
+        elif ("twitter" in label or label == "x") and not profile.twitter:
+            profile.twitter = url
+        elif "orcid" in label and not profile.orcid:
+            profile.orcid = url
+        elif "email" in label and not profile.email:
+            profile.email = url.removeprefix("mailto:")
+        elif label in ("website", "homepage") and not profile.website:
+            profile.website = url
+    avatar = get(author, "avatar")
+    if avatar:
+        profile.avatar = _avatar(avatar, ctx, ("images", "assets/images", "assets/img"))
+    return profile
+
+
+def _avatar(src: str, ctx: Context, folders: tuple[str, ...]) -> FigureRecord:
+    local = src
+    if ctx.site_url and src.startswith(ctx.site_url):
+        local = src[len(ctx.site_url) :]
+    elif re.match(r"^https?://[^/]+\.github\.io/", src):
+        local = re.sub(r"^https?://[^/]+", "", src)
+    path = None
+    if not re.match(r"^[a-z]+://", local):
+        path = ctx.resolve("/" + local.lstrip("/"))
+        for folder in folders:
+            if path is not None:
+                break
+            path = ctx.resolve(f"/{folder}/{local.lstrip('/')}")
+    return FigureRecord(src=src, path=path, alt="")
+
+
+# ---------------------------------------------------------------- one file
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.name
+
+
+class _Collector:
+    def __init__(self, root: Path, site: SiteRecord) -> None:
+        self.root = root
+        self.site = site
+        self.config: dict[str, Any] = {}
+        self.ctx = Context(root=root, page_dir=root)
+        self.used_posts: set[Path] = set()
+
+    def error(self, path: Path, line: int, message: str) -> None:
+        message = " ".join(message.split())
+        self.site.errors.append(f"{_rel(path, self.root)}:{line}: {message}")
+
+    def read(self, path: Path) -> str | None:
+        try:
+            return repair_text(read_text(path))
+        except ReadError as exc:
+            self.error(path, exc.line, exc.message)
+            return None
+
+    def parsed(self, path: Path) -> ParsedPage | None:
+        text = self.read(path)
+        if text is None:
+            return None
+        page = parse_page(text, _rel(path, self.root))
+        if page.errors:
+            line, message = page.errors[0]
+            self.error(path, line, message)
+            return None
+        return page
+
+    def load_config(self) -> None:
+        for name in _SITE_MARKERS:
+            path = self.root / name
+            if not path.is_file():
+                continue
+            text = self.read(path)
+            if text is None:
+                return
+            try:
+                loaded = load_yaml(text)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                self.error(
+                    path,
+                    (mark.line + 1) if mark else 1,
+                    f"broken YAML: {getattr(exc, 'problem', '') or exc}",
+                )
+                return
+            except (RecursionError, ValueError, TypeError) as exc:
+                self.error(path, 1, f"broken YAML: {type(exc).__name__}")
+                return
+            if isinstance(loaded, dict):
+                self.config = loaded
+            return
+
+    def setup_context(self) -> None:
+        url = self.config.get("url") if isinstance(self.config.get("url"), str) else ""
+        base = self.config.get("baseurl") if isinstance(self.config.get("baseurl"), str) else ""
+        site_url = (url or "").strip().rstrip("/")
+        base = (base or "").strip().strip("/")
+        if site_url and base:
+            site_url = f"{site_url}/{base}"
+        self.ctx = Context(root=self.root, page_dir=self.root, site_url=site_url)
+
+    def context_for(self, path: Path) -> Context:
+        return Context(
+            root=self.root,
+            page_dir=path.parent,
+            site_url=self.ctx.site_url,
+            owner_names=self.ctx.owner_names,
+        )
+
+    # -- kinds ----------------------------------------------------------------------
+    def page(self, path: Path) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        rel = _rel(path, self.root)
+        record = extract_page(parsed, rel, self.context_for(path))
+        profile_meta = parsed.meta.get("profile")
+        if isinstance(profile_meta, dict) and self.site.profile.avatar is None:
+            image = profile_meta.get("image")
+            if isinstance(image, str) and image.strip():
+                self.site.profile.avatar = _avatar(
+                    image.strip(), self.ctx, ("assets/img", "images")
+                )
+        return record
+
+    def collection(self, path: Path, kind: str) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        rel = _rel(path, self.root)
+        ctx = self.context_for(path)
+        page = PageRecord(source=SourceRef(rel, 1), title=parsed.title)
+        meta, body = parsed.meta, parsed.body
+        permalink = meta.get("permalink")
+        page.permalink = permalink.strip() if isinstance(permalink, str) else ""
+        categories = self.config.get("publication_category")
+        categories = categories if isinstance(categories, dict) else {}
+        if kind == "publication":
+            record = collection_publication(meta, body, ctx, rel, categories)
+            if record:
+                page.publications.append(record)
+        elif kind == "talk":
+            talk = collection_talk(meta, body, ctx, rel)
+            if talk:
+                page.talks.append(talk)
+        elif kind == "teaching":
+            teaching = collection_teaching(meta, body, rel)
+            if teaching:
+                page.teaching.append(teaching)
+        elif kind == "news":
+            news = collection_news(meta, body, rel)
+            if news:
+                page.news.append(news)
+        elif kind == "project":
+            project = collection_project(meta, body, ctx, rel)
+            if project:
+                page.projects.append(project)
+        if not (page.publications or page.talks or page.teaching or page.news or page.projects):
+            page.warnings.append(f"{rel}: nothing to import (no title or date)")
+        return page
+
+    def bib(self, path: Path) -> PageRecord | None:
+        text = self.read(path)
+        if text is None:
+            return None
+        rel = _rel(path, self.root)
+        result = parse_bibtex(text, self.context_for(path), rel)
+        for line, message in result.errors:
+            self.error(path, line, message)
+        page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
+        page.publications = result.publications
+        return page
+
+    def post(self, path: Path) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        rel = _rel(path, self.root)
+        page = PageRecord(source=SourceRef(rel, 1), title=parsed.title)
+        page.warnings.append(f"{rel}: blog post not imported (no project links to it)")
+        return page
+
+    def attach_write_ups(self) -> None:
+        """A project's "Read More" link to a ``_posts`` file brings that post in as its body."""
+        for page in self.site.pages:
+            page_dir = (self.root / page.source.path).parent
+            for project in page.projects:
+                if not project.read_more or project.body:
+                    continue
+                target = project.read_more.split("#")[0].split("?")[0]
+                if re.match(r"^[a-z]+://", target):
+                    continue
+                ctx = Context(root=self.root, page_dir=page_dir)
+                found = ctx.resolve(target) or ctx.resolve(target + ".md")
+                if found is None:
+                    page.warnings.append(
+                        f"{page.source.path}:{project.source.line}: write-up {target} not found"
+                    )
+                    continue
+                parsed = self.parsed(found)
+                if parsed is None:
+                    continue
+                project.body = parsed.body.strip()
+                self.used_posts.add(found.resolve())
+
+    def mark_owners(self) -> None:
+        """Authors matching the site owner's names are the owner, where the page did not say."""
+        names = [n for n in [self.site.profile.name, *self.site.profile.aliases] if n]
+        for page in self.site.pages:
+            for name in page.owner_names:
+                if name not in names and len(page.owner_names) <= 3:
+                    names.append(name)
+        if not names:
+            return
+        for page in self.site.pages:
+            for pub in page.publications:
+                if any(a.is_owner for a in pub.authors):
+                    continue
+                for author in pub.authors:
+                    if any(same_person(author.name, n) for n in names):
+                        author.is_owner = True
+                        break
+
+
+def collect(path: Path) -> SiteRecord:
+    """Read, repair, parse and extract everything under ``path``; never touches the database.
+
+    Raises :class:`ImportInputError` when ``path`` does not exist or holds no pages at all;
+    every other problem is one line in ``SiteRecord.errors``.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise ImportInputError(f"{path}: no such file or folder")
+    if path.is_file():
+        root = path.parent
+        plan = [(path, "bib" if path.suffix.lower() == ".bib" else "page")]
+        site_mode = False
+    elif path.is_dir():
+        root = path
+        site_mode = is_site(path)
+        plan = _plan_site(path) if site_mode else _plan_loose(path)
+    else:
+        raise ImportInputError(f"{path}: not a file or folder")
+    if not plan:
+        raise ImportInputError(
+            f"{path}: no pages found (expected markdown pages, a _pages/ folder or a Jekyll site)"
+        )
+    site = SiteRecord(root=root)
+    collector = _Collector(root, site)
+    if site_mode:
+        collector.load_config()
+        collector.setup_context()
+        site.profile = _profile_from_config(collector.config, collector.ctx)
+    handlers: dict[str, Callable[[Path], PageRecord | None]] = {
+        "page": collector.page,
+        "bib": collector.bib,
+    }
+    posts: list[Path] = []
+    for file_path, kind in plan:
+        if kind == "post":
+            posts.append(file_path)
+            continue
+        _run(
+            collector,
+            file_path,
+            lambda p, k=kind: handlers[k](p) if k in handlers else collector.collection(p, k),
+        )
+    collector.attach_write_ups()
+    for post in posts:
+        if post.resolve() in collector.used_posts:
+            continue
+        _run(collector, post, collector.post)
+    collector.mark_owners()
+    return site
+
+
+def _run(collector: _Collector, path: Path, handler: Callable[[Path], PageRecord | None]) -> None:
+    """Run one file's handler; whatever goes wrong in it becomes that file's error line."""
+    try:
+        page = handler(path)
+    except RecursionError:
+        collector.error(path, 1, "could not understand this file (nested too deeply)")
+        return
+    except Exception as exc:  # a bad file must never stop the others
+        collector.error(
+            path, 1, f"could not understand this file ({type(exc).__name__}: {exc})"[:300]
+        )
+        return
+    if page is not None:
+        collector.site.pages.append(page)

@@ -1,0 +1,292 @@
+"""Step 4 of the import for a hand-written page: each section by its heading *and* its shape.
+
+A heading says what a section means to be ("Selected Publications", "Honors and Awards",
+"Recent News"); its shape says whether it is (dated items, author lines, ``### Title`` blocks
+with collaborators). A heading-less block is recognised by shape alone; a list page whose
+headings are its items (``### TA: Course @ School, Fall 2020`` under a "Teaching" title) is
+read as one list. Anything that is not a recognisable list stays prose, headings and order kept.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from labsite.importing.extract.common import (
+    Context,
+    date_of,
+    find_links,
+    normalise,
+    split_items,
+    strip_markup,
+)
+from labsite.importing.extract.lists import (
+    extract_honors,
+    extract_news,
+    extract_talks,
+    extract_teaching,
+    teaching_from_headings,
+)
+from labsite.importing.extract.projects import project_from_block, projects_from_list
+from labsite.importing.extract.publications import extract_publications, highlighted_names
+from labsite.importing.parse import ParsedPage, Section
+from labsite.importing.records import NewsRecord, PageRecord, SectionRecord, SourceRef
+
+_KINDS = [
+    (
+        "publications",
+        r"publications?|papers?|preprints?|manuscripts?|journal articles?|conference proceedings"
+        r"|conference papers|articles|selected works|bibliography|surveys?|\bworks\b",
+    ),
+    ("news", r"\bnews\b|\bupdates?\b|announcements?|what'?s new|happenings"),
+    (
+        "honors",
+        r"honou?rs?|awards?|fellowships?|\bgrants?\b|scholarships?|achievements|distinctions"
+        r"|recognitions?|prizes?",
+    ),
+    ("talks", r"\btalks?\b|\bpresentations?\b|invited talks|\bseminars?\b|\blectures?\b"),
+    ("teaching", r"\bteaching\b|\bcourses?\b|\bta\b|teaching assistant"),
+    ("projects", r"\bprojects?\b|\bresearch\b|\bportfolio\b"),
+]
+LIST_KINDS = {k for k, _ in _KINDS}
+_CALL_WORDS = re.compile(
+    r"\bdeadline|\bapply\b|\bapplications?\b|\bapplicants?\b|\bwe welcome\b", re.I
+)
+_NOT_PERSON = re.compile(
+    r"\b(?:about|home|welcome|publications?|research|news|cv|resume|teaching|talks?|projects?|"
+    r"blog|biography|bio|contact|awards?|service|people|members|page|me|my|the|of|and|index|"
+    r"group|lab|team|archive|posts?|notes?|software|resources|openings|students)\b",
+    re.I,
+)
+
+
+def classify(heading: str) -> str:
+    """The section kind a heading names, or ""."""
+    low = strip_markup(heading).lower()
+    if not low or len(low) > 80 or len(low.split()) > 6:
+        return ""
+    for kind, pattern in _KINDS:
+        if re.search(pattern, low):
+            return kind
+    return ""
+
+
+def person_like(title: str) -> bool:
+    """Does a page title name a person ("Sara Babakniya", "Jian Li (Andrew)")?"""
+    text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(title)).strip()
+    text = re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I)
+    words = text.split()
+    if not 2 <= len(words) <= 4 or _NOT_PERSON.search(text):
+        return False
+    return all(re.match(r"^[^\W\d_][\w'’.\-]*$", w) and w[0].isupper() for w in words)
+
+
+def clean_person_name(name: str) -> str:
+    text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(name)).strip()
+    return re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I).strip()
+
+
+class _Builder:
+    def __init__(self, parsed: ParsedPage, source_path: str, ctx: Context) -> None:
+        self.parsed = parsed
+        self.path = source_path
+        self.ctx = ctx
+        self.page = PageRecord(source=SourceRef(source_path, 1), title=parsed.title)
+
+    # -- one section --------------------------------------------------------------------
+    def add(self, sec: Section, kind_hint: str, title: str) -> None:
+        """Extract ``sec`` as ``kind_hint`` if its shape allows, else keep it as prose."""
+        heading_kind = classify(title) or kind_hint
+        lines = sec.all_lines()
+        selected = bool(re.search(r"\bselected\b", title, re.I))
+        ref = SourceRef(self.path, sec.line)
+        kind = heading_kind or self._shape(lines)
+        if kind and self._extract(kind, sec, lines, selected, title, ref):
+            return
+        body = sec.markdown()
+        if re.search(r"[^\W_]", strip_markup(body)):
+            self.page.sections.append(
+                SectionRecord(title=title, kind="prose", body=body, source=ref)
+            )
+
+    def _shape(self, lines: list[tuple[int, str]]) -> str:
+        items = split_items(lines)
+        news = extract_news(lines, self.path)
+        precise = [n for n in news if n.precision != "year"]
+        if len(items) >= 2 and len(precise) >= max(2, (len(items) + 1) // 2):
+            return "news"
+        pubs = extract_publications(lines, self.ctx, self.path)
+        solid = [p for p in pubs if len(p.authors) >= 2 and (p.venue or p.year)]
+        if len(solid) >= 2 and len(solid) >= len(items) // 2:
+            return "publications"
+        return ""
+
+    def _intro(self, lines: list[tuple[int, str]], used: set[int]) -> str:
+        """Text of a list section that is not one of its items (an introduction, a legend)."""
+        parts = []
+        for item in split_items(lines):
+            if item.line in used:
+                continue
+            if len(strip_markup(item.text).split()) >= 3 and not re.match(r"^\s*#", item.text):
+                parts.append(item.text.strip())
+        return "\n\n".join(parts)
+
+    def _extract(
+        self,
+        kind: str,
+        sec: Section,
+        lines: list[tuple[int, str]],
+        selected: bool,
+        title: str,
+        ref: SourceRef,
+    ) -> bool:
+        page = self.page
+        records: list[Any]
+        if kind == "publications":
+            records = extract_publications(lines, self.ctx, self.path, selected)
+            page.publications.extend(records)
+        elif kind == "news":
+            records = extract_news(lines, self.path)
+            page.news.extend(records)
+        elif kind == "honors":
+            items = split_items(lines)
+            if not items or sum(1 for i in items if i.is_list) < len(items) // 2:
+                return False
+            calls = sum(1 for i in items if _CALL_WORDS.search(i.text))
+            if calls * 3 > len(items):
+                return False  # "Postdoc fellowships" you may apply for are not honors
+            records = extract_honors(lines, self.path)
+            page.honors.extend(records)
+        elif kind == "talks":
+            records = [
+                t
+                for t in extract_talks(lines, self.ctx, self.path)
+                if not strip_markup(t.title).endswith(("...", "…"))
+            ]
+            page.talks.extend(records)
+        elif kind == "teaching":
+            headed = [c for c in sec.children if c.heading]
+            records = teaching_from_headings([(c.heading, c.line) for c in headed], self.path)
+            if not records:
+                records = extract_teaching(lines, self.path)
+            page.teaching.extend(records)
+        elif kind == "projects":
+            records = []
+            for child in sec.children:
+                if child.heading:
+                    project = project_from_block(
+                        child.heading, child.all_lines(), child.line, self.ctx, self.path
+                    )
+                    if project is not None:
+                        records.append(project)
+            if not records:
+                records = projects_from_list(sec.lines, self.ctx, self.path)
+            page.projects.extend(records)
+        else:
+            return False
+        if not records:
+            return False
+        used = {r.source.line for r in records}
+        intro = sec.body if kind == "projects" else self._intro(lines, used)
+        page.sections.append(SectionRecord(title=title, kind=kind, body=intro, source=ref))
+        return True
+
+    # -- the page -----------------------------------------------------------------------
+    def build(self) -> PageRecord:
+        parsed = self.parsed
+        meta = parsed.meta
+        page_title = parsed.title
+        permalink = meta.get("permalink") if isinstance(meta.get("permalink"), str) else ""
+        page_kind = classify(page_title) or classify(permalink.strip("/").split("/")[-1])
+        roots = parsed.sections
+        intro_title = page_title if page_title and not person_like(page_title) else "About"
+        headed = [r for r in roots if r.heading]
+        merged_done = False
+        if page_kind and headed and all(classify(r.heading) in ("", page_kind) for r in headed):
+            merged = Section("", 0, roots[0].line if roots else 1, "intro")
+            first = roots[0] if roots and not roots[0].heading else None
+            if first is not None:
+                merged.lines = list(first.lines)
+            merged.children = [r for r in roots if r is not first]
+            n_sections, before = len(self.page.sections), self._count()
+            self.add(merged, page_kind, page_title or page_kind.capitalize())
+            merged_done = self._count() > before
+            if not merged_done:  # nothing recognised: keep the headings as prose sections
+                del self.page.sections[n_sections:]
+        if not merged_done:
+            for sec in roots:
+                if sec.heading:
+                    self.add(sec, "", sec.heading)
+                else:
+                    self.add(sec, page_kind, intro_title)
+        self._feature_rows(meta)
+        self._meta_fields(meta)
+        return self.page
+
+    def _count(self) -> int:
+        p = self.page
+        return sum(map(len, (p.publications, p.news, p.honors, p.talks, p.teaching, p.projects)))
+
+    def _feature_rows(self, meta: dict[str, Any]) -> None:
+        """minimal-mistakes ``feature_row`` blocks whose titles are dates: a news page."""
+        news: list[NewsRecord] = []
+        for key, value in meta.items():
+            if not re.fullmatch(r"feature_row\d*", key) or not isinstance(value, list):
+                continue
+            for entry in value:
+                if not isinstance(entry, dict):
+                    continue
+                when = date_of(str(entry.get("title", "")))
+                text = str(entry.get("excerpt") or "").strip()
+                if not when or not text or not re.search(r"\d", str(entry.get("title", ""))):
+                    continue
+                extra = []
+                for suffix in ("", "2", "3", "4"):
+                    url = entry.get(f"url{suffix}")
+                    label = entry.get(f"btn_label{suffix}") or "Link"
+                    if isinstance(url, str) and url.strip():
+                        extra.append(f"[{label}]({self.ctx.absolute(url.strip())})")
+                if extra:
+                    text = text + "\n\n" + " · ".join(extra)
+                news.append(
+                    NewsRecord(
+                        date=when[0],
+                        text=text,
+                        precision=when[1],
+                        source=SourceRef(self.path, 1),
+                        key=f"{when[0].isoformat()}:{normalise(strip_markup(text))[:80]}",
+                    )
+                )
+        if news:
+            self.page.news.extend(news)
+            self.page.sections.append(
+                SectionRecord(
+                    title=self.parsed.title or "News", kind="news", source=SourceRef(self.path, 1)
+                )
+            )
+
+    def _meta_fields(self, meta: dict[str, Any]) -> None:
+        page = self.page
+        permalink = meta.get("permalink")
+        page.permalink = permalink.strip() if isinstance(permalink, str) else ""
+        redirects = meta.get("redirect_from")
+        if isinstance(redirects, str):
+            redirects = [redirects]
+        if isinstance(redirects, list):
+            page.redirect_from = [str(r).strip() for r in redirects if isinstance(r, str | int)]
+        owners: list[str] = []
+        if person_like(self.parsed.title):
+            owners.append(clean_person_name(self.parsed.title))
+        for name in highlighted_names(page.publications):
+            if name not in owners:
+                owners.append(name)
+        page.owner_names = owners
+
+
+def extract_page(parsed: ParsedPage, source_path: str, ctx: Context) -> PageRecord:
+    """Everything a hand-written page says, as records; pure (the context only resolves files)."""
+    return _Builder(parsed, source_path, ctx).build()
+
+
+def links_in(text: str) -> list[str]:
+    return [url for _, url, _ in find_links(text)]
