@@ -7,6 +7,8 @@ single-lab install. The lab is kept on the request, never in a global.
 
 from __future__ import annotations
 
+from django.contrib.sites import models as sites_models
+from django.contrib.sites.requests import RequestSite
 from django.http import HttpRequest
 
 from people.models import Lab
@@ -53,6 +55,28 @@ class LabMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    #: Paths that need no lab and must not touch the database before their view runs: the
+    #: health check answers 503 itself when the database is down, instead of erroring here.
+    no_lab_paths = frozenset({"/healthz"})
+
     def __call__(self, request: HttpRequest):
-        request.lab = lab_for_request(request)
+        if request.path_info in self.no_lab_paths:
+            request.lab = None
+        else:
+            request.lab = lab_for_request(request)
+            agree_with_sites_framework(request, request.lab)
         return self.get_response(request)
+
+
+def agree_with_sites_framework(request: HttpRequest, lab: Lab | None) -> None:
+    """Make Django's own ``get_current_site(request)`` answer what this request resolved to.
+
+    With ``SITE_ID`` unset, Django's login view, feeds and contenttypes' "view on site" look a
+    ``Site`` up by host and raise ``Site.DoesNotExist`` on a host no Site has — the fallback hosts
+    (``127.0.0.1:8000`` for a lab on ``vital.localhost``), where the admin login page then
+    crashed. Django caches that lookup per host in ``SITE_CACHE``; writing this request's answer
+    there (the lab's Site, or a ``RequestSite`` when there is no lab yet) before the view runs
+    makes both agree. It is rewritten on every request, so it is never staler than ``request.lab``.
+    """
+    host = request.get_host()
+    sites_models.SITE_CACHE[host] = lab.site if lab is not None else RequestSite(request)

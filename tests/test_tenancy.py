@@ -1,0 +1,115 @@
+"""Host → lab (DESIGN.md: Tenancy): exact host, host with port, the default-lab fallback, and
+nothing of one lab reachable on another lab's host."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from labsite.tenancy import LabMiddleware, lab_for_host
+from people.models import Lab
+
+pytestmark = pytest.mark.django_db
+
+A = "lab-a.localhost"
+B = "lab-b.localhost"
+
+
+def linked_people(response) -> set[str]:
+    return set(re.findall(r'href="/people/([\w-]+)/"', response.content.decode()))
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        ("lab-a.localhost", "lab-a"),
+        ("lab-b.localhost", "lab-b"),
+        ("lab-b.localhost:8000", "lab-b"),
+        ("LAB-B.localhost:8000", "lab-b"),
+        ("elsewhere.example.org", "lab-a"),  # unknown host: the default lab
+        ("127.0.0.1:8000", "lab-a"),
+        ("[::1]:8000", "lab-a"),
+    ],
+)
+def test_lab_for_host(lab_a, lab_b, host, expected):
+    assert lab_for_host(host).slug == expected
+
+
+def test_unknown_host_falls_back_to_the_first_lab_when_none_is_default(lab_a, lab_b):
+    Lab.objects.filter(pk=lab_a.pk).update(is_default=False)
+    assert lab_for_host("elsewhere.example.org") == lab_a
+
+
+def test_no_lab_at_all(client, django_user_model):
+    assert lab_for_host("127.0.0.1") is None
+    for url in ["/", "/people/", "/research/", "/publications/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/admin/login/").status_code == 200
+
+
+def test_healthz_does_not_look_up_a_lab(client, lab_a):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/healthz", HTTP_HOST=A).status_code == 200
+    assert [q["sql"] for q in queries.captured_queries] == ["SELECT 1"]
+
+
+def test_each_request_gets_its_own_lab(cast):
+    on_a, on_b = Client(HTTP_HOST=A), Client(HTTP_HOST=B)
+    seen = []
+    for client in [on_a, on_b, on_a, on_b]:
+        response = client.get("/people/")
+        assert response.status_code == 200
+        seen.append(frozenset(linked_people(response)))
+    lab_a_people = frozenset({"alice-anders", "bob-brown", "dana-diaz"})
+    lab_b_people = frozenset({"carol-chen"})
+    assert seen == [lab_a_people, lab_b_people, lab_a_people, lab_b_people]
+
+
+def test_the_middleware_sets_the_lab_on_each_request(rf, lab_a, lab_b):
+    seen = []
+    middleware = LabMiddleware(lambda request: seen.append(request.lab.slug) or HttpResponse())
+    for host in [A, f"{B}:8000", A, "127.0.0.1"]:
+        middleware(rf.get("/", HTTP_HOST=host))
+    assert seen == ["lab-a", "lab-b", "lab-a", "lab-a"]
+
+
+@pytest.mark.parametrize(("host", "site"), [(A, A), ("127.0.0.1:8000", A), (f"{B}:8000", B)])
+def test_django_current_site_agrees_with_the_lab(client, lab_a, lab_b, host, site):
+    response = client.get("/admin/login/", HTTP_HOST=host)
+    assert response.status_code == 200
+    assert response.context["site"].domain == site
+
+
+def test_a_person_of_lab_b_is_not_found_on_lab_a(client, cast):
+    assert client.get("/people/carol-chen/", HTTP_HOST=A).status_code == 404
+    assert client.get("/people/carol-chen/publications/", HTTP_HOST=A).status_code == 404
+    response = client.get("/people/carol-chen/", HTTP_HOST=B)
+    assert (response.status_code, response.context["person"]) == (200, cast["carol"].person)
+
+
+def test_a_project_of_lab_b_is_not_reachable_by_slug_on_lab_a(client, cast):
+    slug = cast["carol"].project.slug
+    assert client.get(f"/research/{slug}/", HTTP_HOST=A).status_code == 404
+    response = client.get(f"/research/{slug}/", HTTP_HOST=B)
+    assert (response.status_code, response.context["project"]) == (200, cast["carol"].project)
+
+
+def test_a_publication_of_lab_b_is_not_found_on_lab_a(client, cast):
+    pk = cast["carol"].publication.pk
+    assert client.get(f"/publications/{pk}/", HTTP_HOST=A).status_code == 404
+    assert client.get(f"/publications/{pk}/", HTTP_HOST=B).status_code == 200
+
+
+def test_a_project_slug_may_repeat_in_another_lab(client, cast, lab_b):
+    from tests.factories import ProjectFactory
+
+    slug = cast["alice"].project.slug
+    twin = ProjectFactory(lab=lab_b, title="Twin", slug=slug)
+    assert client.get(f"/research/{slug}/", HTTP_HOST=A).context["project"] == cast["alice"].project
+    assert client.get(f"/research/{slug}/", HTTP_HOST=B).context["project"] == twin
