@@ -1,0 +1,52 @@
+"""A member's pages run a fixed number of SQL queries, however many publications they list
+(DESIGN.md: Rendering and speed). Run with ``-s`` to see the counts."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+HOST = "lab-a.localhost"
+
+
+def add_papers(member, coauthor, n: int, start: int) -> None:
+    """``n`` papers of ``member``, each with a linked co-author, an outside author, two links."""
+    for i in range(start, start + n):
+        paper = f.PublicationFactory(title=f"Paper {i}", year=2000 + i % 25, doi=f"10.1/{i}")
+        f.AuthorshipFactory(
+            publication=paper, person=member.person, position=0, selected=i % 3 == 0
+        )
+        f.AuthorshipFactory(publication=paper, person=coauthor.person, position=1)
+        f.AuthorshipFactory(publication=paper, person=None, name="Outside Author", position=2)
+        f.PublicationLinkFactory(publication=paper, kind="pdf")
+        f.PublicationLinkFactory(publication=paper, kind="code")
+
+
+def count_queries(client, url: str) -> tuple[int, int]:
+    cache.clear()  # the page cache would answer the second request without any query
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, HTTP_HOST=HOST)
+    assert response.status_code == 200
+    return len(queries.captured_queries), response.content.decode().count("Paper ")
+
+
+@pytest.mark.parametrize("path", ["/people/alice-anders/", "/people/alice-anders/publications/"])
+def test_member_page_queries_do_not_grow_with_publications(
+    client, alice, bob, path, record_property
+):
+    f.ProfileSectionFactory(person=alice.person, kind="publications", title="Papers", order=1)
+    add_papers(alice, bob, 10, start=0)
+    small, shown_small = count_queries(client, path)
+    add_papers(alice, bob, 190, start=10)
+    large, shown_large = count_queries(client, path)
+    print(f"\n{path}: {small} queries with 10 publications, {large} with 200")
+    record_property("queries_10", small)
+    record_property("queries_200", large)
+    assert shown_large > shown_small  # the larger page really lists more
+    assert large == small
