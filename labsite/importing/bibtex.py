@@ -18,6 +18,7 @@ from bibtexparser import model
 from labsite.importing.extract.common import (
     MONTHS,
     Context,
+    arxiv_date,
     arxiv_id,
     doi_of,
     normalise,
@@ -246,7 +247,11 @@ def entry_to_publication(
         seen.add(url)
         record.links.append(LinkRecord(kind=kind, url=url))
     if not record.arxiv_id:
-        record.arxiv_id = arxiv_id(" ".join(link.url for link in record.links))
+        record.arxiv_id = arxiv_id(" ".join([record.venue, *(link.url for link in record.links)]))
+    if record.year is None and record.arxiv_id:
+        dated = arxiv_date(record.arxiv_id)
+        if dated:
+            record.year, record.month = dated
     if not record.doi:
         record.doi = doi_of(" ".join(link.url for link in record.links))
     record.bibtex = entry.raw.strip() if entry.raw else ""

@@ -25,6 +25,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
 
 from django.utils.text import slugify
@@ -57,6 +58,16 @@ def strip_accents(text: str) -> str:
 
 def name_tokens(name: str) -> list[str]:
     """Lower-case ASCII tokens of a person's name; ``"Babakniya, Sara"`` is put back in order."""
+    return list(_name_tokens(name or ""))
+
+
+@lru_cache(maxsize=65536)
+def _slug(name: str) -> str:
+    return slugify(strip_accents(name))
+
+
+@lru_cache(maxsize=65536)
+def _name_tokens(name: str) -> tuple[str, ...]:
     name = strip_accents(name or "").replace("\u00a0", " ")
     if name.count(",") == 1:  # "Last, First" as in BibTeX
         last, first = (part.strip() for part in name.split(","))
@@ -65,27 +76,29 @@ def name_tokens(name: str) -> list[str]:
     name = re.sub(r"[*†‡§¶\d]", " ", name)  # marks for equal contribution, affiliations
     name = re.sub(r"[.\-‐‑–]", " ", name)
     tokens = [t for t in re.sub(r"[^a-zA-Z' ]", " ", name).lower().replace("'", "").split() if t]
-    return [t for t in tokens if t not in _SUFFIXES] or tokens
+    return tuple([t for t in tokens if t not in _SUFFIXES] or tokens)
 
 
+@lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
     """The form names are compared in: ``"S. Babakniya"`` → ``"s babakniya"``."""
     return " ".join(name_tokens(name))
 
 
-def split_name(name: str) -> tuple[list[str], str]:
+@lru_cache(maxsize=65536)
+def split_name(name: str) -> tuple[tuple[str, ...], str]:
     """``(given tokens, surname)``; particles stay with the surname (``"van der waals"``)."""
     tokens = name_tokens(name)
     if not tokens:
-        return [], ""
+        return (), ""
     surname = [tokens[-1]]
     rest = tokens[:-1]
     while rest and rest[-1] in _PARTICLES:
         surname.insert(0, rest.pop())
-    return rest, " ".join(surname)
+    return tuple(rest), " ".join(surname)
 
 
-def _given_compatible(a: list[str], b: list[str]) -> bool:
+def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     """Whether two lists of given names can belong to one person.
 
     The first given names must agree (equal, or one is the other's initial); middle names are
@@ -133,6 +146,7 @@ class NameMatch:
     reason: str
 
 
+@lru_cache(maxsize=262144)
 def compare_names(a: str, b: str) -> NameMatch | None:
     """Whether names ``a`` and ``b`` can be the same person, and how sure that is."""
     if not a or not b:
@@ -350,6 +364,7 @@ class PeopleIndex:
         self.by_name: dict[str, set[int]] = defaultdict(set)
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_key: dict[str, int] = {}
+        self._memo: dict[str, list[tuple[NameMatch, int]]] = {}
 
     @classmethod
     def from_database(cls) -> PeopleIndex:
@@ -382,6 +397,7 @@ class PeopleIndex:
         aliases: Iterable[str] = (),
         urls: Iterable[str] = (),
     ) -> None:
+        self._memo.clear()
         entry = self.entries.get(pk)
         if entry is None:
             entry = self.entries[pk] = _Entry(pk, name, [])
@@ -423,20 +439,10 @@ class PeopleIndex:
             return PersonMatch(pk, self.entries[pk].name, True, "same name")
         if len(exact) > 1:
             return None  # two people share the name: do not guess
-        pk = self.by_slug.get(slugify(strip_accents(name)))
+        pk = self.by_slug.get(_slug(name))
         if pk is not None and pk not in excluded:
             return PersonMatch(pk, self.entries[pk].name, True, "slug")
-        given, surname = split_name(name)
-        candidates: set[int] = set(self.by_surname.get(surname, set()))
-        if len(surname) >= 5:
-            for other in self._surnames_near(surname):
-                candidates |= self.by_surname[other]
-        best: list[tuple[NameMatch, int]] = []
-        for pk in candidates - excluded:
-            results = [compare_names(name, variant) for variant in self.entries[pk].names]
-            scored = [r for r in results if r is not None]
-            if scored:
-                best.append((max(scored, key=lambda r: r.score), pk))
+        best = [(result, pk) for result, pk in self._fuzzy(name) if pk not in excluded]
         if not best:
             return None
         top = max(result.score for result, _ in best)
@@ -445,6 +451,28 @@ class PeopleIndex:
             return None
         result, pk = winners[0]
         return PersonMatch(pk, self.entries[pk].name, result.certain, result.reason)
+
+    def _fuzzy(self, name: str) -> list[tuple[NameMatch, int]]:
+        """Everyone ``name`` could be by initials, middle names or spelling; memoised per run.
+
+        An import asks about the same co-author names over and over (every paper of a site,
+        again on the re-run); the memo is dropped whenever a person is added.
+        """
+        cached = self._memo.get(name)
+        if cached is not None:
+            return cached
+        _given, surname = split_name(name)
+        candidates: set[int] = set(self.by_surname.get(surname, set()))
+        if len(surname) >= 5:
+            for other in self._surnames_near(surname):
+                candidates |= self.by_surname[other]
+        found: list[tuple[NameMatch, int]] = []
+        for pk in candidates:
+            scored = [r for r in (compare_names(name, v) for v in self.entries[pk].names) if r]
+            if scored:
+                found.append((max(scored, key=lambda r: r.score), pk))
+        self._memo[name] = found
+        return found
 
     def _surnames_near(self, surname: str) -> list[str]:
         # Surnames one letter off share a 4-letter prefix or suffix often enough to bound the scan.

@@ -6,7 +6,8 @@
 - **Owner.** ``--person`` (a slug, or a full name that creates the person), else the names the
   site gives its owner (a front-matter title, the ``_config.yml`` author), else the name
   highlighted throughout the publication list; else :class:`OwnerError` asks for ``--person``.
-- **One transaction per source page.** An exception rolls back that page only and becomes one
+- **One transaction per source page** (a savepoint inside the site's transaction, see
+  :func:`_load_one`). An exception rolls back that page only and becomes one
   line, ``file:line: message``; the other pages still import.
 - **Idempotent.** Every imported row stores ``source_file`` (``<site folder>/<path>``) and
   ``source_key``; a second run finds each row again and, when nothing changed, writes nothing.
@@ -172,6 +173,29 @@ def _one_line(exc: BaseException) -> str:
 
 
 def _load_one(
+    site: SiteRecord,
+    *,
+    lab: Lab,
+    owner_arg: str | None,
+    dry_run: bool,
+    indexes: Indexes,
+    counter: _ProgressCounter,
+) -> SiteReport:
+    """One site: its owner, then each page in its own ``transaction.atomic()``.
+
+    The pages' transactions nest in one per site, so each page is a savepoint: a page that
+    fails rolls back alone, exactly as with a transaction each, but the site commits once.
+    On SQLite every commit is an fsync (about 10 ms here); a site of 100 ``_publications/``
+    files would otherwise spend a second just committing. A crash mid-site loses that site's
+    pages, which the next (idempotent) run writes again.
+    """
+    with transaction.atomic():
+        return _load_pages(
+            site, lab=lab, owner_arg=owner_arg, dry_run=dry_run, indexes=indexes, counter=counter
+        )
+
+
+def _load_pages(
     site: SiteRecord,
     *,
     lab: Lab,

@@ -362,6 +362,14 @@ def arxiv_id(text: str) -> str:
     return re.sub(r"v\d+$", "", m.group(1).removesuffix(".pdf"))
 
 
+def arxiv_date(identifier: str) -> tuple[int, int] | None:
+    """(year, month) a new-style arXiv id encodes: ``2406.04307`` → (2024, 6)."""
+    m = re.fullmatch(r"(\d\d)(\d\d)\.\d{4,5}", identifier)
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return 2000 + int(m.group(1)), int(m.group(2))
+
+
 def doi_of(text: str) -> str:
     m = _DOI_URL.search(text) or _DOI_TEXT.search(text)
     if not m:

@@ -19,6 +19,7 @@ from labsite.importing.extract.authors import looks_like_authors, parse_authors
 from labsite.importing.extract.common import (
     Context,
     Item,
+    arxiv_date,
     arxiv_id,
     doi_of,
     find_links,
@@ -211,6 +212,10 @@ def parse_entry(
     record.arxiv_id = arxiv_id(everything)
     record.doi = doi_of(everything)
     record.key = normalise(title)[:200]
+    if record.year is None and record.arxiv_id:
+        dated = arxiv_date(record.arxiv_id)  # "arXiv preprint arXiv:2406.04307" and no year
+        if dated:
+            record.year, record.month = dated
     if not record.authors and record.year is None and not record.venue:
         return None  # a lone linked line ("Google Scholar Page") is not a publication
     return record
