@@ -24,7 +24,9 @@ class Command(BaseCommand):
         parser.add_argument("--username", required=True, help="The account's username")
         parser.add_argument("--email", default="", help="E-mail address for the account")
         parser.add_argument(
-            "--role", choices=Role.values, default=None, help="Role in the lab (default: phd)"
+            "--role",
+            default=None,
+            help=f"Role in the lab: {', '.join(Role.values)} (default: phd, or the current role)",
         )
         parser.add_argument(
             "--lab-admin",
