@@ -1,0 +1,111 @@
+"""markdownx's live preview in inline rows added with "Add another" (markdownx issue #113).
+
+markdownx initialises its editors once, on page load; a row Django's inline JavaScript adds
+later is a copy of the hidden template row and gets no preview unless
+``static/labsite/admin/markdownx-inlines.js`` initialises it. Chromium (Debian's package)
+through Playwright, against the live server.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from labsite.markdown import render_markdown
+
+# Playwright's sync API runs an event loop in this thread; the test's ORM calls are synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Debian's chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    context = chromium.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.js_errors = errors
+    yield page
+    context.close()
+
+
+def sign_in(page, live_server, username: str, next_path: str) -> None:
+    page.goto(f"{live_server.url}/admin/login/?next={next_path}")
+    page.fill("#id_username", username)
+    page.fill("#id_password", "pw")
+    page.click("input[type=submit]")
+    page.wait_for_url(f"{live_server.url}{next_path}")
+
+
+TEXT = 'Some **bold**, a <u>line</u>, x<sup>2</sup> <span style="color:red">red</span><script>x()</script>'
+
+
+def test_preview_in_an_inline_row_added_with_add_another(page, live_server, alice):
+    path = f"/admin/people/person/{alice.person.pk}/change/"
+    sign_in(page, live_server, "alice", path)
+
+    # The row that was there on page load previews (markdownx's own initialisation).
+    existing = page.locator("#sections-0")
+    existing.locator("textarea").fill("An *existing* row")
+    existing.locator(".markdownx-preview em").wait_for()
+
+    page.get_by_text("Add another Profile section").click()
+    row = page.locator("#sections-1")
+    row.wait_for()
+    editor = row.locator("textarea.markdownx-editor")
+    editor.fill(TEXT)
+    preview = row.locator(".markdownx-preview")
+    preview.locator("strong").wait_for(timeout=10_000)
+    assert preview.inner_html() == render_markdown(TEXT)
+
+    # A second added row works as well, and the first added one keeps working.
+    page.get_by_text("Add another Profile section").click()
+    second = page.locator("#sections-2")
+    second.locator("textarea.markdownx-editor").fill("# Second")
+    second.locator(".markdownx-preview h1").wait_for(timeout=10_000)
+    editor.fill("*changed*")
+    preview.locator("em").wait_for(timeout=10_000)
+    assert preview.inner_html() == render_markdown("*changed*")
+    assert page.js_errors == []
+
+
+def test_the_added_row_saves(page, live_server, alice):
+    path = f"/admin/people/person/{alice.person.pk}/change/"
+    sign_in(page, live_server, "alice", path)
+    page.get_by_text("Add another Profile section").click()
+    row = page.locator("#sections-1")
+    row.locator("input[name='sections-1-title']").fill("Teaching philosophy")
+    row.locator("textarea.markdownx-editor").fill("I *like* teaching.")
+    row.locator(".markdownx-preview em").wait_for(timeout=10_000)
+    page.click("input[name=_save]")
+    page.wait_for_url(f"{live_server.url}/admin/people/person/")
+    alice.person.refresh_from_db()
+    assert list(alice.person.sections.values_list("title", "body_html")) == [
+        ("About Alice Anders", "<p>Some <em>prose</em>.</p>"),
+        ("Teaching philosophy", "<p>I <em>like</em> teaching.</p>"),
+    ]
