@@ -62,7 +62,10 @@ def sign_in(page, live_server, username: str, next_path: str) -> None:
     page.wait_for_url(f"{live_server.url}{next_path}")
 
 
-TEXT = 'Some **bold**, a <u>line</u>, x<sup>2</sup> <span style="color:red">red</span><script>x()</script>'
+TEXT = (
+    'Some **bold**, a <u>line</u>, x<sup>2</sup> <span style="color:red">red</span>'
+    "<script>x()</script>"
+)
 
 
 def test_preview_in_an_inline_row_added_with_add_another(page, live_server, alice):
