@@ -118,6 +118,13 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     # -- what the user sees -------------------------------------------------------------------
 
     def get_queryset(self, request):
+        # The search box of a relation elsewhere (a co-author, a collaborator, a new member, a
+        # project's papers) offers what that field accepts, not only what this user may edit.
+        source = autocomplete_source(request)
+        if source is not None:
+            choices = permissions.choices_for(request.user, *source)
+            if choices is not None and choices.model is self.model:
+                return choices
         return permissions.editable(request.user, super().get_queryset(request))
 
     def has_module_permission(self, request):

@@ -291,3 +291,17 @@ def publications_to_link(user, *, project: Project | None = None) -> QuerySet:
     if project is not None and project.pk is not None:
         q |= Q(pk__in=project.publications.values("pk"))
     return Publication.objects.filter(q)
+
+
+def choices_for(user, model: type[Model], field_name: str) -> QuerySet | None:
+    """What ``user`` may pick in the relation ``model.field_name``, or ``None`` if no rule here.
+
+    Used for both the form field (what a POST may carry) and the admin's autocomplete (what the
+    search box offers), so the two cannot disagree.
+    """
+    related = model._meta.get_field(field_name).related_model
+    if related is Person:
+        return people_to_choose(user, model, field_name)
+    if related is Publication:
+        return publications_to_link(user)
+    return None

@@ -111,17 +111,10 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        # The search box of a person field elsewhere (a co-author, a collaborator, a new member)
-        # offers the people that field accepts, not only the people this user may edit.
-        source = autocomplete_source(request)
-        if source is not None:
-            return permissions.people_to_choose(request.user, *source)
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("memberships__lab")
-            .select_related("user")
-        )
+        queryset = super().get_queryset(request)
+        if autocomplete_source(request) is not None:
+            return queryset  # the choices of the field being searched (LabPermissionMixin)
+        return queryset.prefetch_related("memberships__lab").select_related("user")
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

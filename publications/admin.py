@@ -1,14 +1,49 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 
 from labsite import permissions
 from labsite.admin import LabInlineMixin, LabPermissionMixin
 from publications.models import Authorship, Publication, PublicationLink
 
 
+class AuthorshipForm(forms.ModelForm):
+    """An author row; ``selected`` and ``hidden`` are that author's own choices.
+
+    A co-author may fix the author list of a shared paper, but whether the paper is on someone's
+    homepage (``selected``) or kept off their pages (``hidden``) is up to that someone: a row
+    whose person this user may not edit keeps those two as they are.
+    """
+
+    PERSONAL = ("selected", "hidden")
+    #: The people this user speaks for; set per request by ``AuthorshipInline.get_formset``.
+    editable_people: frozenset[int] = frozenset()
+
+    def clean(self):
+        cleaned = super().clean()
+        before = self.instance.person_id if self.instance.pk else None
+        after = getattr(cleaned.get("person"), "pk", None)
+        foreign = {before, after} - {None} - self.editable_people
+        if foreign:
+            new_person = not self.instance.pk or "person" in self.changed_data
+            touched = [
+                name
+                for name in self.PERSONAL
+                if name in self.changed_data or (new_person and cleaned.get(name))
+            ]
+            if touched:
+                raise ValidationError(
+                    "Only the author themselves (or their lab admin) chooses whether this paper "
+                    "is selected or hidden on their pages."
+                )
+        return cleaned
+
+
 class AuthorshipInline(LabInlineMixin, admin.TabularInline):
     model = Authorship
+    form = AuthorshipForm
     fields = [
         "position",
         "name",
@@ -20,6 +55,12 @@ class AuthorshipInline(LabInlineMixin, admin.TabularInline):
     ]
     ordering = ["position"]
     autocomplete_fields = ["person"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        people = frozenset(permissions.people_to_own(request.user).values_list("pk", flat=True))
+        formset.form = type(formset.form.__name__, (formset.form,), {"editable_people": people})
+        return formset
 
 
 class PublicationLinkInline(LabInlineMixin, admin.TabularInline):

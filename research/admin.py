@@ -36,13 +36,12 @@ class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
     inlines = [CollaboratorInline, FigureInline]
     owner_field = "owner"
     lab_field = "lab"
-    autocomplete_fields = ["owner"]
-    filter_horizontal = ["publications"]
+    autocomplete_fields = ["owner", "publications"]
     fieldsets = [
         (None, {"fields": ["lab", "owner", "title", "slug", "status", "start", "end"]}),
         ("Text", {"fields": ["summary", "body"]}),
         ("Display", {"fields": ["is_featured", "is_published", "order"]}),
-        ("Publications", {"fields": ["publications"], "classes": ["collapse"]}),
+        ("Publications", {"fields": ["publications"]}),
     ]
 
     def get_form(self, request, obj=None, **kwargs):

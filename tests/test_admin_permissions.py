@@ -623,6 +623,12 @@ def test_autocomplete_offers_what_each_field_accepts(client, world):
     assert _autocomplete(client, "research", "collaborator", "person") == everyone
     assert _autocomplete(client, "publications", "authorship", "person", "car") == ["Carol Chen"]
     assert _autocomplete(client, "people", "profilesection", "person") == ["Alice Anders"]
+    # A project lists any paper of the member's lab, not only her own; not another lab's.
+    assert _autocomplete(client, "research", "project", "publications") == [
+        "Alice Anders's paper (2024)",
+        "Bob Brown's paper (2024)",
+        "Dana Diaz's paper (2024)",
+    ]
     client.force_login(world["dana"].user)
     lab_a = ["Alice Anders", "Bob Brown", "Dana Diaz"]
     assert _autocomplete(client, "people", "profilesection", "person") == lab_a
@@ -697,3 +703,48 @@ def test_collaborator_inline_model_is_covered_by_its_project():
     # Inline-only models are not registered: their rows follow the parent's permission.
     assert Collaborator not in admin.site._registry
     assert Authorship not in admin.site._registry
+
+
+def _paper_with_bob(world):
+    alice, bob = world["alice"], world["bob"]
+    paper = alice.publication
+    paper.authorships.filter(position=1).update(person=bob.person, name="Bob Brown")
+    return paper
+
+
+def test_member_cannot_choose_for_a_coauthor_what_is_on_their_homepage(client, world):
+    alice = world["alice"]
+    paper = _paper_with_bob(world)
+    url = admin_url(Publication, "change", paper)
+    client.force_login(alice.user)
+    data = form_data(client, url, Publication)
+    data["authorships-1-selected"] = "on"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert errors[1] == {
+        "__all__": [
+            "Only the author themselves (or their lab admin) chooses whether this paper is "
+            "selected or hidden on their pages."
+        ]
+    }
+    assert list(paper.authorships.values_list("selected", flat=True)) == [False, False]
+    # Her own row, and the rest of the author list, are hers to change.
+    data = form_data(client, url, Publication)
+    data["authorships-0-selected"] = "on"
+    data["authorships-1-name"] = "Robert Brown"
+    assert client.post(url, data).status_code == 302
+    assert list(paper.authorships.values_list("name", "selected")) == [
+        ("Alice Anders", True),
+        ("Robert Brown", False),
+    ]
+
+
+def test_lab_admin_may_choose_for_a_member_of_their_lab(client, world):
+    paper = _paper_with_bob(world)
+    url = admin_url(Publication, "change", paper)
+    client.force_login(world["dana"].user)
+    data = form_data(client, url, Publication)
+    data["authorships-1-hidden"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert list(paper.authorships.values_list("hidden", flat=True)) == [False, True]
