@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, ListView, TemplateView
 
 from labsite.mixins import LabMixin
@@ -159,7 +159,9 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
                 Prefetch("news", queryset=NewsItem.objects.order_by("-date", "-pk")),
                 Prefetch(
                     "memberships",
-                    queryset=Membership.objects.for_lab(self.lab).order_by("-start", "pk"),
+                    queryset=Membership.objects.for_lab(self.lab).order_by(
+                        F("start").desc(nulls_last=True), "pk"
+                    ),
                     to_attr="lab_memberships",
                 ),
             )
@@ -223,8 +225,11 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
 
     def get_meta(self, context):
         person = self.object
-        bits = [person.position, person.affiliation or self.lab.name]
-        description = plain(person.bio_html) or ", ".join(b for b in bits if b)
+        roles = [m.role_label for m in person.lab_memberships if not m.is_alumnus]
+        job = person.position or (roles[0] if roles else "")
+        where = person.affiliation or self.lab.name
+        summary = f"{person.name}, {job} — {where}" if job else f"{person.name} — {where}"
+        description = plain(person.bio_html) or summary
         image = person.avatar_display
         return page_meta(
             self.request,

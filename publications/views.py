@@ -97,9 +97,9 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
         ]
         lab_papers = Publication.objects.for_lab(self.lab).order_by()
         context["filter_years"] = sorted(
-            {y for y in lab_papers.values_list("year", flat=True) if y}, reverse=True
+            {y for y in lab_papers.values_list("year", flat=True).distinct() if y}, reverse=True
         )
-        kinds = set(lab_papers.values_list("kind", flat=True))
+        kinds = set(lab_papers.values_list("kind", flat=True).distinct())
         context["filter_kinds"] = [(v, label) for v, label in PublicationKind.choices if v in kinds]
         people = list(Person.objects.for_lab(self.lab).order_by("name", "pk"))
         context["filter_people"] = people
