@@ -265,14 +265,19 @@ def _setup_django(workdir: Path) -> None:
     import django
     from django.conf import settings
 
-    django.setup()
-    # A fresh database file in the temporary folder: never the project's db.sqlite3.
+    # A fresh database file in the temporary folder, set before Django opens any connection:
+    # never the project's db.sqlite3.
     settings.DATABASES["default"] = {
         **settings.DATABASES["default"],
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(workdir / "bench.sqlite3"),
     }
     settings.MEDIA_ROOT = str(workdir / "media")
+    django.setup()
+    from django.db import connections
+
+    if connections["default"].settings_dict["NAME"] != str(workdir / "bench.sqlite3"):
+        raise SystemExit("refusing to run: the benchmark would not use its own database")
 
 
 def _run(paths: list[Path], profile: bool) -> tuple[float, str]:

@@ -242,6 +242,7 @@ def normalize_doi(value: str) -> str:
     return match.group(1).rstrip(".,;)").lower()
 
 
+@lru_cache(maxsize=65536)
 def normalize_title(title: str) -> str:
     """Titles compared without case, accents, markup, punctuation or LaTeX braces."""
     title = strip_accents(title or "").replace("{", "").replace("}", "")

@@ -144,6 +144,11 @@ def load_sites(
                     site, lab=lab, owner_arg=owner, dry_run=False, indexes=indexes, counter=counter
                 )
             )
+        if any(r.totals()["created"] or r.totals()["updated"] for r in reports):
+            # Rows inserted in bulk sent no post_save: make every cached page stale once.
+            from labsite.cache import bump_content_version
+
+            bump_content_version()
     return reports
 
 
@@ -491,7 +496,7 @@ def _apply_profile(
 
 def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex) -> None:
     """Link earlier imports' unlinked author and collaborator rows that name ``owner``."""
-    from publications.models import Authorship
+    from publications.models import Authorship, Publication
     from research.models import Collaborator
 
     names = owner.all_names()
@@ -505,30 +510,31 @@ def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex)
     linked_pubs = set(
         Authorship.objects.filter(person=owner).values_list("publication_id", flat=True)
     )
-    for row in Authorship.objects.filter(query, person__isnull=True).select_related("publication"):
-        if row.publication_id in linked_pubs:
+    rows = Authorship.objects.filter(query, person__isnull=True)
+    for pk, name, publication_id in rows.values_list("pk", "name", "publication_id"):
+        if publication_id in linked_pubs:
             continue
-        match = _best(row.name, names)
+        match = _best(name, names)
         if match is None:
             continue
-        row.person = owner
-        row.save(update_fields=["person"])
-        linked_pubs.add(row.publication_id)
-        page.add("updated", "authorship", f"{row.name} → {owner.name}: {row.publication.title}")
+        Authorship.objects.filter(pk=pk).update(person=owner)
+        linked_pubs.add(publication_id)
+        title = Publication.objects.filter(pk=publication_id).values_list("title", flat=True)[0]
+        page.add("updated", "authorship", f"{name} → {owner.name}: {title}")
         if not match.certain:
             page.warnings.append(
-                f"author {row.name!r} linked to {owner.name!r} ({match.reason}); check it"
+                f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
             )
-    for row in Collaborator.objects.filter(query, person__isnull=True).select_related("project"):
-        match = _best(row.name, names)
+    collaborators = Collaborator.objects.filter(query, person__isnull=True)
+    for pk, name, project_title in collaborators.values_list("pk", "name", "project__title"):
+        match = _best(name, names)
         if match is None:
             continue
-        row.person = owner
-        row.save(update_fields=["person"])
-        page.add("updated", "collaborator", f"{row.name} → {owner.name}: {row.project.title}")
+        Collaborator.objects.filter(pk=pk).update(person=owner)
+        page.add("updated", "collaborator", f"{name} → {owner.name}: {project_title}")
         if not match.certain:
             page.warnings.append(
-                f"collaborator {row.name!r} linked to {owner.name!r} ({match.reason}); check it"
+                f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
             )
 
 
