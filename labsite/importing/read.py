@@ -102,7 +102,7 @@ def decode_bytes(data: bytes) -> str:
         utf8_error = exc
     high = sum(1 for b in data if b >= 128)
     letters = sum(1 for b in data if b > 32)
-    if letters and high / letters > 0.3:
+    if letters and high / letters > 0.5:
         line = data[: utf8_error.start].count(b"\n") + 1
         raise ReadError(
             "unknown text encoding: not UTF-8, and too many non-ASCII bytes for a "
