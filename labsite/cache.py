@@ -24,11 +24,15 @@ private/no-store/no-cache``, as ``/healthz`` does).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
@@ -92,15 +96,40 @@ def content_changed(sender: type, **kwargs: Any) -> None:
         transaction.on_commit(bump_content_version)
 
 
+@functools.cache
+def code_version() -> str:
+    """A fingerprint of what turns rows into HTML: this project's templates and Python code,
+    the static files manifest, and ``LABSITE_RELEASE`` if set.
+
+    A deploy changes it, so pages cached by the previous release (which may name static files
+    the new ``collectstatic`` removed) are never served by the new one. Computed once per
+    process; every process running the same release computes the same value.
+    """
+    digest = hashlib.sha256(os.environ.get("LABSITE_RELEASE", "").encode())
+    base = Path(settings.BASE_DIR)
+    roots = [Path(d) for engine in settings.TEMPLATES for d in engine.get("DIRS", [])]
+    roots += [Path(app.path) for app in apps.get_app_configs() if Path(app.path).parent == base]
+    for root in roots:
+        for path in sorted(root.rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".xml"} and path.is_file():
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def page_key(request: HttpRequest, lab_pk: int, version: int) -> str:
-    """Cache key of a page: version, lab, scheme, host and full path (query string included).
+    """Cache key of a page: release, content version, lab, scheme, host and full path (query
+    string included).
 
     The host is in the key as well as the lab because pages carry absolute URLs on the
     request's host (canonical links, sitemap, feeds).
     """
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"labsite:page:{version}:{lab_pk}:{digest}"
+    return f"labsite:page:{code_version()}:{version}:{lab_pk}:{digest}"
 
 
 class PageCacheMiddleware:

@@ -102,7 +102,8 @@ MIDDLEWARE = [
 ]
 
 # Full-page cache for anonymous GETs (labsite/cache.py); a content version keeps it fresh.
-LABSITE_PAGE_CACHE = envbool("LABSITE_PAGE_CACHE", True)
+# Off by default under DJANGO_DEBUG, so template edits show without a restart.
+LABSITE_PAGE_CACHE = envbool("LABSITE_PAGE_CACHE", not DEBUG)
 LABSITE_PAGE_CACHE_SECONDS = envint("LABSITE_PAGE_CACHE_SECONDS", 60 * 60 * 24)
 LABSITE_PAGE_CACHE_SKIP = ("/admin/", "/markdownx/", "/healthz", "/static/", "/media/")
 

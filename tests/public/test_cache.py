@@ -131,3 +131,20 @@ def test_cache_can_be_switched_off(client, alice, settings):
     settings.LABSITE_PAGE_CACHE = False
     client.get("/", HTTP_HOST=A)
     assert "X-Page-Cache" not in client.get("/", HTTP_HOST=A)
+
+
+def test_a_new_release_never_serves_the_old_releases_pages(client, alice, monkeypatch):
+    client.get("/people/", HTTP_HOST=A)
+    assert client.get("/people/", HTTP_HOST=A)["X-Page-Cache"] == "hit"
+    monkeypatch.setenv("LABSITE_RELEASE", "next-release")
+    page_cache.code_version.cache_clear()
+    try:
+        assert client.get("/people/", HTTP_HOST=A)["X-Page-Cache"] == "miss"
+    finally:
+        monkeypatch.delenv("LABSITE_RELEASE")
+        page_cache.code_version.cache_clear()
+
+
+def test_head_is_served_from_the_get_entry(client, alice):
+    client.get("/people/", HTTP_HOST=A)
+    assert client.head("/people/", HTTP_HOST=A)["X-Page-Cache"] == "hit"
