@@ -92,8 +92,15 @@ def content_changed(sender: type, **kwargs: Any) -> None:
     if action is not None and not action.startswith("post_"):
         return  # m2m_changed fires pre_ and post_ actions; one bump per change is enough
     bump_content_version()
-    if connection.in_atomic_block:
+    if connection.in_atomic_block and not _bump_pending():
         transaction.on_commit(bump_content_version)
+
+
+def _bump_pending() -> bool:
+    """Whether this transaction already bumps on commit: one bump per transaction is enough,
+    however many rows an import saves in it."""
+    pending = getattr(connection, "run_on_commit", [])
+    return any(entry[1] is bump_content_version for entry in pending)
 
 
 @functools.cache

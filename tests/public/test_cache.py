@@ -148,3 +148,19 @@ def test_a_new_release_never_serves_the_old_releases_pages(client, alice, monkey
 def test_head_is_served_from_the_get_entry(client, alice):
     client.get("/people/", HTTP_HOST=A)
     assert client.head("/people/", HTTP_HOST=A)["X-Page-Cache"] == "hit"
+
+
+def test_a_transaction_bumps_once_more_on_commit_however_many_saves(alice):
+    from django.db import connection, transaction
+
+    def pending() -> int:
+        return sum(
+            entry[1] is page_cache.bump_content_version for entry in connection.run_on_commit
+        )
+
+    with transaction.atomic():
+        before = page_cache.content_version()
+        for _ in range(3):
+            f.HonorFactory(person=alice.person)
+        assert page_cache.content_version() > before  # at once, for the writer's next request
+        assert pending() == 1  # and once after commit
