@@ -50,19 +50,34 @@ def count_queries(client, path: str, host: str = A) -> tuple[int, object]:
 
 @contextmanager
 def markdown_forbidden():
-    """Any markdown rendering inside the block fails the test (DESIGN: a request never does)."""
+    """Any markdown rendering inside the block fails the test (DESIGN: a request never does).
+
+    Both the project's renderer (where models imported it too) and the markdown library itself
+    are replaced, so no path to a render is missed.
+    """
+    import labsite.markdown
+    import labsite.models
+    import publications.models
 
     def refuse(*args, **kwargs):
         raise AssertionError("markdown was rendered during a request")
 
-    original_markdown, original_convert = markdown.markdown, markdown.Markdown.convert
-    markdown.markdown = refuse
-    markdown.Markdown.convert = refuse
+    targets = [
+        (markdown, "markdown"),
+        (markdown.Markdown, "convert"),
+        (labsite.markdown, "render_markdown"),
+        (labsite.markdown, "render_inline"),
+        (labsite.models, "render_markdown"),
+        (publications.models, "render_inline"),
+    ]
+    originals = [(obj, name, getattr(obj, name)) for obj, name in targets]
+    for obj, name in targets:
+        setattr(obj, name, refuse)
     try:
         yield
     finally:
-        markdown.markdown = original_markdown
-        markdown.Markdown.convert = original_convert
+        for obj, name, original in originals:
+            setattr(obj, name, original)
 
 
 ROLES = [Role.PI, Role.POSTDOC, Role.PHD, Role.MASTERS, Role.UNDERGRAD, Role.STAFF]

@@ -72,3 +72,9 @@ def test_page_query_count_is_fixed_as_content_grows(
         response = client.get(url, HTTP_HOST="lab-a.localhost")
     assert response.status_code == 200
     assert small == EXPECTED[path]
+
+
+def test_markdown_guard_catches_a_render(db):
+    """The guard above is not vacuous: saving a row (which renders markdown) trips it."""
+    with markdown_forbidden(), pytest.raises(AssertionError, match="markdown was rendered"):
+        f.PublicationFactory(title="Any *title*")
