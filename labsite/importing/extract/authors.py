@@ -84,7 +84,9 @@ def _one(raw: str) -> AuthorRecord | None:
             plain_marked = plain_marked[: m.start()].rstrip()
             continue
         break
-    name = strip_markup(unescape(plain_marked)).strip(" .,:;*†")
+    name = strip_markup(unescape(plain_marked)).strip(" ,:;*†")
+    if name.endswith(".") and not re.search(r"(?:^|[\s.-])\w{1,2}\.$", name):
+        name = name[:-1].rstrip()  # a sentence's full stop, not an initial's
     name = re.sub(r"^\d+\s*", "", name)
     if not name or _SKIP.match(name) or not re.search(r"[^\W\d_]", name):
         return None
@@ -119,13 +121,13 @@ def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
 
 def parse_authors(text: str) -> list[AuthorRecord]:
     """An ordered author list from one printed line."""
-    text = html.unescape(text[:5000]).strip().rstrip(".")
+    text = html.unescape(text[:5000]).strip()
     text = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", text, flags=re.I)
     records = [r for r in (_one(part) for part in split_top_level(text)) if r is not None]
     return _pair_last_first(records)
 
 
-def looks_like_authors(text: str) -> bool:
+def looks_like_authors(text: str, single_ok: bool = True) -> bool:
     """Does a line read as a list of names (not a venue, a sentence or a link list)?"""
     first_part = split_top_level(text)[0]
     if len(strip_markup(first_part).split()) > 5:
@@ -150,7 +152,7 @@ def looks_like_authors(text: str) -> bool:
         if 1 <= len(words) <= 5 and all(w[:1].isupper() or w[:1] in "(-'" for w in words):
             good += 1
     if len(names) == 1:
-        return bool(_HIGHLIGHT.search(text)) and good == 1
+        return single_ok and bool(_HIGHLIGHT.search(text)) and good == 1
     return good >= max(2, int(len(names) * 0.8))
 
 

@@ -120,7 +120,8 @@ def parse_entry(
         first.strip(),
         re.I,
     )
-    if rest_lines and whole_span and not looks_like_authors(first) and not _is_link_line(first):
+    first_is_authors = looks_like_authors(first, single_ok=False)
+    if rest_lines and whole_span and not first_is_authors and not _is_link_line(first):
         links = find_links(first)
         title = strip_markup(remove_links(first)) if not links else links[0][0]
         if links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
@@ -141,6 +142,8 @@ def parse_entry(
             return None
         title, url, start, end = span
         authors_text = first[:start].strip().rstrip(".,:")
+        if re.search(r"\w", strip_markup(authors_text)) and not looks_like_authors(authors_text):
+            return None  # prose that happens to hold a link, not "Authors. Title. Venue"
         after = first[end:].strip().lstrip(".,:").strip()
         if after:
             tail_parts.append(after)
