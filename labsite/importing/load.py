@@ -211,7 +211,7 @@ def _load_pages(
 ) -> SiteReport:
     label = site_label(site)
     report = SiteReport(root=str(site.root), dry_run=dry_run)
-    report.errors.extend(site.errors)
+    report.errors.extend(f"{label}/{error}" for error in site.errors)
     if not site.pages:
         if not site.errors:
             report.errors.append(f"{site.root}: no pages to import")
@@ -235,7 +235,9 @@ def _load_pages(
             )
             _link_back(owner, page=profile_page, people=indexes.people)
     except OwnerError as exc:
-        report.errors.append(f"{site.root}: {exc}")
+        # One loose page: name the file, not the folder it sits in.
+        where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
+        report.errors.append(f"{where}: {exc}")
         for _page in site.pages:
             counter.step(str(_page.source))
         return report

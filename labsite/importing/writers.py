@@ -898,7 +898,7 @@ class SiteWriter:
             values = _clip(
                 Figure,
                 {
-                    "alt_text": fig.alt or fig.caption or record.title,
+                    "alt_text": _alt_text(fig.alt, fig.caption, record.title),
                     "caption": fig.caption,
                     "display_width": width,
                     "order": order,
@@ -980,6 +980,17 @@ class SiteWriter:
                 self.report.warnings.append(
                     f"{page.source}: {old} already redirects to {existing.new_path}; not changed"
                 )
+
+
+# Alt texts that templates put in and nobody changed: they describe nothing.
+_EMPTY_ALT = {"", "drawing", "image", "img", "figure", "fig", "picture", "photo", "alt", "alt text"}
+
+
+def _alt_text(alt: str, caption: str, title: str) -> str:
+    """The figure's alt text, or its caption, or "Figure: <project>" when the source's is empty."""
+    if (alt or "").strip().lower() not in _EMPTY_ALT:
+        return alt.strip()
+    return (caption or "").strip() or f"Figure: {title}"
 
 
 def _close(*files) -> None:

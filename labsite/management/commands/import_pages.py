@@ -9,9 +9,11 @@ line each, ``file:line: message``, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from labsite.importing.load import load_sites
 from labsite.importing.report import render_report
@@ -39,33 +41,20 @@ class Command(BaseCommand):
 
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
-        try:
-            lab, created = get_or_create_lab(
-                slug=options["lab"], name=options["lab_name"], domain=options["domain"]
-            )
-        except ValueError as exc:
-            raise CommandError(str(exc)) from None
-        if created and verbosity >= 1:
-            self.stdout.write(f"Created the lab {lab.name!r} on {lab.site.domain}.")
-
         failures: list[str] = []
         sites = []
-        for raw in options["paths"]:
+        for raw in options["paths"]:  # read everything first: no database, no half imports
             try:
                 sites.append(collect(Path(raw)))
             except ImportInputError as exc:
                 failures.append(_one_line(exc) or f"{raw}: cannot be imported")
-        progress = self._progress if self.stdout.isatty() and verbosity >= 1 else None
-        reports = load_sites(
-            sites,
-            lab=lab,
-            owner=options["person"],
-            dry_run=dry_run,
-            verbosity=verbosity,
-            progress=progress,
-        )
-        if progress is not None:
-            self.stdout.write("\r\033[K", ending="")
+        reports = []
+        if sites:
+            # A dry run creates no lab either: the lab, like everything else, is rolled back.
+            with transaction.atomic() if dry_run else contextlib.nullcontext():
+                reports = self._import(sites, options, verbosity=verbosity, dry_run=dry_run)
+                if dry_run:
+                    transaction.set_rollback(True)
         for report in reports:
             failures.extend(report.errors)
 
@@ -79,6 +68,29 @@ class Command(BaseCommand):
                 if not dry_run
                 else f"{len(failures)} error(s)"
             )
+
+    def _import(self, sites, options, *, verbosity: int, dry_run: bool):
+        try:
+            lab, created = get_or_create_lab(
+                slug=options["lab"], name=options["lab_name"], domain=options["domain"]
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        if created and verbosity >= 1:
+            verb = "Would create" if dry_run else "Created"
+            self.stdout.write(f"{verb} the lab {lab.name!r} on {lab.site.domain}.")
+        progress = self._progress if self.stdout.isatty() and verbosity >= 1 else None
+        reports = load_sites(
+            sites,
+            lab=lab,
+            owner=options["person"],
+            dry_run=dry_run,
+            verbosity=verbosity,
+            progress=progress,
+        )
+        if progress is not None:
+            self.stdout.write("\r\033[K", ending="")
+        return reports
 
     def _progress(self, done: int, total: int, label: str) -> None:
         """A one-line progress bar, redrawn in place; only on a terminal."""
