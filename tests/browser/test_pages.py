@@ -41,6 +41,14 @@ RUN_AXE = """async () => {
               + v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(" | "));
 }"""
 
+LAYOUT_SHIFT = """() => new Promise(resolve => {
+  let total = 0;
+  new PerformanceObserver(list => {
+    for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+  }).observe({type: "layout-shift", buffered: true});
+  setTimeout(() => resolve(total), 50);
+})"""
+
 FOCUS_STYLE = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
@@ -97,6 +105,15 @@ def check_page(page, url: str, *, viewport: str, axe_source: str, screenshot: Pa
     )
     if no_alt:
         problems.append(f"images without alt: {no_alt}")
+    unsized = page.evaluate(
+        """() => [...document.images]
+          .filter(i => !i.getAttribute('width') || !i.getAttribute('height')).map(i => i.src)"""
+    )
+    if unsized:
+        problems.append(f"images without width and height (layout shift): {unsized}")
+    shift = page.evaluate(LAYOUT_SHIFT)
+    if shift > 0.1:  # web.dev's threshold for a "good" cumulative layout shift
+        problems.append(f"cumulative layout shift {shift:.3f} > 0.1")
     broken = page.evaluate(
         """() => [...document.images]
           .filter(i => i.complete && i.naturalWidth === 0 && i.loading !== 'lazy')
