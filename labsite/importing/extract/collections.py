@@ -64,14 +64,14 @@ _CATEGORY_KIND = [
 
 def category_kind(category: str, categories: dict[str, Any]) -> str:
     """An academicpages ``category`` key, through ``publication_category`` titles, → kind."""
-    label = category
+    labels = [category]
     entry = categories.get(category) if isinstance(categories, dict) else None
     if isinstance(entry, dict) and isinstance(entry.get("title"), str):
-        label = f"{entry['title']} {category}"
-    low = label.lower()
-    for kind, pattern in _CATEGORY_KIND:
-        if re.search(pattern, low):
-            return kind
+        labels.insert(0, entry["title"])  # the title the site shows says more than the key
+    for label in labels:
+        for kind, pattern in _CATEGORY_KIND:
+            if re.search(pattern, label.lower()):
+                return kind
     return ""
 
 

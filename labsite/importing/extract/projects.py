@@ -94,7 +94,7 @@ def _collaborators(text: str) -> list[CollaboratorRecord]:
         if not raw:
             continue
         links = find_links(raw)
-        name = strip_markup(raw).strip(" .")
+        name = re.sub(r"^(?:and|&)\s+|\s+(?:and|&)$", "", strip_markup(raw).strip(" .")).strip()
         if not name or len(name.split()) > 6 or not re.search(r"[^\W\d_]", name):
             continue
         out.append(CollaboratorRecord(name=name, url=links[0][1] if links else ""))
