@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from labsite import permissions
@@ -29,15 +31,22 @@ class LabAdmin(LabPermissionMixin, admin.ModelAdmin):
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("site")
+        today = timezone.localdate()
+        current = Q(memberships__end__isnull=True) | Q(memberships__end__gte=today)
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("site")
+            .annotate(current_members=Count("memberships__person", filter=current, distinct=True))
+        )
 
     @admin.display(description="Host", ordering="site__domain")
     def domain(self, obj: Lab) -> str:
         return obj.site.domain
 
-    @admin.display(description="Members")
+    @admin.display(description="Members", ordering="current_members")
     def member_count(self, obj: Lab) -> int:
-        return obj.memberships.current().count()
+        return obj.current_members
 
 
 class MembershipInline(LabInlineMixin, admin.TabularInline):

@@ -402,7 +402,7 @@ def test_delete_only_for_an_editor(client, world, actor, model, whose):
 @pytest.mark.parametrize("model", [row.model for row in ROWS], ids=lambda m: m.__name__)
 def test_add_only_for_who_may_create(client, world, actor, model):
     row = ROW[model]
-    user = login(client, world, actor)
+    login(client, world, actor)
     url = admin_url(model, "add")
     before = set(model.objects.values_list("pk", flat=True))
     new = row.new(world)
@@ -428,14 +428,12 @@ def test_add_only_for_who_may_create(client, world, actor, model):
     assert len(created) == 1
     obj = model.objects.get(pk=created.pop())
     # What someone adds, they can edit afterwards.
-    login(client, world, actor)
     assert client.get(admin_url(model, "change", obj)).status_code == 200
     if actor == "alice":
         owner = getattr(obj, "person_id", None) or getattr(obj, "owner_id", None)
         if model is Publication:
             owner = obj.authorships.get().person_id
         assert owner == world["alice"].person.pk
-    del user
 
 
 #: Django's own admins, outside labsite's rules: Django's model permissions, which no member has.
@@ -660,14 +658,20 @@ def test_collaborator_saving_a_project_keeps_papers_others_linked(client, world)
         ("lab-b.localhost:8000", Person, "http://lab-a.localhost:8000/people/alice-anders/"),
         ("lab-a.localhost", Project, "/research/alice-anderss-project/"),
         ("lab-a.localhost", Publication, "/publications/{pk}/"),
+        ("lab-a.localhost", ProfileSection, "/people/alice-anders/#about-alice-anders"),
     ],
 )
 def test_view_on_site_goes_to_the_objects_lab(client, world, host, model, expected):
     alice = world["alice"]
-    obj = {Person: alice.person, Project: alice.project, Publication: alice.publication}[model]
+    obj = {
+        Person: alice.person,
+        Project: alice.project,
+        Publication: alice.publication,
+        ProfileSection: alice.section,
+    }[model]
     client.force_login(alice.user)
     change = client.get(admin_url(model, "change", obj), HTTP_HOST=host)
-    on_site = change.context["adminform"].form.instance and admin_url(model, "on_site", obj)
+    on_site = admin_url(model, "on_site", obj)
     assert f'href="{on_site}"' in change.content.decode()
     response = client.get(on_site, HTTP_HOST=host)
     assert (response.status_code, response.headers["Location"]) == (
@@ -676,7 +680,7 @@ def test_view_on_site_goes_to_the_objects_lab(client, world, host, model, expect
     )
     # And the page it points to is there, on that host.
     page_host = host if expected.startswith("/") else "lab-a.localhost"
-    assert client.get(expected.format(pk=obj.pk), HTTP_HOST=page_host).status_code in {200}
+    assert client.get(expected.format(pk=obj.pk), HTTP_HOST=page_host).status_code == 200
 
 
 def test_view_on_site_of_someone_elses_object_is_not_found(client, world):
@@ -748,3 +752,50 @@ def test_lab_admin_may_choose_for_a_member_of_their_lab(client, world):
     data["authorships-1-hidden"] = "on"
     assert client.post(url, data).status_code == 302
     assert list(paper.authorships.values_list("hidden", flat=True)) == [False, True]
+
+
+def test_bulk_delete_acts_only_on_what_the_user_may_edit(client, world):
+    alice, bob, carol = world["alice"], world["bob"], world["carol"]
+    client.force_login(alice.user)
+    ids = [str(m.section.pk) for m in (alice, bob, carol)]
+    url = admin_url(ProfileSection, "changelist")
+    response = client.post(
+        url, {"action": "delete_selected", "_selected_action": ids, "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert set(ProfileSection.objects.values_list("title", flat=True)) == {
+        "About Bob Brown",
+        "About Carol Chen",
+        "About Dana Diaz",
+    }
+
+
+def test_lab_admin_adding_a_person_enrols_them_in_her_lab(client, world, lab_a):
+    client.force_login(world["dana"].user)
+    url = admin_url(Person, "add")
+    response = client.post(url, form_data(client, url, Person, name="Nora New"))
+    assert response.status_code == 302
+    nora = Person.objects.get(name="Nora New")
+    assert list(nora.memberships.values_list("lab", "role", "is_lab_admin")) == [
+        (lab_a.pk, "phd", False)
+    ]
+    response = client.get(admin_url(Person, "changelist"))
+    assert {p.name for p in response.context["cl"].result_list} == {
+        "Alice Anders",
+        "Bob Brown",
+        "Dana Diaz",
+        "Nora New",
+    }
+
+
+def test_member_cannot_reach_another_members_section_through_her_person_page(client, world):
+    alice, bob = world["alice"], world["bob"]
+    url = admin_url(Person, "change", alice.person)
+    client.force_login(alice.user)
+    data = form_data(client, url, Person)
+    before = snapshot(bob.section)
+    data["sections-0-id"] = str(bob.section.pk)
+    data["sections-0-title"] = "Hijacked"
+    client.post(url, data)
+    assert snapshot(bob.section) == before
+    assert list(alice.person.sections.values_list("title", flat=True)) == ["About Alice Anders"]
