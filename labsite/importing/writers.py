@@ -334,8 +334,12 @@ class SiteWriter:
         self._honors(page, source_file)
         self._talks(page, source_file)
         self._teaching(page, source_file)
+        seen: Counter[str] = Counter()
         for record in page.projects:
-            self._project(record, source_file, page)
+            key = record.key or _keyed(
+                "project:" + (slugify(record.title)[:200] or "untitled"), seen
+            )
+            self._project(record, source_file, key)
         self._redirects(page, source_file)
 
     def _upsert(
@@ -812,7 +816,7 @@ class SiteWriter:
 
     # --- projects -----------------------------------------------------------------------------
 
-    def _project(self, record: ProjectRecord, source_file: str, page: PageRecord) -> None:
+    def _project(self, record: ProjectRecord, source_file: str, key: str) -> None:
         start, end = record.start, record.end
         if start and end and end < start:
             start, end = end, start
@@ -823,7 +827,6 @@ class SiteWriter:
             "start": start,
             "end": end,
         }
-        key = record.key or "project:" + (slugify(record.title)[:200] or "untitled")
         project, action = self._upsert(
             Project,
             source_file,
