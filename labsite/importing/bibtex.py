@@ -10,6 +10,7 @@ entry text is kept so the publication page can show the BibTeX as the author wro
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import bibtexparser
@@ -98,6 +99,7 @@ _LATEX_SYMBOLS = {
     r"\_": "_",
     r"\$": "$",
     r"\#": "#",
+    "---": "—",
     "--": "–",
     r"\textendash": "–",
     r"\textemdash": "—",
@@ -106,7 +108,6 @@ _LATEX_SYMBOLS = {
 
 def decode_latex(text: str) -> str:
     """``{\\"U}ber`` → ``Über``; braces that protect capitals go. Math stays as written."""
-    import unicodedata
 
     def accent(m: re.Match[str]) -> str:
         mark, letter = m.group(1), m.group(2)
@@ -117,11 +118,12 @@ def decode_latex(text: str) -> str:
     pattern = re.compile(r"\\([\"'`^~=.uvHck])\s?\{?\s*(\\i|[A-Za-z])\s*\}?")
     text = pattern.sub(accent, text)
     for latex, char in sorted(_LATEX_SYMBOLS.items(), key=lambda kv: -len(kv[0])):
-        text = (
-            re.sub(re.escape(latex) + r"(?![A-Za-z])\s?", char, text)
-            if latex[0] == "\\"
-            else text.replace(latex, char)
-        )
+        if latex[0] != "\\":
+            text = text.replace(latex, char)
+        elif latex[-1].isalpha():  # \ss eats the space after it; \& does not
+            text = re.sub(re.escape(latex) + r"(?![A-Za-z])\s?", char, text)
+        else:
+            text = text.replace(latex, char)
     text = re.sub(r"\\(?:emph|textit|textbf|textsc|mathrm|text)\{([^{}]{0,500})\}", r"\1", text)
     if "$" not in text:
         text = text.replace("{", "").replace("}", "")
