@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils.deconstruct import deconstructible
 from markdownx import forms as markdownx_forms
 from markdownx import views as markdownx_views
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # Decompression bombs: refuse anything over ~50 megapixels before decoding it.
@@ -106,8 +106,10 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
         max_height = max_height or max_width * 4
         if width <= max_width and height <= max_height:
             return None
-        copy = image.copy()
         fmt = image.format
+        # The copy is saved without EXIF, so turn a phone photo upright first (browsers show the
+        # original by its EXIF orientation; the rendition must look the same).
+        copy = ImageOps.exif_transpose(image)
     copy.thumbnail((max_width, max_height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if fmt in {"PNG", "GIF"}:

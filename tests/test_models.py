@@ -334,3 +334,32 @@ def test_a_large_figure_gets_a_web_rendition(lab_a):
     assert (figure.rendition_width, figure.rendition_height) == (1200, 500)
     assert figure.rendition.name.endswith(".jpg")
     assert figure.display_image == figure.rendition
+
+
+def test_a_rotated_phone_photo_gets_an_upright_thumbnail():
+    # Stored 1000×400 with EXIF "rotate 90°": the photo is portrait, and so must be its thumbnail.
+    image = Image.new("RGB", (1000, 400), "white")
+    exif = image.getexif()
+    exif[0x0112] = 6  # Orientation: rotate 90 CW to display
+    out = io.BytesIO()
+    image.save(out, format="JPEG", exif=exif)
+    person = f.PersonFactory()
+    person.avatar = SimpleUploadedFile("phone.jpg", out.getvalue(), content_type="image/jpeg")
+    person.save()
+    person = Person.objects.get(pk=person.pk)
+    assert (person.avatar_thumbnail_width, person.avatar_thumbnail_height) == (160, 400)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="people.models.Person._make_avatar_thumbnail (and Figure.save) keep the old "
+    "rendition when a new, small image replaces a large one; a model fix, reported",
+)
+def test_a_new_small_avatar_replaces_the_old_thumbnail():
+    person = f.PersonFactory()
+    person.avatar = image_file((1000, 800))
+    person.save()
+    person.avatar = image_file((100, 80), name="small.png")
+    person.save()
+    person = Person.objects.get(pk=person.pk)
+    assert person.avatar_display == person.avatar
