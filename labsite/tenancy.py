@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib.sites import models as sites_models
 from django.contrib.sites.requests import RequestSite
+from django.db.models import Q
 from django.http import HttpRequest
 
 from people.models import Lab
@@ -26,9 +27,12 @@ def lab_for_host(host: str) -> Lab | None:
     host = host.lower().strip()
     bare = split_domain_port(host)
     candidates = {host, bare}
+    # A Site's domain is typed by hand in the admin: compare without case.
+    matching = Q()
+    for candidate in candidates:
+        matching |= Q(site__domain__iexact=candidate)
     labs = {
-        lab.site.domain.lower(): lab
-        for lab in Lab.objects.select_related("site").filter(site__domain__in=candidates)
+        lab.site.domain.lower(): lab for lab in Lab.objects.select_related("site").filter(matching)
     }
     lab = labs.get(host) or labs.get(bare)
     if lab is not None:

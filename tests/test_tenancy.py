@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib.sites.models import Site
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -38,6 +39,11 @@ def linked_people(response) -> set[str]:
 )
 def test_lab_for_host(lab_a, lab_b, host, expected):
     assert lab_for_host(host).slug == expected
+
+
+def test_a_site_domain_typed_with_capitals_still_matches(lab_a, lab_b):
+    Site.objects.filter(pk=lab_b.site_id).update(domain="Lab-B.Example.org")
+    assert lab_for_host("lab-b.example.org:443") == lab_b
 
 
 def test_unknown_host_falls_back_to_the_first_lab_when_none_is_default(lab_a, lab_b):
