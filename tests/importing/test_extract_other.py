@@ -314,7 +314,7 @@ def test_citation_parts_academicpages():
     assert citation_parts('Your Name, You. (2009). "Paper Title Number 1." <i>Journal 1</i>.')[
         :2
     ] == (
-        "Your Name, You",
+        "Your Name, You.",
         "Paper Title Number 1",
     )
 

@@ -82,7 +82,7 @@ def citation_parts(citation: str) -> tuple[str, str, str]:
     if not m:
         return "", "", text
     before = text[: m.start()].strip()
-    before = re.sub(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\.?\s*$", "", before).strip().rstrip(".,")
+    before = re.sub(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\.?\s*$", "", before).strip().rstrip(",")
     before = re.sub(r",?\s*(?:19|20)\d\d[a-z]?\.?$", "", before).strip()
     return before, m.group(1).strip(" ,."), text[m.end() :].strip(" ,.")
 

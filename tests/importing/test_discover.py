@@ -1,0 +1,260 @@
+"""collect(): what a path holds, the site owner's profile, and bad inputs as one-line errors."""
+
+from __future__ import annotations
+
+import codecs
+import os
+from pathlib import Path
+
+import pytest
+
+from labsite.importing.discover import ImportInputError, collect
+
+GOOD_PAGE = "---\ntitle: Ada Lovelace\npermalink: /\n---\n\n## News\n- Jan 2024: Joined.\n"
+
+
+def _write(root: Path, rel: str, content: str | bytes) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def test_collect_missing_path_raises(tmp_path):
+    with pytest.raises(ImportInputError) as exc:
+        collect(tmp_path / "nope")
+    assert str(exc.value) == f"{tmp_path / 'nope'}: no such file or folder"
+
+
+def test_collect_folder_without_pages_raises(tmp_path):
+    _write(tmp_path, "photo.png", b"\x89PNG\r\n\x1a\n")
+    _write(tmp_path, "notes.json", "{}")
+    with pytest.raises(ImportInputError) as exc:
+        collect(tmp_path)
+    assert "no pages found" in str(exc.value)
+
+
+def test_collect_single_page_root_is_its_folder(tmp_path):
+    path = _write(tmp_path, "pages/me.md", GOOD_PAGE)
+    site = collect(path)
+    assert site.root == tmp_path / "pages"
+    assert [(p.source.path, p.title, p.permalink, p.owner_names) for p in site.pages] == [
+        ("me.md", "Ada Lovelace", "/", ["Ada Lovelace"])
+    ]
+    assert site.profile.name == ""
+
+
+def test_collect_bad_files_become_one_line_errors_and_others_still_import(tmp_path):
+    _write(tmp_path, "a_good.md", GOOD_PAGE)
+    _write(tmp_path, "b_broken.md", "---\ntitle: x\nlist: [1, 2\nother: y\n---\nbody\n")
+    _write(tmp_path, "c_binary.md", b"\x00\x01\x02\x03binary\xff\xfe\x00" * 50)
+    _write(tmp_path, "d_empty.md", "")
+    _write(tmp_path, "e_huge.md", b"x" * (10 * 1024 * 1024))
+    _write(
+        tmp_path, "f_encoding.md", b"ok\n" + "日本語のページ、論文一覧です。".encode("euc_jp") * 5
+    )
+    _write(
+        tmp_path,
+        "g_cp1252.md",
+        GOOD_PAGE.replace("Joined", "Joined the caf\u00e9").encode("cp1252"),
+    )
+    site = collect(tmp_path)
+    assert [p.source.path for p in site.pages] == ["a_good.md", "g_cp1252.md"]
+    assert site.errors == [
+        "b_broken.md:4: broken YAML front matter: expected ',' or ']', but got ':'",
+        "c_binary.md:1: binary file, not text",
+        "d_empty.md:1: empty file",
+        "e_huge.md:1: file is larger than 5 MB (10485760 bytes)",
+        "f_encoding.md:2: unknown text encoding: not UTF-8, and too many non-ASCII bytes for a "
+        "Western single-byte encoding; save the file as UTF-8",
+    ]
+    assert site.pages[1].news[0].text == "Joined the café."
+
+
+def test_collect_utf16_and_bom_pages(tmp_path):
+    _write(tmp_path, "a.md", GOOD_PAGE.encode("utf-16"))
+    _write(tmp_path, "b.md", codecs.BOM_UTF8 + GOOD_PAGE.replace("\n", "\r\n").encode("utf-8"))
+    site = collect(tmp_path)
+    assert site.errors == []
+    assert [(p.title, [n.text for n in p.news]) for p in site.pages] == [
+        ("Ada Lovelace", ["Joined."]),
+        ("Ada Lovelace", ["Joined."]),
+    ]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads unreadable files")
+def test_collect_unreadable_file(tmp_path):
+    _write(tmp_path, "a.md", GOOD_PAGE)
+    locked = _write(tmp_path, "b.md", GOOD_PAGE)
+    locked.chmod(0)
+    try:
+        site = collect(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    assert [e.split(":")[0] for e in site.errors] == ["b.md"]
+
+
+ACADEMICPAGES_CONFIG = """\
+title: "Ada Lovelace"
+url: "https://ada.example"
+baseurl: "/site"  # a sub-path
+publication_category:
+  manuscripts:
+    title: 'Journal Articles'
+author:
+  name             : "Dr. Ada Lovelace"
+  avatar           : "ada.png"
+  bio              : "Analyst"
+  location         : "London"
+  employer         : "Analytical Engines Ltd"
+  email            :  "ada@example.org"
+  googlescholar    : "https://scholar.google.com/citations?user=ADA"
+  orcid            : # empty
+  github           : "ada"
+  linkedin         : "ada-l"
+  twitter          :
+"""
+
+
+def test_collect_academicpages_site(tmp_path):
+    _write(tmp_path, "_config.yml", ACADEMICPAGES_CONFIG)
+    _write(tmp_path, "images/ada.png", b"\x89PNG\r\n\x1a\n")
+    _write(tmp_path, "README.md", "# The template readme, not a page\n")
+    _write(
+        tmp_path,
+        "_pages/about.md",
+        GOOD_PAGE + "\n## Publications\n\n"
+        "**A Great Paper**  \nAda Lovelace, C. Babbage  \nJMLR 2020  \n[PDF](/files/p.pdf)\n",
+    )
+    _write(
+        tmp_path,
+        "_publications/2020-paper.md",
+        "---\ntitle: 'Another Paper'\ncategory: manuscripts\ndate: 2020\nvenue: 'Nature'\n"
+        "citation: 'Babbage, C. and Lovelace, A. (2020). &quot;Another Paper.&quot; "
+        "<i>Nature</i>.'\n"
+        "paperurl: '/files/another.pdf'\n---\nAbstract of another paper.\n",
+    )
+    _write(tmp_path, "_posts/2021-01-01-hello.md", "---\ntitle: Hello\n---\nA post.\n")
+    _write(tmp_path, "_data/navigation.yml", "main: []\n")
+    site = collect(tmp_path)
+    assert site.errors == []
+    profile = site.profile
+    assert (profile.name, profile.aliases, profile.affiliation, profile.location) == (
+        "Ada Lovelace",
+        ["Dr. Ada Lovelace"],
+        "Analytical Engines Ltd",
+        "London",
+    )
+    assert (
+        profile.google_scholar,
+        profile.github,
+        profile.linkedin,
+        profile.orcid,
+        profile.twitter,
+    ) == (
+        "https://scholar.google.com/citations?user=ADA",
+        "https://github.com/ada",
+        "https://www.linkedin.com/in/ada-l",
+        "",
+        "",
+    )
+    assert (profile.avatar.src, profile.avatar.path) == ("ada.png", tmp_path / "images" / "ada.png")
+    assert [p.source.path for p in site.pages] == [
+        "_pages/about.md",
+        "_publications/2020-paper.md",
+        "_posts/2021-01-01-hello.md",
+    ]
+    about, paper_page, post = site.pages
+    (mine,) = about.publications
+    assert [(a.name, a.is_owner) for a in mine.authors] == [
+        ("Ada Lovelace", True),
+        ("C. Babbage", False),
+    ]
+    assert [(link.kind, link.url) for link in mine.links] == [
+        ("pdf", "https://ada.example/site/files/p.pdf")
+    ]
+    (other,) = paper_page.publications
+    assert (other.title, other.kind, other.year, other.venue) == (
+        "Another Paper",
+        "journal",
+        2020,
+        "Nature",
+    )
+    assert [(a.name, a.is_owner) for a in other.authors] == [
+        ("C. Babbage", False),
+        ("A. Lovelace", True),
+    ]
+    assert other.links[0].url == "https://ada.example/site/files/another.pdf"
+    assert post.warnings == [
+        "_posts/2021-01-01-hello.md: blog post not imported (no project links to it)"
+    ]
+
+
+def test_collect_al_folio_site(tmp_path):
+    _write(
+        tmp_path,
+        "_config.yml",
+        "first_name: Noah\nmiddle_name:\nlast_name: Amsel\nemail: n@x.org\nurl: https://n.example\n"
+        "baseurl: /\nscholar_userid: ABC\ngithub_username: noah\norcid_id: 0000-0001\n"
+        "x_username: nx\n",
+    )
+    _write(
+        tmp_path,
+        "_pages/about.md",
+        "---\nlayout: about\ntitle: about\npermalink: /\nprofile:\n  image: me.jpg\n---\n"
+        "\nHello.\n",
+    )
+    _write(
+        tmp_path,
+        "_bibliography/papers.bib",
+        "---\n---\n@article{a, title={T One}, author={Amsel, Noah and B, C}, journal={J},"
+        " year={2020}, pdf={a.pdf}}\n",
+    )
+    _write(
+        tmp_path,
+        "_news/announcement_1.md",
+        "---\nlayout: post\ndate: 2021-5-6\ninline: true\n---\n\nNews!\n",
+    )
+    _write(
+        tmp_path,
+        "_projects/1_project.markdown",
+        "---\ntitle: P\ndescription: D\nimg: /assets/img/p.png\n---\nBody.\n",
+    )
+    site = collect(tmp_path)
+    assert site.errors == []
+    profile = site.profile
+    assert (
+        profile.name,
+        profile.email,
+        profile.google_scholar,
+        profile.orcid,
+        profile.twitter,
+    ) == (
+        "Noah Amsel",
+        "n@x.org",
+        "https://scholar.google.com/citations?user=ABC",
+        "https://orcid.org/0000-0001",
+        "https://twitter.com/nx",
+    )
+    assert (profile.avatar.src, profile.avatar.path) == ("me.jpg", None)
+    pubs = [p for page in site.pages for p in page.publications]
+    assert [
+        (p.title, [a.is_owner for a in p.authors], [lk.url for lk in p.links]) for p in pubs
+    ] == [("T One", [True, False], ["https://n.example/assets/pdf/a.pdf"])]
+    news = [n for page in site.pages for n in page.news]
+    assert [(str(n.date), n.text) for n in news] == [("2021-05-06", "News!")]
+    projects = [p for page in site.pages for p in page.projects]
+    assert [(p.title, p.summary, p.body, [f.src for f in p.figures]) for p in projects] == [
+        ("P", "D", "Body.", ["/assets/img/p.png"])
+    ]
+
+
+def test_collect_broken_config_is_an_error_and_pages_still_import(tmp_path):
+    _write(tmp_path, "_config.yml", "title: x\nauthor: [unclosed\n")
+    _write(tmp_path, "_pages/about.md", GOOD_PAGE)
+    site = collect(tmp_path)
+    assert [e.split(":")[:2] for e in site.errors] == [["_config.yml", "3"]]
+    assert [p.title for p in site.pages] == ["Ada Lovelace"]
