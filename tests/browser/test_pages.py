@@ -254,6 +254,24 @@ def test_bibtex_and_abstract_expand_and_copy(site, browser):
     context.close()
 
 
+def test_publication_filters_narrow_the_list(site, browser):
+    context = browser.new_context(viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    load(page, site["publications"])
+    page.get_by_label("Year", exact=True).select_option("2021")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**/publications/?*year=2021*")
+    titles = page.locator(".pub-title").all_inner_texts()
+    assert titles == ["Deep-n-Cheap: An Automated Efficient and Extensible Search Framework"]
+    page.get_by_label("Search title, authors, venue").fill("federated")
+    page.get_by_label("Year", exact=True).select_option("")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url("**q=federated*")
+    assert page.locator(".pub").count() == 3
+    assert page.get_by_role("link", name="Clear").is_visible()
+    context.close()
+
+
 def test_publication_list_prints_without_controls(site, browser, screenshots):
     context = browser.new_context(viewport=VIEWPORTS["desktop"])
     page = context.new_page()
