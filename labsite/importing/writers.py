@@ -84,7 +84,8 @@ def merge_fields(
     """Apply ``values`` to ``obj`` by the three-way rule; return the fields it changed.
 
     A field the import never wrote (not in ``imported_values``) counts as edited when it holds a
-    value: an import fills an empty field, it does not overwrite one somebody typed.
+    value: an import fills an empty field, it does not overwrite one somebody typed. A source
+    that leaves a field empty never conflicts with a value put there by someone else.
     """
     imported = dict(obj.imported_values or {})
     changed: list[str] = []
@@ -94,6 +95,10 @@ def merge_fields(
             imported[name] = plain(desired)
             continue
         edited = plain(current) != imported[name] if name in imported else current not in _EMPTY
+        if desired in _EMPTY and edited:
+            # The source says nothing here and the value came from elsewhere (an editor, or a
+            # co-author's page that filled a blank): nothing to disagree with, keep it quietly.
+            continue
         if edited:
             page.conflicts.append(
                 f"{model} {label!r}: {name} was edited after the last import; kept "

@@ -115,7 +115,14 @@ def import_example_lab(folder: Path, lab: Lab) -> list[str]:
     lab.save()
 
     sites, problems = [], []
-    for member in sorted(p for p in folder.iterdir() if p.is_dir()):
+    # Roster order (the PI first): the first member to claim an old path such as /about/
+    # keeps its redirect, and on a lab's site that should be the lab's head.
+    order = {slug: n for n, slug in enumerate(roster.get("members") or {})}
+    members = sorted(
+        (p for p in folder.iterdir() if p.is_dir()),
+        key=lambda p: (order.get(p.name, len(order)), p.name),
+    )
+    for member in members:
         try:
             sites.append(collect(member))
         except ImportInputError as exc:
