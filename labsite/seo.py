@@ -58,7 +58,8 @@ def page_meta(
         "image": absolute(request, image) if image else "",
         "type": type,
         "site_name": lab.name if lab else "",
-        "twitter_card": "summary_large_image" if image else "summary",
+        # A portrait is small and square: the large card would crop it; figures fill it well.
+        "twitter_card": "summary_large_image" if image and type != "profile" else "summary",
         "feeds": [(feed_title, absolute(request, path)) for feed_title, path in feeds],
     }
 
