@@ -181,3 +181,27 @@ def test_email_link_hides_the_address():
         '<span class="email-text">gro.elpmaxe@ada</span></span>'
     )
     assert str(email_link("")) == ""
+
+
+def _png(name: str = "a.png"):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "red").save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def test_images_in_cards_are_absolute(get, alice):
+    alice.person.avatar = _png()
+    alice.person.save()
+    tags = dict(meta_tags(get("/people/alice-anders/").content))
+    assert tags["og:image"] == f"http://lab-a.localhost{alice.person.avatar.url}"
+    assert tags["twitter:card"] == "summary"
+
+    figure = f.FigureFactory(project=alice.project, image=_png("fig.png"), alt_text="A plot")
+    tags = dict(meta_tags(get(f"/research/{alice.project.slug}/").content))
+    assert tags["og:image"] == f"http://lab-a.localhost{figure.image.url}"
+    assert tags["twitter:card"] == "summary_large_image"
