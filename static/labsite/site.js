@@ -95,8 +95,47 @@
     });
   }
 
-  /* Math: load KaTeX (served from our static files) only when the page has $…$, $$…$$, \(…\). */
-  var MATH = /\$[^$\s][^$]*\$|\\\(|\\\[/;
+  /* Math: $…$, $$…$$, \(…\), \[…\] typeset by KaTeX (served from our static files), loaded only
+     when the page has some. The inline rule is labsite/markdown.py's (pandoc's): no blank just
+     inside the dollars, no digit right after the closing one, so "costs $5 and $10" stays prose. */
+  var MATH = /\$\$([\s\S]+?)\$\$|\\\[([\s\S]+?)\\\]|\\\(([\s\S]+?)\\\)|(?<![\\$\w])\$([^\s$](?:[^$\n\\]|\\.)*?(?<!\s))\$(?![\d$])/g;
+  var SKIP = /^(SCRIPT|STYLE|PRE|CODE|KBD|SAMP|TEXTAREA|OPTION|SVG)$/i;
+  function mathNodes(scope) {
+    var found = [];
+    var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, {
+      acceptNode: function (node) {
+        for (var el = node.parentNode; el && el !== scope; el = el.parentNode) {
+          if (SKIP.test(el.nodeName) || (el.classList && el.classList.contains("no-math"))) {
+            return NodeFilter.FILTER_REJECT;
+          }
+        }
+        MATH.lastIndex = 0;
+        return MATH.test(node.nodeValue) ? NodeFilter.FILTER_ACCEPT : NodeFilter.FILTER_SKIP;
+      }
+    });
+    while (walker.nextNode()) found.push(walker.currentNode);
+    return found;
+  }
+  function typeset(node) {
+    var text = node.nodeValue, last = 0, match, out = document.createDocumentFragment();
+    MATH.lastIndex = 0;
+    while ((match = MATH.exec(text))) {
+      var display = match[1] !== undefined || match[2] !== undefined;
+      var tex = match[1] || match[2] || match[3] || match[4];
+      out.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var span = document.createElement("span");
+      span.className = display ? "math math-display" : "math";
+      try {
+        window.katex.render(tex, span, { displayMode: display, throwOnError: false });
+      } catch (e) {
+        span.textContent = match[0];
+      }
+      out.appendChild(span);
+      last = match.index + match[0].length;
+    }
+    out.appendChild(document.createTextNode(text.slice(last)));
+    node.parentNode.replaceChild(out, node);
+  }
   function loadScript(src) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement("script");
@@ -108,25 +147,17 @@
   }
   function initMath() {
     var main = document.querySelector("main");
-    if (!main || !script || !MATH.test(main.textContent)) return;
+    if (!main || !script) return;
+    var nodes = mathNodes(main);
+    if (!nodes.length) return;
     root.setAttribute("data-math", "loading");
     var css = document.createElement("link");
     css.rel = "stylesheet";
     css.href = script.getAttribute("data-katex-css");
     document.head.appendChild(css);
     loadScript(script.getAttribute("data-katex-js"))
-      .then(function () { return loadScript(script.getAttribute("data-katex-auto")); })
       .then(function () {
-        window.renderMathInElement(main, {
-          delimiters: [
-            { left: "$$", right: "$$", display: true },
-            { left: "\\[", right: "\\]", display: true },
-            { left: "$", right: "$", display: false },
-            { left: "\\(", right: "\\)", display: false }
-          ],
-          ignoredClasses: ["no-math"],
-          throwOnError: false
-        });
+        nodes.forEach(typeset);
         root.setAttribute("data-math", "ready");
       })
       .catch(function () { root.setAttribute("data-math", "failed"); /* the TeX stays readable */ });

@@ -201,7 +201,10 @@ def build_lab() -> dict:
             person=sara, date=date, date_precision=precision, text=text, is_highlight=True
         )
     f.NewsItemFactory(
-        person=None, lab=lab, date=datetime.date(2024, 9, 2), text="Welcome to our new students!"
+        person=None,
+        lab=lab,
+        date=datetime.date(2024, 9, 2),
+        text="Welcome to our new students! Posters cost $5 and $10 to print.",
     )
     f.HonorFactory(
         person=sara, title="Best Paper Award", detail="FL@FM-NeurIPS Workshop", year=2023

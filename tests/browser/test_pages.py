@@ -188,7 +188,9 @@ def test_math_renders_with_katex_only_where_there_is_math(site, browser):
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     load(page, site["people"])
+    load(page, site["news"])  # "$5 and $10" is prose, not math
     assert [url for url in requested if "katex" in url] == []
+    assert "Posters cost $5 and $10 to print." in page.locator("main").inner_text()
 
     load(page, site["publication_math"])
     page.wait_for_selector("h1 .katex")
