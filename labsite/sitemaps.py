@@ -39,13 +39,30 @@ class SectionSitemap(LabSitemap):
 
 
 class PersonSitemap(LabSitemap):
+    """Member homepages. The people are loaded once and shared with PersonPublicationsSitemap."""
+
     priority = 0.7
 
+    def __init__(self, lab: Lab, people: list[Person] | None = None):
+        super().__init__(lab)
+        self.people = people
+
     def items(self):
-        return list(Person.objects.for_lab(self.lab).order_by("slug"))
+        if self.people is None:
+            self.people = list(Person.objects.for_lab(self.lab).order_by("slug"))
+        return self.people
 
     def lastmod(self, person: Person):
         return person.updated
+
+
+class PersonPublicationsSitemap(PersonSitemap):
+    """Each member's full publication list."""
+
+    priority = 0.5
+
+    def location(self, person: Person) -> str:
+        return reverse("people:publications", kwargs={"slug": person.slug})
 
 
 class ProjectSitemap(LabSitemap):
@@ -69,4 +86,11 @@ class PublicationSitemap(LabSitemap):
 
 
 def sitemaps_for(lab: Lab) -> list[Sitemap]:
-    return [SectionSitemap(lab), PersonSitemap(lab), ProjectSitemap(lab), PublicationSitemap(lab)]
+    people = PersonSitemap(lab)
+    return [
+        SectionSitemap(lab),
+        people,
+        PersonPublicationsSitemap(lab, people=people.items()),
+        ProjectSitemap(lab),
+        PublicationSitemap(lab),
+    ]

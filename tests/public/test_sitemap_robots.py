@@ -29,6 +29,8 @@ def test_sitemap_lists_this_labs_pages_on_this_host(get, alice, bob, carol):
         f"{host}/news/",
         f"{host}/people/alice-anders/",
         f"{host}/people/bob-brown/",
+        f"{host}/people/alice-anders/publications/",
+        f"{host}/people/bob-brown/publications/",
         f"{host}/research/{alice.project.slug}/",
         f"{host}/research/{bob.project.slug}/",
         f"{host}/publications/{alice.publication.pk}/",
@@ -45,6 +47,7 @@ def test_sitemap_of_lab_b_has_nothing_of_lab_a(get, alice, bob, carol):
         "http://lab-b.localhost/publications/",
         "http://lab-b.localhost/news/",
         "http://lab-b.localhost/people/carol-chen/",
+        "http://lab-b.localhost/people/carol-chen/publications/",
         f"http://lab-b.localhost/research/{carol.project.slug}/",
         f"http://lab-b.localhost/publications/{carol.publication.pk}/",
     ]
