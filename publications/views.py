@@ -32,10 +32,13 @@ PUBLICATION_ORDER = (
 
 #: Longest search string taken from ``?q=``.
 MAX_QUERY_LENGTH = 200
+#: Words of ``?q=`` used; each adds a condition to the query.
+MAX_QUERY_WORDS = 8
 
 
 class PublicationListView(LabMixin, PageMetaMixin, ListView):
-    """The lab's publications, filtered by ``?year=``, ``?type=``, ``?person=`` and ``?q=``.
+    """The lab's publications, filtered by ``?year=``, ``?type=``, ``?person=`` and ``?q=``
+    (every word of ``q`` in the title, an author's name or the venue).
 
     A filter value that cannot match (``?year=abc``, an unknown type) is ignored rather than
     emptying the page. Context:
@@ -76,13 +79,14 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
                 person__slug=filters["person"], person__memberships__lab=self.lab, hidden=False
             )
             qs = qs.filter(pk__in=authored.values("publication"))
-        if filters["q"]:
-            query = filters["q"]
-            by_author = Authorship.objects.filter(name__icontains=query)
+        # Every word must match the title, an author or the venue: "federated babakniya" finds
+        # her federated-learning papers even though no single field holds both words.
+        for word in filters["q"].split()[:MAX_QUERY_WORDS]:
+            by_author = Authorship.objects.filter(name__icontains=word)
             qs = qs.filter(
-                Q(title__icontains=query)
-                | Q(venue__icontains=query)
-                | Q(short_venue__icontains=query)
+                Q(title__icontains=word)
+                | Q(venue__icontains=word)
+                | Q(short_venue__icontains=word)
                 | Q(pk__in=by_author.values("publication"))
             )
         return qs.with_authors().order_by(*PUBLICATION_ORDER)

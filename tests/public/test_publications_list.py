@@ -89,6 +89,8 @@ def test_filter_controls_context(get, papers):
             ["Bob Brown's paper", "Federated Learning at Scale", "Hidden by Alice", "Graph Things"],
         ),
         ("?q=federated&person=bob-brown", ["Federated Learning at Scale"]),
+        ("?q=federated+zimmer+jmlr", ["Federated Learning at Scale"]),
+        ("?q=graph+zimmer", []),
         ("?q=nothing+like+this", []),
     ],
 )
