@@ -91,6 +91,9 @@ class ParsedPage:
     sections: list[Section]
     errors: list[tuple[int, str]] = field(default_factory=list)  # (line, message)
     has_front_matter: bool = False
+    # Liquid that lists a collection here ({% for p in site.publications %}, {% bibliography %}):
+    # (line, section kind). The text is gone after cleaning; where it stood is kept.
+    collection_refs: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -346,6 +349,30 @@ def _build_tree(flat: list[Section]) -> list[Section]:
     return roots
 
 
+_COLLECTION_LOOP = re.compile(
+    r"\{%-?\s*(?:for\s+\w{1,40}\s+in\s+(?:site\.)?(?P<name>publications|talks|teaching|portfolio|"
+    r"projects|news)\b|(?P<bib>bibliography)\b)",
+)
+_COLLECTION_KIND = {
+    "publications": "publications",
+    "talks": "talks",
+    "teaching": "teaching",
+    "portfolio": "projects",
+    "projects": "projects",
+    "news": "news",
+}
+
+
+def collection_refs(body: str, first_line: int) -> list[tuple[int, str]]:
+    """Where Liquid lists a collection: (line, kind), in order; HTML comments do not count."""
+    visible = _remove_delimited(body, "<!--", "-->", keep_unclosed=False)
+    refs = []
+    for m in _COLLECTION_LOOP.finditer(visible):
+        kind = "publications" if m.group("bib") else _COLLECTION_KIND[m.group("name")]
+        refs.append((first_line + visible.count("\n", 0, m.start()), kind))
+    return refs
+
+
 def parse_page(text: str, path: str = "") -> ParsedPage:
     """Front matter and sections of one markdown page. Pure; never raises.
 
@@ -357,4 +384,5 @@ def parse_page(text: str, path: str = "") -> ParsedPage:
     meta, body, body_line, errors, had = split_front_matter(text)
     cleaned = clean_markup(body)
     sections = split_sections(cleaned, body_line)
-    return ParsedPage(meta, cleaned, body_line, sections, errors, had)
+    refs = collection_refs(body, body_line) if "{%" in body else []
+    return ParsedPage(meta, cleaned, body_line, sections, errors, had, refs)

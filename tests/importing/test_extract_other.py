@@ -460,3 +460,42 @@ def test_collection_news_talk_teaching_project(tmp_path):
 def test_missing_figure_paths_are_none():
     ctx = Context(root=Path("/nonexistent-root"), page_dir=Path("/nonexistent-root"))
     assert [f.path for f in figures_in("![a](x.png)", ctx)] == [None]
+
+
+def test_liquid_collection_loops_become_list_sections():
+    page = parse_page(
+        "---\ntitle: Publications\n---\n"
+        "You can also find my articles on my profile.\n\n"
+        "{% for post in site.publications reversed %}\n  {% include archive-single.html %}\n"
+        "{% endfor %}\n\n## Talks\n\n{% for t in site.talks %}{% endfor %}\n"
+        "<!-- {% for x in site.teaching %} -->\n"
+    )
+    assert page.collection_refs == [(6, "publications"), (12, "talks")]
+    record = extract_page(page, "publications.md", Context())
+    assert [(s.title, s.kind, s.body) for s in record.sections] == [
+        ("Publications", "publications", "You can also find my articles on my profile."),
+        ("Talks", "talks", ""),
+    ]
+
+
+def test_repeated_filtered_loops_get_one_list_section_and_keep_their_prose():
+    loop = "{% for post in site.publications %}{% if post.category == 'x' %}{% endif %}{% endfor %}"
+    page = parse_page(f"## Safety\n\nWhy safety.\n\n{loop}\n\n## Games\n\nWhy games.\n\n{loop}\n")
+    record = extract_page(page, "publications.md", Context())
+    assert [(s.title, s.kind) for s in record.sections] == [
+        ("Safety", "prose"),
+        ("Publications", "publications"),
+        ("Games", "prose"),
+    ]
+
+
+def test_al_folio_about_layout_flags_add_news_and_selected_papers():
+    page = parse_page(
+        "---\nlayout: about\ntitle: about\nnews: true\nselected_papers: true\n---\nHello there.\n"
+    )
+    record = extract_page(page, "about.md", Context())
+    assert [(s.title, s.kind) for s in record.sections] == [
+        ("about", "prose"),
+        ("News", "news"),
+        ("Selected Publications", "publications"),
+    ]

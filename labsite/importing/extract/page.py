@@ -220,8 +220,56 @@ class _Builder:
                 else:
                     self.add(sec, page_kind, intro_title)
         self._feature_rows(meta)
+        self._collection_sections(page_title)
+        self._al_folio_about(meta)
         self._meta_fields(meta)
         return self.page
+
+    def _collection_sections(self, page_title: str) -> None:
+        """A section whose Liquid lists a collection becomes that list (its text, the intro).
+
+        academicpages' publications page is prose plus ``{% for post in site.publications %}``;
+        the records come from ``_publications/``, the heading and intro from here. A page that
+        loops over one collection several times (filtered by category) gets one list section
+        before the first loop and keeps its prose sections as they are.
+        """
+        sections = self.page.sections
+        by_kind: dict[str, list[int]] = {}
+        for line, kind in self.parsed.collection_refs:
+            by_kind.setdefault(kind, []).append(line)
+        for kind, lines in by_kind.items():
+            if any(s.kind == kind for s in sections):
+                continue
+            line = lines[0]
+            index = next((i for i, s in enumerate(sections) if s.source.line > line), len(sections))
+            holder = sections[index - 1] if index > 0 else None
+            if len(lines) == 1 and holder is not None and holder.kind == "prose":
+                holder.kind = kind
+                continue
+            title = page_title if classify(page_title) == kind else kind.capitalize()
+            sections.insert(
+                index, SectionRecord(title=title, kind=kind, source=SourceRef(self.path, line))
+            )
+
+    def _al_folio_about(self, meta: dict[str, Any]) -> None:
+        """al-folio's about layout adds news and selected papers after the text when asked to."""
+        announcements = meta.get("announcements")
+        news_on = meta.get("news") is True or (
+            isinstance(announcements, dict) and announcements.get("enabled") is True
+        )
+        kinds = {s.kind for s in self.page.sections}
+        if news_on and "news" not in kinds:
+            self.page.sections.append(
+                SectionRecord(title="News", kind="news", source=SourceRef(self.path, 1))
+            )
+        if meta.get("selected_papers") is True and "publications" not in kinds:
+            self.page.sections.append(
+                SectionRecord(
+                    title="Selected Publications",
+                    kind="publications",
+                    source=SourceRef(self.path, 1),
+                )
+            )
 
     def _count(self) -> int:
         p = self.page
