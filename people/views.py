@@ -27,6 +27,7 @@ from publications.bibtex import attach_entries
 from publications.models import Authorship, Publication
 from publications.views import PUBLICATION_ORDER
 from research.models import Project
+from research.views import PROJECT_ORDER
 
 #: How many recent papers a homepage shows when its owner selected none.
 RECENT_PUBLICATIONS = 10
@@ -50,7 +51,8 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
             Project.objects.for_lab(self.lab)
             .published()
             .filter(is_featured=True)
-            .prefetch_related("figures")[:6]
+            .prefetch_related("figures")
+            .order_by(*PROJECT_ORDER)[:6]
         )
         context["publications"] = attach_entries(
             Publication.objects.for_lab(self.lab).with_authors().order_by(*PUBLICATION_ORDER)[:8]
@@ -194,7 +196,7 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
             Project.objects.for_lab(self.lab)
             .published()
             .for_person(person)
-            .order_by("order", "-start", "title", "pk")
+            .order_by(*PROJECT_ORDER)
         )
         rows = {
             SectionKind.NEWS: list(person.news.all()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
@@ -12,7 +12,8 @@ from publications.models import Publication
 from publications.views import PUBLICATION_ORDER
 from research.models import Collaborator, Project
 
-PROJECT_ORDER = ("order", "-start", "title", "pk")
+#: The lab's chosen order, then newest first; undated last on every database.
+PROJECT_ORDER = ("order", F("start").desc(nulls_last=True), "title", "pk")
 
 
 def _collaborators() -> Prefetch:
