@@ -27,7 +27,12 @@ from labsite.importing.extract.collections import (
     collection_teaching,
 )
 from labsite.importing.extract.common import Context, strip_markup
-from labsite.importing.extract.page import clean_person_name, extract_page, person_like
+from labsite.importing.extract.page import (
+    SectionError,
+    clean_person_name,
+    extract_page,
+    person_like,
+)
 from labsite.importing.parse import ParsedPage, load_yaml, parse_page
 from labsite.importing.read import ReadError, read_text
 from labsite.importing.records import (
@@ -484,6 +489,9 @@ def _run(collector: _Collector, path: Path, handler: Callable[[Path], PageRecord
     """Run one file's handler; whatever goes wrong in it becomes that file's error line."""
     try:
         page = handler(path)
+    except SectionError as exc:
+        collector.error(path, exc.line, exc.message)
+        return
     except RecursionError:
         collector.error(path, 1, "could not understand this file (nested too deeply)")
         return

@@ -258,3 +258,17 @@ def test_collect_broken_config_is_an_error_and_pages_still_import(tmp_path):
     site = collect(tmp_path)
     assert [e.split(":")[:2] for e in site.errors] == [["_config.yml", "3"]]
     assert [p.title for p in site.pages] == ["Ada Lovelace"]
+
+
+def test_collect_a_section_that_cannot_be_parsed_is_one_error_with_its_line(tmp_path, monkeypatch):
+    from labsite.importing.extract import page as page_module
+
+    def explode(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(page_module, "extract_honors", explode)
+    _write(tmp_path, "a.md", GOOD_PAGE)
+    _write(tmp_path, "b.md", "---\ntitle: B\n---\nIntro.\n\n## Awards\n- A Prize, 2020\n")
+    site = collect(tmp_path)
+    assert [p.source.path for p in site.pages] == ["a.md"]
+    assert site.errors == ["b.md:6: cannot parse section 'Awards' (ValueError: boom)"]

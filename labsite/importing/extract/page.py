@@ -86,6 +86,15 @@ def clean_person_name(name: str) -> str:
     return re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I).strip()
 
 
+class SectionError(Exception):
+    """A section the extractors could not read; ``line`` is where it starts in the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
 class _Builder:
     def __init__(self, parsed: ParsedPage, source_path: str, ctx: Context) -> None:
         self.parsed = parsed
@@ -100,9 +109,18 @@ class _Builder:
         lines = sec.all_lines()
         selected = bool(re.search(r"\bselected\b", title, re.I))
         ref = SourceRef(self.path, sec.line)
-        kind = heading_kind or self._shape(lines)
-        if kind and self._extract(kind, sec, lines, selected, title, ref):
-            return
+        try:
+            kind = heading_kind or self._shape(lines)
+            if kind and self._extract(kind, sec, lines, selected, title, ref):
+                return
+        except RecursionError as exc:
+            raise SectionError(
+                sec.line, f"cannot parse section {title!r} (nested too deeply)"
+            ) from exc
+        except Exception as exc:  # reported with the section's line; the file is skipped
+            raise SectionError(
+                sec.line, f"cannot parse section {title!r} ({type(exc).__name__}: {exc})"[:300]
+            ) from exc
         body = sec.markdown()
         if re.search(r"[^\W_]", strip_markup(body)):
             self.page.sections.append(
