@@ -20,7 +20,7 @@ import contextlib
 import datetime
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -166,19 +166,37 @@ def render_line(text: str) -> str:
     return render_inline(text)
 
 
-def insert(obj: models.Model) -> None:
-    """Insert a new row the way its ``save()`` would, in one INSERT.
+def prepare(obj: models.Model) -> None:
+    """Do what the model's ``save()`` would before an INSERT: render markdown, normalise DOI.
 
-    Only for models whose ``save()`` does nothing but render markdown (and, for a publication,
-    its title and DOI). The post_save receivers do not run for it: the loader bumps the page
-    cache's content version once at the end of the import instead.
+    Only for models whose ``save()`` does nothing else (publications and the person-owned
+    rows). The post_save receivers do not run for rows inserted this way: the loader bumps the
+    page cache's content version once at the end of the import instead.
     """
     for source, target in getattr(obj, "markdown_fields", {}).items():
         setattr(obj, target, render(getattr(obj, source)))
     if isinstance(obj, Publication):
         obj.title_html = render_line(obj.title)
         obj.doi = normalize_doi(obj.doi)
-    type(obj)._default_manager.bulk_create([obj])
+
+
+def insert(obj: models.Model) -> None:
+    """:func:`prepare` and INSERT one new row."""
+    prepare(obj)
+    _bulk_insert(type(obj), [obj])
+
+
+def _bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """INSERT ``objs`` and give each its primary key (SQLite ≥ 3.35 and PostgreSQL return it)."""
+    if not objs:
+        return
+    from django.db import connection
+
+    if connection.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs, batch_size=500)
+    else:  # pragma: no cover - older SQLite: one INSERT each, still with its key
+        for obj in objs:
+            model._default_manager.bulk_create([obj])
 
 
 def _year(value: int | None) -> int | None:
@@ -240,6 +258,16 @@ class _Author:
         Authorship.objects.filter(pk=self.pk).update(**values)
         for name, value in values.items():
             setattr(self, name, value)
+
+
+@dataclass
+class _NewPub:
+    """A paper first seen on this page, waiting for the page's batch INSERT."""
+
+    record: PublicationRecord
+    key: str
+    repeats: list[PublicationRecord] = field(default_factory=list)
+    rows: list[Authorship] = field(default_factory=list)
 
 
 @dataclass
@@ -573,51 +601,39 @@ class SiteWriter:
         return max(results, key=lambda r: r.score) if results else None
 
     def _publications(self, page: PageRecord, source_file: str) -> None:
+        """Match each paper; the page's new papers are then written together (see ``_create``)."""
+        new: list[_NewPub] = []
+        pending = identity.PublicationIndex()  # the page's new papers, by their place in ``new``
         for record in page.publications:
             if not record.title.strip():
                 self.report.warnings.append(
                     f"{self._where(record)}: a publication without a title; skipped"
                 )
                 continue
-            self._publication(record, source_file)
+            key = self._pub_key(record)
+            found = self._find(record, source_file, key)
+            if found is not None:
+                self._publication(record, source_file, key, found)
+                continue
+            facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+            again = pending.find(**facts, year=_year(record.year))
+            if again is not None:
+                new[again[0]].repeats.append(record)  # the same paper twice on one page
+                continue
+            pending.add(len(new), **facts, year=_year(record.year))
+            new.append(_NewPub(record, key))
+        if new:
+            self._create(new, source_file)
 
-    def _publication(self, record: PublicationRecord, source_file: str) -> None:
-        key = self._pub_key(record)
+    def _publication(
+        self, record: PublicationRecord, source_file: str, key: str, found: tuple[int, str]
+    ) -> None:
+        """A paper that exists: merge it if this source owns it, else only fill its blanks."""
         values = self._pub_values(record)
         authors = [a for a in record.authors if a.name.strip()]
         desired_authors = self._author_list(record)
         label = values["title"]
-        found = self._find(record, source_file, key)
         selected_key = f"selected:{self.owner.pk}"
-        if found is None:
-            pub = Publication(
-                **values,
-                source_file=source_file,
-                source_key=key,
-                imported_values={
-                    **{k: plain(v) for k, v in values.items()},
-                    "authors": desired_authors,
-                },
-            )
-            if record.selected:
-                pub.imported_values[selected_key] = True
-            insert(pub)
-            entry = _Pub(pub, [], [])
-            self.pubs[pub.pk] = entry
-            self.indexes.publications.add(
-                pub.pk,
-                source_file=source_file,
-                source_key=key,
-                doi=pub.doi,
-                arxiv_id=pub.arxiv_id,
-                title=pub.title,
-                year=pub.year,
-            )
-            self._write_authors(entry, record, authors, select_owner=record.selected)
-            self._link_owner(entry, record, authors)
-            self._add_links(entry, record)
-            self.report.add("created", "publication", label)
-            return
         pk, how = found
         self._fetch_pubs({pk})
         entry = self.pubs[pk]
@@ -663,6 +679,107 @@ class SiteWriter:
             action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
         )
 
+    def _create(self, new: list[_NewPub], source_file: str) -> None:
+        """Insert a page's new papers, their authors and links: three INSERTs, not three each.
+
+        A site's publication list or ``papers.bib`` is one page of a hundred papers; writing
+        them row by row cost most of a first import.
+        """
+        selected_key = f"selected:{self.owner.pk}"
+        pubs: list[Publication] = []
+        for item in new:
+            record = item.record
+            values = self._pub_values(record)
+            pub = Publication(
+                **values,
+                source_file=source_file,
+                source_key=item.key,
+                imported_values={
+                    **{k: plain(v) for k, v in values.items()},
+                    "authors": self._author_list(record),
+                },
+            )
+            if record.selected or any(r.selected for r in item.repeats):
+                pub.imported_values[selected_key] = True
+            prepare(pub)
+            pubs.append(pub)
+        _bulk_insert(Publication, pubs)
+        rows: list[Authorship] = []
+        links: list[PublicationLink] = []
+        for item, pub in zip(new, pubs, strict=True):
+            record = item.record
+            self.indexes.publications.add(
+                pub.pk,
+                source_file=source_file,
+                source_key=item.key,
+                doi=pub.doi,
+                arxiv_id=pub.arxiv_id,
+                title=pub.title,
+                year=pub.year,
+            )
+            authors = [a for a in record.authors if a.name.strip()]
+            selected = pub.imported_values.get(selected_key, False)
+            item.rows = self._author_rows(pub, record, authors, select_owner=selected)
+            if not any(row.person_id == self.owner.pk for row in item.rows):
+                if item.rows:
+                    self.report.warnings.append(
+                        f"{self._where(record)}: {self.owner.name} is not among the authors of "
+                        f"{record.title[:60]!r}"
+                    )
+                else:
+                    # A collection item with no author list is still the owner's paper.
+                    item.rows = [
+                        Authorship(
+                            publication=pub,
+                            person_id=self.owner.pk,
+                            name=self.owner.name[:200],
+                            position=0,
+                            selected=selected,
+                        )
+                    ]
+                    self.report.warnings.append(
+                        f"{self._where(record)}: {record.title[:60]!r} has no author list; "
+                        f"listed under {self.owner.name}"
+                    )
+            rows.extend(item.rows)
+            seen: set[tuple[str, str]] = set()
+            for source in (record, *item.repeats):
+                for link in self._link_rows(pub, source, seen, start=len(seen)):
+                    links.append(link)
+            self.report.add("created", "publication", pub.title)
+        _bulk_insert(Authorship, rows)
+        _bulk_insert(PublicationLink, links)
+        by_pub: dict[int, list[_Author]] = {pub.pk: [] for pub in pubs}
+        for row in rows:
+            by_pub[row.publication_id].append(_Author.of(row))
+        link_pairs: dict[int, list[tuple[str, str]]] = {pub.pk: [] for pub in pubs}
+        for link in links:
+            link_pairs[link.publication_id].append((link.kind, link.url))
+        for pub in pubs:
+            self.pubs[pub.pk] = _Pub(pub, by_pub[pub.pk], link_pairs[pub.pk])
+
+    def _link_rows(
+        self, pub: Publication, record: PublicationRecord, seen: set[tuple[str, str]], *, start: int
+    ) -> list[PublicationLink]:
+        """New PublicationLink rows for ``record``'s links not in ``seen`` (which grows)."""
+        out = []
+        for link in record.links:
+            url = (link.url or "").strip()
+            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+            if not url or len(url) > 1000 or (kind, url) in seen:
+                continue
+            seen.add((kind, url))
+            out.append(
+                PublicationLink(
+                    publication=pub,
+                    kind=kind,
+                    url=url,
+                    label=link.label[:60],
+                    order=start + len(out),
+                )
+            )
+        return out
+
     def _write_authors(
         self,
         entry: _Pub,
@@ -675,13 +792,27 @@ class SiteWriter:
         old = {identity.normalize_name(a.name): a for a in entry.authors if a.person_id}
         if entry.authors:
             Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
+        rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
+        entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+
+    def _author_rows(
+        self,
+        pub: Publication,
+        record: PublicationRecord,
+        authors: list[AuthorRecord],
+        *,
+        select_owner: bool = False,
+        old: dict[str, _Author] | None = None,
+    ) -> list[Authorship]:
+        """Unsaved Authorship rows, each linked to its person when known (owner first)."""
+        old = old or {}
         people = self.indexes.people
         owner_at = self._owner_position(authors)
         taken: set[int] = set()
         rows: list[Authorship] = []
         for position, author in enumerate(authors):
             row = Authorship(
-                publication=entry.obj,
+                publication=pub,
                 name=author.name.strip()[:200],
                 position=position,
                 equal_contribution=author.equal_contribution,
@@ -691,7 +822,7 @@ class SiteWriter:
             if previous is not None and previous.person_id not in taken:
                 row.person_id = previous.person_id
                 row.selected, row.hidden = previous.selected, previous.hidden
-            elif owner_at is not None and owner_at[0] == position:
+            elif owner_at is not None and owner_at[0] == position and self.owner.pk not in taken:
                 row.person_id = self.owner.pk
                 row.selected = select_owner
                 if owner_at[1] is not None and not owner_at[1].certain:
@@ -712,7 +843,7 @@ class SiteWriter:
                     row.person_id = match.pk
                     taken.add(match.pk)
                     self._warn_uncertain(record, row.name, match)
-        entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+        return rows
 
     def _warn_uncertain(self, record: PublicationRecord | ProjectRecord, name: str, match) -> None:
         if not match.certain:
@@ -779,21 +910,8 @@ class SiteWriter:
 
     def _add_links(self, entry: _Pub, record: PublicationRecord) -> int:
         """Add the links the paper does not have yet (never removes one)."""
-        have = set(entry.links)
-        new: list[PublicationLink] = []
-        order = len(entry.links)
-        for link in record.links:
-            url = (link.url or "").strip()
-            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
-            if not url or len(url) > 1000 or (kind, url) in have:
-                continue
-            have.add((kind, url))
-            new.append(
-                PublicationLink(
-                    publication=entry.obj, kind=kind, url=url, label=link.label[:60], order=order
-                )
-            )
-            order += 1
+        seen = set(entry.links)
+        new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
         if new:
             PublicationLink.objects.bulk_create(new)
             entry.links.extend((link.kind, link.url) for link in new)
