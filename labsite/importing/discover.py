@@ -147,6 +147,8 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
     """The site owner as ``_config.yml`` describes them (academicpages or al-folio)."""
     profile = ProfileRecord()
     author = config.get("author") if isinstance(config.get("author"), dict) else {}
+    if isinstance(config.get("author"), str):
+        author = {"name": config["author"]}  # minima and friends: ``author: Jane Doe``
 
     def get(source: dict[str, Any], *keys: str) -> str:
         for key in keys:

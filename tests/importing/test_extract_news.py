@@ -91,3 +91,30 @@ def test_extract_news_items_paragraphs_and_lists():
 )
 def test_date_of_front_matter_values(value, expected):
     assert date_of(value) == expected
+
+
+def test_extract_news_tables_html_items_and_one_date_per_line():
+    lines = list(
+        enumerate(
+            [
+                "| Date | News |",
+                "|---|---|",
+                "| Jan 2024 | Joined the lab |",
+                "| 2023-05-02 | Gave a talk |",
+                "",
+                "<li><b>Mar 2022</b>: Paper accepted.</li>",
+                "",
+                "Jan 2021: First  ",
+                "and more of the first",
+                "Dec 2020: Second<br>",
+            ],
+            start=1,
+        )
+    )
+    assert [(n.date, n.text, n.source.line) for n in extract_news(lines, "news.md")] == [
+        (D(2024, 1, 1), "Joined the lab", 3),
+        (D(2023, 5, 2), "Gave a talk", 4),
+        (D(2022, 3, 1), "Paper accepted.", 6),
+        (D(2021, 1, 1), "First and more of the first", 8),
+        (D(2020, 12, 1), "Second", 10),
+    ]

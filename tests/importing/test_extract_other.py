@@ -499,3 +499,8 @@ def test_al_folio_about_layout_flags_add_news_and_selected_papers():
         ("News", "news"),
         ("Selected Publications", "publications"),
     ]
+
+
+def test_split_honor_with_the_year_first():
+    assert split_honor("2023: Best Paper Award, ICML") == ("Best Paper Award", 2023, "ICML", "")
+    assert split_honor("**2021** Graduate Fellowship") == ("Graduate Fellowship", 2021, "", "")

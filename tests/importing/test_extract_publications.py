@@ -241,3 +241,14 @@ def test_split_venue_shapes():
         "ICML Workshop on Foundations", 2024, None, "ICML", "workshop", "", ""
     )  # fmt: skip
     assert v("Preprint, 2026") == ("Preprint", 2026, None, "Preprint", "preprint", "preprint", "")
+
+
+def test_numbered_citation_entries():
+    (p,) = _pubs('[1] A. Lovelace, **B. Babbage**, "A Title About Engines," in Proc. ICML, 2020.')
+    assert (p.title, [a.name for a in p.authors], p.venue, p.year, p.short_venue) == (
+        "A Title About Engines",
+        ["A. Lovelace", "B. Babbage"],
+        "Proc. ICML",
+        2020,
+        "ICML",
+    )

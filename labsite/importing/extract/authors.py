@@ -13,7 +13,7 @@ import re
 from labsite.importing.extract.common import find_links, normalise, strip_markup, unescape
 from labsite.importing.records import AuthorRecord
 
-_HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>", re.I)
+_HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
 _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
 _CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\))\s*$", re.I)
 _AFFIL = re.compile(r"<sup>\s*[\d,\s]{1,20}\s*</sup>")
@@ -69,7 +69,7 @@ def _one(raw: str) -> AuthorRecord | None:
     is_owner = bool(_HIGHLIGHT.search(token))
     token = _AFFIL.sub("", token)
     # marks may sit inside or outside the highlight: <u>Name</u>\*, **Name<sup>*</sup>**
-    plain_marked = re.sub(r"</?(?:u|b|strong|mark|em|span)[^<>]{0,100}>|\*\*|__", "", token)
+    plain_marked = re.sub(r"</?(?:u|b|strong|mark|em|ins|span)[^<>]{0,100}>|\*\*|__", "", token)
     plain_marked = re.sub(r"\[([^\[\]]{0,300})\]\([^()]{0,1000}\)", r"\1", plain_marked).strip()
     equal = corresponding = False
     for _ in range(3):

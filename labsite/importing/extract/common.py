@@ -335,8 +335,10 @@ def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
             continue
         rest = text[m.end() :].strip()
         lead = m.group("lead").strip()
-        if form == "year" and not re.match(r"[:：\-–—|]", text[m.end("y") :].lstrip(" *_])")):
-            continue  # "2024 was a good year" is prose, "2024: …" is an item
+        after = text[m.end("y") :]
+        wrapped = after.startswith(("**", "__", "]", ")", "</b>", "</strong>"))
+        if form == "year" and not (wrapped or re.match(r"[:：\-–—|]", after.lstrip(" *_])"))):
+            continue  # "2024 was a good year" is prose; "2024: …" and "**2024** …" are items
         return built[0], built[1], (f"{lead} {rest}" if lead else rest).strip()
     return None
 

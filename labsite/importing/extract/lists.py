@@ -7,6 +7,7 @@ import re
 from labsite.importing.extract.common import (
     YEAR,
     Context,
+    Item,
     find_links,
     item_lines,
     leading_date,
@@ -28,15 +29,15 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
     A leading emoji stays in the text; the date and its punctuation go.
     """
     out: list[NewsRecord] = []
-    for item in split_items(lines):
-        text = " ".join(item_lines(item)).strip()
+    for item in dated_items(lines):
+        text = _unwrap(" ".join(item_lines(item)).strip())
         if len(text) > 20000:
             continue
         found = leading_date(text)
         if not found:
             continue
         date, precision, rest = found
-        rest = rest.strip()
+        rest = rest.strip().strip("|").strip()
         if not strip_markup(rest):
             continue
         out.append(
@@ -48,6 +49,32 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
                 key=f"{date.isoformat()}:{normalise(strip_markup(rest))[:80]}",
             )
         )
+    return out
+
+
+def _unwrap(text: str) -> str:
+    """``<li><b>Jan 2024</b>: …</li>`` and ``| Jan 2024 | … |`` read like plain items."""
+    text = re.sub(r"^(?:\s*<(?:li|p|div|td|tr)\b[^<>]{0,200}>)+", "", text, flags=re.I)
+    text = re.sub(r"(?:</(?:li|p|div|td|tr)>\s*)+$", "", text, flags=re.I)
+    return re.sub(r"</td>\s*<td[^<>]{0,200}>", " | ", text, flags=re.I).strip()
+
+
+def dated_items(lines: list[tuple[int, str]]) -> list[Item]:
+    """Items, with a paragraph whose lines each open with a date (or a table) split per line."""
+    out: list[Item] = []
+    for item in split_items(lines):
+        parts = item.lines
+        starts = [
+            i
+            for i, part in enumerate(parts)
+            if i == 0 or part.lstrip().startswith("|") or leading_date(_unwrap(part.strip())[:300])
+        ]
+        if len(starts) == 1:
+            out.append(item)
+            continue
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(parts)
+            out.append(Item(item.line + start, parts[start:end], item.is_list))
     return out
 
 
@@ -67,6 +94,10 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
     """(title, year, detail, url) of one honor line."""
     links = find_links(text)
     url = links[0][1] if links else ""
+    lead = leading_date(text)
+    if lead and lead[2]:  # "2023: Best Paper Award", "**2023** Fellowship"
+        title, _, detail, _ = split_honor(lead[2])
+        return title, lead[0].year, detail, url
     plain = strip_markup(text).strip().rstrip(".")
     year = None
     years = YEAR.findall(plain)

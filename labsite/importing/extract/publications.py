@@ -71,7 +71,8 @@ def _link_records(line: str, ctx: Context) -> list[LinkRecord]:
 
 
 def _strip_lead(line: str) -> str:
-    """Drop leading bullets and emoji (``🔹**Title**``) but keep markup."""
+    """Drop leading bullets, ``[12]`` numbers and emoji (``🔹**Title**``) but keep markup."""
+    line = re.sub(r"^\s*[\[(]\d{1,3}[\])]\s*", "", line)
     m = _LEAD_SYMBOLS.match(line)
     return line[m.end() :] if m else line
 
