@@ -173,6 +173,12 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
         nickname = re.search(r"\(([^()]{2,30})\)", raw_name)
         if nickname and profile.name.split():
             profile.aliases.append(f"{nickname.group(1).strip()} {profile.name.split()[-1]}")
+    scholar = config.get("scholar") if isinstance(config.get("scholar"), dict) else {}
+    for alias in _scholar_names(scholar):
+        if not profile.name:
+            profile.name = alias
+        elif alias != profile.name and alias not in profile.aliases:
+            profile.aliases.append(alias)
     profile.bio = get(author, "bio")
     profile.location = get(author, "location")
     profile.affiliation = get(author, "employer", "affiliation", "organization")
@@ -220,6 +226,23 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
     if avatar:
         profile.avatar = _avatar(avatar, ctx, ("images", "assets/images", "assets/img"))
     return profile
+
+
+def _scholar_names(scholar: dict[str, Any]) -> list[str]:
+    """al-folio's ``scholar: {first_name: [Noah, N.], last_name: [Amsel]}``: names it bolds."""
+
+    def names(value: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        out = [re.sub(r"[*†‡]", "", str(v)).strip() for v in items if isinstance(v, str | int)]
+        return [v for v in out if v]
+
+    combined = []
+    for last in names(scholar.get("last_name")):
+        for first in names(scholar.get("first_name")):
+            name = f"{first} {last}"
+            if name not in combined:
+                combined.append(name)
+    return combined
 
 
 def _avatar(src: str, ctx: Context, folders: tuple[str, ...]) -> FigureRecord:

@@ -144,6 +144,8 @@ def test_corpus_profiles_come_from_config():
         "zhenhuan-yang": "Zhenhuan Yang",
     }
     assert profiles["silencer1127"].aliases == ["Jian Li (Andrew)", "Andrew Li"]
+    assert profiles["NoahAmsel"].aliases == ["N. Amsel"]  # al-folio scholar: first/last names
+    assert profiles["ningding97"].aliases == ["N. Ding"]
     assert profiles["ahmadhassandebugs"].orcid == "https://orcid.org/0000-0002-7886-7531"
     assert profiles["Sanaelotfi"].affiliation == "New York University"
     assert profiles["Sanaelotfi"].linkedin == "https://www.linkedin.com/in/sanae-lotfi-636825127"
