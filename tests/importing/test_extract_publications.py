@@ -252,3 +252,15 @@ def test_numbered_citation_entries():
         2020,
         "ICML",
     )
+
+
+def test_corresponding_mark_from_a_legend():
+    (p,) = _pubs(
+        "†  (Co-)Corresponding Author\n\n"
+        "- **A Paper I Led** †<br>\n  B Smith, **A Lovelace**<br>\n  *Nature Physics (2026)*\n"
+    )
+    assert [(a.name, a.corresponding, a.equal_contribution) for a in p.authors] == [
+        ("B Smith", False, False),
+        ("A Lovelace", True, False),
+    ]
+    assert (p.title, p.year, p.venue) == ("A Paper I Led", 2026, "Nature Physics")

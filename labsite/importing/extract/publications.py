@@ -265,6 +265,7 @@ def extract_publications(
 ) -> list[PublicationRecord]:
     """Every publication in a section's lines, in order."""
     legend = _selected_marker(lines)
+    corresponding = _corresponding_marker(lines)
     out: list[PublicationRecord] = []
     for item in split_items(lines):
         record = parse_entry(item, ctx, source_path, selected)
@@ -272,8 +273,20 @@ def extract_publications(
             continue
         if legend and item.lines and item.lines[0].lstrip().startswith(legend):
             record.selected = True
+        if corresponding and len(item.lines) > 1 and corresponding in item.lines[0]:
+            for author in record.authors:  # "Title †" with "† corresponding author" in the legend
+                author.corresponding = author.corresponding or author.is_owner
         out.append(record)
     return out
+
+
+def _corresponding_marker(lines: list[tuple[int, str]]) -> str:
+    """A legend such as ``†  (Co-)Corresponding Author`` names the corresponding-author mark."""
+    for _, line in lines[:80]:
+        m = re.match(r"^\s*([†‡✉*#§¶])\s*\(?(?:co-\)?\s*)?corresponding", line, re.I)
+        if m:
+            return m.group(1)
+    return ""
 
 
 def _selected_marker(lines: list[tuple[int, str]]) -> str:
