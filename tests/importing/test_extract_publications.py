@@ -264,3 +264,14 @@ def test_corresponding_mark_from_a_legend():
         ("A Lovelace", True, False),
     ]
     assert (p.title, p.year, p.venue) == ("A Paper I Led", 2026, "Nature Physics")
+
+
+def test_split_venue_does_not_eat_article_numbers():
+    assert (split_venue("Science Advances 12, eaeb1622 (2026)").venue, split_venue("x").year) == (
+        "Science Advances 12, eaeb1622",
+        None,
+    )
+    r = split_venue("Phys. Rev. A 112, 022428 (2025)")
+    assert (r.venue, r.year, r.kind) == ("Phys. Rev. A 112, 022428", 2025, "journal")
+    r = split_venue("NeurIPS, Dec 10, 2020")
+    assert (r.venue, r.year, r.month) == ("NeurIPS", 2020, 12)

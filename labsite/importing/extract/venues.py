@@ -120,7 +120,7 @@ def kind_of(venue: str, status: str = "") -> str:
             "journal",
             r"\bjournal\b|\btransactions\b|\bletters?\b|\breview [a-z]\b|\bnature\b|\bscience\b|"
             r"\bjmlr\b|\btmlr\b|\btpami\b|\bproc\. acm\b|\bphysical review\b|\bprx\b|\bpnas\b|"
-            r"\bbulletin\b|\bcommunications\b",
+            r"\bbulletin\b|\bcommunications\b|\bphys\.? rev\b|\bcomputing\b|\bannals\b",
         ),
         (
             "conference",
@@ -139,8 +139,8 @@ def kind_of(venue: str, status: str = "") -> str:
 
 
 _TRAILING_DATE = re.compile(
-    rf"[\s,;:.\[]*(?:{MONTH_RE}[\s,.]*)?(?:\d{{1,2}}[\s,]+)?"
-    rf"(?:\((?:19[5-9]\d|20\d\d)\)|(?:19[5-9]\d|20\d\d))[\s.,;:\]]*$",
+    rf"[\s,;:.\[]*(?:\b{MONTH_RE}[\s,.]*(?:\d{{1,2}}[\s,]+)?)?"
+    rf"(?:\((?:19[5-9]\d|20\d\d)\)|(?<![\w-])(?:19[5-9]\d|20\d\d))[\s.,;:\]]*$",
     re.I,
 )
 
