@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 def chromium():
     executable = shutil.which("chromium")
     if executable is None:
-        pytest.skip("Debian's chromium is not installed")
+        pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
