@@ -275,3 +275,35 @@ def test_split_venue_does_not_eat_article_numbers():
     assert (r.venue, r.year, r.kind) == ("Phys. Rev. A 112, 022428", 2025, "journal")
     r = split_venue("NeurIPS, Dec 10, 2020")
     assert (r.venue, r.year, r.month) == ("NeurIPS", 2020, 12)
+
+
+def test_html_table_and_list_entries():
+    pubs = _pubs(
+        '<table>\n<tr>\n  <td><img src="t.png" width="160"></td>\n  <td>\n'
+        '    <a href="https://arxiv.org/abs/2001.00001"><papertitle>Neural Things for Fun'
+        "</papertitle></a>\n    <br>\n    <strong>Ada Lovelace</strong>, Bob Smith\n    <br>\n"
+        '    <em>CVPR</em>, 2020\n    <br>\n    <a href="https://github.com/x">code</a>\n'
+        "  </td>\n</tr>\n"
+        "<tr><td><b>Second Paper Title Here</b><br>Ann Lee, <b>Ada Lovelace</b><br>"
+        "<i>ICML 2019</i></td></tr>\n</table>\n"
+    )
+    assert [
+        (p.title, _authors(p.authors), p.venue, p.year, sorted(lk.kind for lk in p.links))
+        for p in pubs
+    ] == [
+        (
+            "Neural Things for Fun",
+            [("Ada Lovelace", True, False), ("Bob Smith", False, False)],
+            "CVPR",
+            2020,
+            ["arxiv", "code"],
+        ),
+        (
+            "Second Paper Title Here",
+            [("Ann Lee", False, False), ("Ada Lovelace", True, False)],
+            "ICML",
+            2019,
+            [],
+        ),
+    ]
+    assert [p.source.line for p in pubs] == [2, 14]

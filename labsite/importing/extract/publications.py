@@ -267,7 +267,7 @@ def extract_publications(
     legend = _selected_marker(lines)
     corresponding = _corresponding_marker(lines)
     out: list[PublicationRecord] = []
-    for item in split_items(lines):
+    for item in html_items(lines) or split_items(lines):
         record = parse_entry(item, ctx, source_path, selected)
         if record is None:
             continue
@@ -278,6 +278,29 @@ def extract_publications(
                 author.corresponding = author.corresponding or author.is_owner
         out.append(record)
     return out
+
+
+_HTML_ENTRY = re.compile(r"<(?:li|tr)\b[^<>]{0,300}>", re.I)
+_HTML_BLOCK = re.compile(
+    r"<br\s*/?>|</?(?:td|th|p|div|li|tr|ul|ol|table|tbody|thead)\b[^<>]{0,300}>", re.I
+)
+
+
+def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
+    """Entries written as HTML (``<li>`` or table rows): one item each, its blocks as lines."""
+    text = "\n".join(t for _, t in lines)
+    starts = [m.start() for m in _HTML_ENTRY.finditer(text)]
+    if len(starts) < 2 or not lines:
+        return None
+    first_line = lines[0][0]
+    items = []
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else len(text)
+        chunk = _HTML_BLOCK.sub("\n", text[start:end])
+        parts = [p.strip() for p in chunk.split("\n") if strip_markup(p).strip()]
+        if parts:
+            items.append(Item(first_line + text.count("\n", 0, start), parts))
+    return items
 
 
 def _corresponding_marker(lines: list[tuple[int, str]]) -> str:
