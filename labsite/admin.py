@@ -16,6 +16,7 @@ from __future__ import annotations
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
@@ -42,7 +43,12 @@ class MarkdownxAdminMedia:
         elif isinstance(db_field, models.URLField):
             # "example.org" means https://example.org (Django 6's default; 5.2 warns without it).
             kwargs.setdefault("assume_scheme", "https")
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(formfield.widget, RelatedFieldWidgetWrapper):
+            # No "delete" button beside an author or an owner: one click from a paper's form
+            # would delete a whole person (or lab) and everything that hangs on them.
+            formfield.widget.can_delete_related = False
+        return formfield
 
 
 class PersonChoiceMixin:
@@ -257,6 +263,7 @@ class LabInlineMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     """Inline rows follow their parent: editable when the parent is."""
 
     extra = 0
+    view_on_site = False  # a row's page is its parent's; the parent has the button
 
     def _parent_ok(self, request, obj) -> bool:
         actor = permissions.actor_for(request.user)

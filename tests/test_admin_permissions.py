@@ -799,3 +799,10 @@ def test_member_cannot_reach_another_members_section_through_her_person_page(cli
     client.post(url, data)
     assert snapshot(bob.section) == before
     assert list(alice.person.sections.values_list("title", flat=True)) == ["About Alice Anders"]
+
+
+def test_author_rows_offer_no_delete_person_button_and_no_view_on_site(client, world):
+    client.force_login(world["dana"].user)
+    page = client.get(admin_url(Publication, "change", world["alice"].publication)).content.decode()
+    assert page.count('class="related-widget-wrapper-link delete-related"') == 0
+    assert page.count("View on site") == 1  # the paper's own button, not one per author row
