@@ -262,7 +262,7 @@ class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        publications = list(
+        publications = attach_entries(
             Publication.objects.for_person(self.object).with_authors().order_by(*PUBLICATION_ORDER)
         )
         context["publications"] = publications
