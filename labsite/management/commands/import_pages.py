@@ -10,12 +10,12 @@ line each, ``file:line: message``, never a traceback.
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from labsite.importing.load import load_sites
+from labsite.importing.pool import collect_all
 from labsite.importing.report import render_report
 from labsite.setup import get_or_create_lab
 
@@ -37,17 +37,17 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
 
     def handle(self, *args, **options) -> None:
-        from labsite.importing.discover import ImportInputError, collect
-
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
         failures: list[str] = []
         sites = []
-        for raw in options["paths"]:  # read everything first: no database, no half imports
-            try:
-                sites.append(collect(Path(raw)))
-            except ImportInputError as exc:
-                failures.append(_one_line(exc) or f"{raw}: cannot be imported")
+        # Read everything first (pure, in worker processes for many paths): no database work
+        # happens until every input has been understood, so bad inputs cannot half-import.
+        for _path, site, error in collect_all([str(p) for p in options["paths"]]):
+            if site is None:
+                failures.append(error)
+            else:
+                sites.append(site)
         reports = []
         if sites:
             # A dry run creates no lab either: the lab, like everything else, is rolled back.
@@ -99,8 +99,3 @@ class Command(BaseCommand):
         bar = "#" * filled + "-" * (width - filled)
         self.stdout.write(f"\r[{bar}] {done}/{total} {label[-40:]}\033[K", ending="")
         self.stdout.flush()
-
-
-def _one_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else ""
