@@ -292,14 +292,16 @@ def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
     starts = [m.start() for m in _HTML_ENTRY.finditer(text)]
     if len(starts) < 2 or not lines:
         return None
-    first_line = lines[0][0]
+    line, previous = lines[0][0], 0
     items = []
     for n, start in enumerate(starts):
+        line += text.count("\n", previous, start)  # counted piecewise: linear in the text
+        previous = start
         end = starts[n + 1] if n + 1 < len(starts) else len(text)
         chunk = _HTML_BLOCK.sub("\n", text[start:end])
         parts = [p.strip() for p in chunk.split("\n") if strip_markup(p).strip()]
         if parts:
-            items.append(Item(first_line + text.count("\n", 0, start), parts))
+            items.append(Item(line, parts))
     return items
 
 
