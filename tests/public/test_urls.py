@@ -203,3 +203,23 @@ def test_healthz_and_unknown_host_falls_back_to_default_lab(get, alice, bob):
 
 def test_pages_reject_post(client, alice):
     assert client.post("/people/", HTTP_HOST="lab-a.localhost").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("path", "name"),
+    [
+        ("/", "publications"),
+        ("/people/alice-anders/", "selected_publications"),
+        ("/people/alice-anders/publications/", "publications"),
+        ("/publications/", "publications"),
+    ],
+)
+def test_listed_publications_carry_their_bibtex(get, alice, path, name):
+    [paper] = [p for p in get(path).context[name] if p == alice.publication]
+    assert paper.bibtex_entry.startswith("@inproceedings{anders2024alice,")
+
+
+def test_project_page_papers_carry_their_bibtex(get, alice):
+    alice.project.publications.add(alice.publication)
+    [paper] = get(f"/research/{alice.project.slug}/").context["publications"]
+    assert paper.bibtex_entry.startswith("@inproceedings{anders2024alice,")
