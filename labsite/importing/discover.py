@@ -427,7 +427,9 @@ class _Collector:
                 if re.match(r"^[a-z]+://", target):
                     continue
                 ctx = Context(root=self.root, page_dir=page_dir)
-                found = ctx.resolve(target) or ctx.resolve(target + ".md")
+                found = (
+                    ctx.resolve(target) or ctx.resolve(target + ".md") or self._post_by_slug(target)
+                )
                 if found is None:
                     page.warnings.append(
                         f"{page.source.path}:{project.source.line}: write-up {target} not found"
@@ -438,6 +440,22 @@ class _Collector:
                     continue
                 project.body = parsed.body.strip()
                 self.used_posts.add(found.resolve())
+
+    def _post_by_slug(self, target: str) -> Path | None:
+        """``/2024/04/03/asymml.html`` or ``/posts/asymml/``: the post a Jekyll URL came from."""
+        slug = re.sub(r"\.html?$", "", target.rstrip("/").rsplit("/", 1)[-1])
+        if not re.fullmatch(r"[\w.-]{1,200}", slug):
+            return None
+        posts = self.root / "_posts"
+        if not posts.is_dir():
+            return None
+        matches = sorted(
+            p
+            for p in posts.glob("*")
+            if p.suffix.lower() in PAGE_SUFFIXES
+            and re.sub(r"^\d{4}-\d{1,2}-\d{1,2}-", "", p.stem) == slug
+        )
+        return matches[0] if len(matches) == 1 else None
 
     def mark_owners(self) -> None:
         """Authors matching the site owner's names are the owner, where the page did not say."""

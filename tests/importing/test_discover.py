@@ -272,3 +272,25 @@ def test_collect_a_section_that_cannot_be_parsed_is_one_error_with_its_line(tmp_
     site = collect(tmp_path)
     assert [p.source.path for p in site.pages] == ["a.md"]
     assert site.errors == ["b.md:6: cannot parse section 'Awards' (ValueError: boom)"]
+
+
+def test_collect_read_more_by_jekyll_url_brings_the_post_in(tmp_path):
+    _write(tmp_path, "_config.yml", "title: Lab\n")
+    _write(
+        tmp_path,
+        "_pages/research.md",
+        "---\ntitle: Research\n---\n## Research\n\n### Project One\nCollaborated with [Bo](https://b.example)\n\n"
+        "We do things.\n[Read more](/2024/04/03/asymml.html)\n\n### Project Two\n"
+        "![fig](/assets/two.png)\nMore.\n[Read more](/posts/missing/)\n",
+    )
+    _write(tmp_path, "_posts/2024-04-03-asymml.md", "---\ntitle: Asym\n---\nThe full write-up.\n")
+    _write(tmp_path, "_posts/2024-05-01-other.md", "---\ntitle: Other\n---\nA blog post.\n")
+    site = collect(tmp_path)
+    assert site.errors == []
+    research, other = site.pages
+    assert [(p.title, p.body, p.read_more) for p in research.projects] == [
+        ("Project One", "The full write-up.", "/2024/04/03/asymml.html"),
+        ("Project Two", "", "/posts/missing/"),
+    ]
+    assert research.warnings == ["_pages/research.md:12: write-up /posts/missing/ not found"]
+    assert other.source.path == "_posts/2024-05-01-other.md"  # the used post is not a page

@@ -504,3 +504,15 @@ def test_al_folio_about_layout_flags_add_news_and_selected_papers():
 def test_split_honor_with_the_year_first():
     assert split_honor("2023: Best Paper Award, ICML") == ("Best Paper Award", 2023, "ICML", "")
     assert split_honor("**2021** Graduate Fellowship") == ("Graduate Fellowship", 2021, "", "")
+
+
+def test_list_page_whose_heading_repeats_its_title_looks_into_the_items():
+    page = parse_page(
+        "---\ntitle: Teaching\n---\n## Teaching\n\n### TA: Machine Learning @ NYU, Fall 2021\n"
+        "- Ran labs.\n\n### Instructor: Statistics @ Polytechnique, Winter 2019\n"
+    )
+    record = extract_page(page, "teaching.md", Context())
+    assert [(t.course, t.role, t.institution, t.year) for t in record.teaching] == [
+        ("Machine Learning", "TA", "NYU", 2021),
+        ("Statistics", "Instructor", "Polytechnique", 2019),
+    ]

@@ -183,14 +183,14 @@ class _Builder:
             ]
             page.talks.extend(records)
         elif kind == "teaching":
-            headed = [c for c in sec.children if c.heading]
+            headed = list(_item_headings(sec, "teaching"))
             records = teaching_from_headings([(c.heading, c.line) for c in headed], self.path)
             if not records:
                 records = extract_teaching(lines, self.path)
             page.teaching.extend(records)
         elif kind == "projects":
             records = []
-            for child in sec.children:
+            for child in _item_headings(sec, "projects"):
                 if child.heading:
                     project = project_from_block(
                         child.heading, child.all_lines(), child.line, self.ctx, self.path
@@ -347,6 +347,19 @@ class _Builder:
             if name not in owners:
                 owners.append(name)
         page.owner_names = owners
+
+
+def _item_headings(sec: Section, kind: str) -> list[Section]:
+    """Subsections that are items; a "## Research" holding "### Project" blocks is looked into."""
+    out: list[Section] = []
+    for child in sec.children:
+        if not child.heading:
+            continue
+        if classify(child.heading) == kind and any(g.heading for g in child.children):
+            out.extend(_item_headings(child, kind))
+        else:
+            out.append(child)
+    return out
 
 
 def extract_page(parsed: ParsedPage, source_path: str, ctx: Context) -> PageRecord:
