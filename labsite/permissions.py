@@ -198,9 +198,17 @@ def can_edit(user, obj: Model) -> bool:
 
 
 def can_delete(user, obj: Model) -> bool:
-    """May ``user`` delete ``obj``? As ``can_edit``, except that only a superuser deletes a lab."""
+    """May ``user`` delete ``obj``? As ``can_edit``, except for the two things whose deletion
+    takes much else with it: a lab (superusers only) and a person (a lab admin of every lab the
+    person is in — not the person themselves, and not one lab's admin for a shared person)."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
     if isinstance(obj, Lab):
-        return actor_for(user).is_superuser
+        return False
+    if isinstance(obj, Person):
+        labs = set(Membership.objects.filter(person=obj).values_list("lab_id", flat=True))
+        return bool(labs) and labs <= actor.admin_lab_ids
     return can_edit(user, obj)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -87,6 +88,32 @@ class HonorInline(LabInlineMixin, admin.TabularInline):
     fields = ["order", "year", "title", "detail", "url"]
 
 
+class LinesField(forms.CharField):
+    """A list of short strings (a JSON list in the database), typed one per line."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def has_changed(self, initial, data):
+        return self.to_python(self.prepare_value(initial)) != self.to_python(data)
+
+
+PERSON_LABELS = {
+    "google_scholar": "Google Scholar",
+    "github": "GitHub",
+    "orcid": "ORCID",
+    "linkedin": "LinkedIn",
+}
+
+
 @admin.register(Person)
 class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "labs", "has_account"]
@@ -124,6 +151,18 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
         if autocomplete_source(request) is not None:
             return queryset  # the choices of the field being searched (LabPermissionMixin)
         return queryset.prefetch_related("memberships__lab").select_related("user")
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "aliases":
+            return LinesField(
+                required=False,
+                label="Other spellings",
+                help_text="Other spellings of the name in author lists, one per line "
+                "(e.g. S. Babakniya)",
+            )
+        if db_field.name in PERSON_LABELS:
+            kwargs["label"] = PERSON_LABELS[db_field.name]
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

@@ -806,3 +806,23 @@ def test_author_rows_offer_no_delete_person_button_and_no_view_on_site(client, w
     page = client.get(admin_url(Publication, "change", world["alice"].publication)).content.decode()
     assert page.count('class="related-widget-wrapper-link delete-related"') == 0
     assert page.count("View on site") == 1  # the paper's own button, not one per author row
+
+
+def test_aliases_are_typed_one_per_line(client, world):
+    alice = world["alice"]
+    url = admin_url(Person, "change", alice.person)
+    client.force_login(alice.user)
+    data = form_data(client, url, Person, aliases="A. Anders\n\n  Alice B. Anders  \n")
+    assert client.post(url, data).status_code == 302
+    alice.person.refresh_from_db()
+    assert alice.person.aliases == ["A. Anders", "Alice B. Anders"]
+    assert form_data(client, url, Person)["aliases"] == ["A. Anders\nAlice B. Anders"]
+
+
+def test_a_shared_person_is_deleted_only_by_a_superuser(client, world, lab_b):
+    dana, alice = world["dana"], world["alice"]
+    f.MembershipFactory(person=alice.person, lab=lab_b)
+    client.force_login(dana.user)
+    response = client.post(admin_url(Person, "delete", alice.person), {"post": "yes"})
+    assert response.status_code == 403
+    assert Person.objects.filter(pk=alice.person.pk).exists()
