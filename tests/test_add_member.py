@@ -91,6 +91,10 @@ def test_running_again_updates_the_membership_instead_of_adding_one(lab_a):
     assert list(
         Membership.objects.filter(person__slug="ada-lovelace").values_list("role", "is_lab_admin")
     ) == [("postdoc", True)]
+    run("--lab", "lab-a", "--person", "ada-lovelace", "--username", "ada", "--no-lab-admin")
+    assert list(
+        Membership.objects.filter(person__slug="ada-lovelace").values_list("role", "is_lab_admin")
+    ) == [("postdoc", False)]
     assert Person.objects.filter(name="Ada Lovelace").count() == 1
 
 

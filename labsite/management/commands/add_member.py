@@ -7,6 +7,8 @@ command lines end up in shell histories and process lists, so the member sets th
 
 from __future__ import annotations
 
+import argparse
+
 from django.core.management.base import BaseCommand, CommandError
 
 from labsite.members import MemberError, add_member
@@ -30,9 +32,10 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--lab-admin",
-            action="store_true",
+            action=argparse.BooleanOptionalAction,
             default=None,
-            help="May edit everything of the lab",
+            help="May edit everything of the lab (--no-lab-admin takes it away; "
+            "without either, an existing membership keeps its flag)",
         )
 
     def handle(self, *args, **options):
