@@ -180,6 +180,9 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
         elif alias != profile.name and alias not in profile.aliases:
             profile.aliases.append(alias)
     profile.bio = get(author, "bio")
+    tagline = strip_markup(profile.bio)
+    if tagline and len(tagline) <= 120 and "\n" not in tagline:
+        profile.position = tagline  # academicpages' bio is a one-line tagline under the name
     profile.location = get(author, "location")
     profile.affiliation = get(author, "employer", "affiliation", "organization")
     profile.email = get(author, "email") or get(config, "email")
@@ -350,6 +353,11 @@ class _Collector:
             return None
         rel = _rel(path, self.root)
         record = extract_page(parsed, rel, self.context_for(path))
+        subtitle = parsed.meta.get("subtitle")
+        if isinstance(subtitle, str) and not self.site.profile.position:
+            tagline = strip_markup(subtitle).replace("•", "·").strip()
+            if tagline and len(tagline) <= 200:
+                self.site.profile.position = tagline  # al-folio's about subtitle
         profile_meta = parsed.meta.get("profile")
         if isinstance(profile_meta, dict) and self.site.profile.avatar is None:
             image = profile_meta.get("image")
