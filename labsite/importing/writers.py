@@ -253,11 +253,11 @@ class _Author:
     def of(cls, row: Authorship) -> _Author:
         return cls(*(getattr(row, name) for name in cls.FIELDS))
 
-    def set(self, **values: Any) -> None:
-        """Write ``values`` to this row (one UPDATE) and keep the copy in step."""
-        Authorship.objects.filter(pk=self.pk).update(**values)
+    def set(self, dirty: dict[int, _Author], **values: Any) -> None:
+        """Change this row; the writer saves every changed row of a page in one bulk UPDATE."""
         for name, value in values.items():
             setattr(self, name, value)
+        dirty[self.pk] = self
 
 
 @dataclass
@@ -290,6 +290,7 @@ class SiteWriter:
         self.owner_names = [*owner.all_names(), *site.profile.aliases]
         self.target = reverse("people:detail", kwargs={"slug": owner.slug})
         self._files: list[str] = []
+        self._dirty: dict[int, _Author] = {}  # author rows changed on this page, not yet saved
         self.page_ref = SourceRef(label)
 
     # --- bulk reads ---------------------------------------------------------------------------
@@ -359,6 +360,7 @@ class SiteWriter:
 
     def write_page(self, page: PageRecord) -> None:
         self.page_ref = page.source
+        self._dirty.clear()
         source_file = self.source_file(page)
         index = self.site.pages.index(page)
         self._sections(page, source_file, index)
@@ -624,6 +626,18 @@ class SiteWriter:
             new.append(_NewPub(record, key))
         if new:
             self._create(new, source_file)
+        self._save_authors()
+
+    def _save_authors(self) -> None:
+        """One bulk UPDATE for the author rows this page linked or selected."""
+        if not self._dirty:
+            return
+        rows = [
+            Authorship(pk=a.pk, person_id=a.person_id, selected=a.selected)
+            for a in self._dirty.values()
+        ]
+        Authorship.objects.bulk_update(rows, ["person", "selected"], batch_size=500)
+        self._dirty.clear()
 
     def _publication(
         self, record: PublicationRecord, source_file: str, key: str, found: tuple[int, str]
@@ -886,7 +900,7 @@ class SiteWriter:
                 f"{record.title[:60]!r}"
             )
             return 0
-        chosen.set(person_id=self.owner.pk)
+        chosen.set(self._dirty, person_id=self.owner.pk)
         return 1
 
     def _link_coauthors(self, entry: _Pub) -> int:
@@ -899,7 +913,7 @@ class SiteWriter:
             match = self.indexes.people.match(row.name, exclude=taken)
             if match is None:
                 continue
-            row.set(person_id=match.pk)
+            row.set(self._dirty, person_id=match.pk)
             taken.add(match.pk)
             changed += 1
             if not match.certain:
@@ -930,7 +944,7 @@ class SiteWriter:
                 f"publication {record.title[:60]!r}: unselected after the last import; kept"
             )
             return 0
-        row.set(selected=True)
+        row.set(self._dirty, selected=True)
         entry.obj.imported_values[selected_key] = True
         Publication.objects.filter(pk=entry.obj.pk).update(
             imported_values=entry.obj.imported_values
