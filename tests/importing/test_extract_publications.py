@@ -307,3 +307,12 @@ def test_html_table_and_list_entries():
         ),
     ]
     assert [p.source.line for p in pubs] == [2, 14]
+
+
+def test_authors_and_venue_on_one_line():
+    (p,) = _pubs("- **A Title of Some Length**\n  A. Lovelace, **B. Smith**. *NeurIPS 2023*\n")
+    assert (_authors(p.authors), p.venue, p.year) == (
+        [("A. Lovelace", False, False), ("B. Smith", True, False)],
+        "NeurIPS",
+        2023,
+    )

@@ -132,13 +132,13 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
     first_part = split_top_level(text)[0]
     if len(strip_markup(first_part).split()) > 5:
         return False  # a title (commas inside its link or emphasis are not name separators)
-    if _HIGHLIGHT.search(text) and re.search(r"[,]|\band\b", text):
-        return True
     plain = strip_markup(text)
     if not plain or len(plain) > 2000:
         return False
     if re.search(r"\b(?:19|20)\d\d\b", plain):
-        return False
+        return False  # a year belongs to a venue line
+    if _HIGHLIGHT.search(text) and re.search(r"[,]|\band\b", text):
+        return True
     names = [p.strip() for p in split_top_level(plain) if p.strip()]
     if not names:
         return False

@@ -53,6 +53,14 @@ _NOTE_LINE = re.compile(
 _LINK_ONLY_JUNK = re.compile(r"[\s\[\](),|/·•;:\\-]+")
 
 
+def _names_end(line: str) -> re.Match[str] | None:
+    """The full stop that ends a name list: after a word of three letters or more, not "A."."""
+    for m in re.finditer(r"\.\s+(?=\S)", line[:3000]):
+        if re.search(r"[^\W\d_]{3,}$", strip_markup(line[: m.start()])):
+            return m
+    return None
+
+
 def _is_link_line(line: str) -> bool:
     if not find_links(line):
         return False
@@ -166,6 +174,12 @@ def parse_entry(
         if not record.authors and not venue_lines and looks_like_authors(line):
             record.authors = parse_authors(line)
             continue
+        if not record.authors and not venue_lines:
+            split = _names_end(line)  # "A. Lovelace, B. Smith. NeurIPS 2023"
+            if split and looks_like_authors(line[: split.start()], single_ok=False):
+                record.authors = parse_authors(line[: split.start()])
+                line = line[split.end() :]
+                plain = strip_markup(line)
         if _is_link_line(line):
             links.extend(_link_records(line, ctx))
             continue
