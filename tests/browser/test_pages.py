@@ -178,6 +178,37 @@ def test_every_page_type_reads_well(viewport, scheme, site, browser, axe_source,
     assert problems == {}
 
 
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;  // past the last tab stop
+  const visible = e => {
+    const s = getComputedStyle(e);
+    return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none";
+  };
+  // A whole card is the click target: its ring is drawn on the card (:focus-within).
+  const ringed = visible(el) || [...document.querySelectorAll(".card, .person-card")]
+    .some(card => card.contains(el) && visible(card));
+  return ringed ? "" : el.tagName + " " + (el.textContent || "").trim().slice(0, 30);
+}"""
+
+
+@pytest.mark.parametrize("name", ["person", "publications", "research", "people"])
+def test_every_tab_stop_shows_where_the_focus_is(name, site, browser):
+    context = browser.new_context(viewport=VIEWPORTS["desktop"])
+    page = context.new_page()
+    load(page, site[name])
+    unringed = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        problem = page.evaluate(FOCUS_RING)
+        if problem is None:
+            break
+        if problem:
+            unringed.append(problem)
+    context.close()
+    assert unringed == []
+
+
 def test_theme_toggle_remembers_the_choice(site, browser):
     context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme="light")
     page = context.new_page()
