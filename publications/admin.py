@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db.models import F, Max
+from django.forms.models import BaseInlineFormSet
 
 from labsite import permissions
 from labsite.admin import LabInlineMixin, LabPermissionMixin
@@ -41,9 +43,41 @@ class AuthorshipForm(forms.ModelForm):
         return cleaned
 
 
+class AuthorshipFormSet(BaseInlineFormSet):
+    """Saves a reordered author list without tripping over its own unique positions.
+
+    Positions are unique per paper and the database checks each row as it is written, so
+    swapping two authors (0↔1) collided with the row not yet saved (a server error). Rows whose
+    position changes, and rows being deleted, are first parked above every position in use; the
+    form's validation has already refused two rows in one position.
+    """
+
+    def save_existing_objects(self, commit=True):
+        if commit:
+            parked = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and ("position" in form.changed_data or self._should_delete_form(form))
+            ]
+            if parked:
+                in_use = Authorship.objects.filter(publication=self.instance).aggregate(
+                    top=Max("position")
+                )["top"]
+                wanted = [
+                    form.cleaned_data.get("position") or 0
+                    for form in self.forms
+                    if getattr(form, "cleaned_data", None)
+                ]
+                offset = max([in_use or 0, *wanted]) + 1
+                Authorship.objects.filter(pk__in=parked).update(position=F("position") + offset)
+        return super().save_existing_objects(commit)
+
+
 class AuthorshipInline(LabInlineMixin, admin.TabularInline):
     model = Authorship
     form = AuthorshipForm
+    formset = AuthorshipFormSet
     fields = [
         "position",
         "name",

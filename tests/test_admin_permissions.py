@@ -826,3 +826,55 @@ def test_a_shared_person_is_deleted_only_by_a_superuser(client, world, lab_b):
     response = client.post(admin_url(Person, "delete", alice.person), {"post": "yes"})
     assert response.status_code == 403
     assert Person.objects.filter(pk=alice.person.pk).exists()
+
+
+def test_member_reorders_authors_by_swapping_positions(client, world):
+    alice = world["alice"]
+    url = admin_url(Publication, "change", alice.publication)
+    client.force_login(alice.user)
+    data = form_data(client, url, Publication)
+    data["authorships-0-position"], data["authorships-1-position"] = "1", "0"
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert list(alice.publication.authorships.values_list("name", flat=True)) == [
+        "Outside Author",
+        "Alice Anders",
+    ]
+
+
+def test_two_authors_in_one_position_are_a_form_error(client, world):
+    alice = world["alice"]
+    url = admin_url(Publication, "change", alice.publication)
+    client.force_login(alice.user)
+    data = form_data(client, url, Publication)
+    data["authorships-1-position"] = "0"
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "Please correct the duplicate data for position."
+    ]
+
+
+def test_member_deletes_moves_and_adds_authors_in_one_save(client, world):
+    alice = world["alice"]
+    paper = alice.publication
+    f.AuthorshipFactory(publication=paper, person=None, name="Third Author", position=2)
+    url = admin_url(Publication, "change", paper)
+    client.force_login(alice.user)
+    data = form_data(client, url, Publication)
+    # Drop "Outside Author" (1), move "Third Author" 2 → 1, add "New Author" at 2.
+    data["authorships-1-DELETE"] = "on"
+    data["authorships-2-position"] = "1"
+    data.update(
+        {
+            "authorships-TOTAL_FORMS": "4",
+            "authorships-3-position": "2",
+            "authorships-3-name": "New Author",
+        }
+    )
+    assert client.post(url, data).status_code == 302
+    assert list(paper.authorships.values_list("position", "name")) == [
+        (0, "Alice Anders"),
+        (1, "Third Author"),
+        (2, "New Author"),
+    ]
