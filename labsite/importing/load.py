@@ -31,7 +31,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,7 +109,7 @@ def load_site(
 
 
 def load_sites(
-    sites: list[SiteRecord],
+    sites: Iterable[SiteRecord],
     *,
     lab: Lab,
     owner: str | None,
@@ -117,10 +117,16 @@ def load_sites(
     verbosity: int,
     indexes: Indexes | None = None,
     progress: Progress | None = None,
+    total: int | None = None,
 ) -> list[SiteReport]:
-    """:func:`load_site` for several sites, sharing one set of indexes (one dry-run transaction)."""
+    """:func:`load_site` for several sites, sharing one set of indexes (one dry-run transaction).
+
+    ``sites`` may be a stream (the command loads each site while workers still read the next
+    ones); ``total`` is then the number of sites expected, for the progress bar.
+    """
     indexes = indexes or Indexes.from_database()
-    total = sum(len(site.pages) for site in sites)
+    if total is None:
+        total = len(sites) if isinstance(sites, Sized) else 0
     counter = _ProgressCounter(total, progress)
     reports: list[SiteReport] = []
     if dry_run:
@@ -195,9 +201,9 @@ def _load_one(
     pages, which the next (idempotent) run writes again.
     """
     with transaction.atomic():
-        return _load_pages(
-            site, lab=lab, owner_arg=owner_arg, dry_run=dry_run, indexes=indexes, counter=counter
-        )
+        report = _load_pages(site, lab=lab, owner_arg=owner_arg, dry_run=dry_run, indexes=indexes)
+    counter.step(str(site.root))
+    return report
 
 
 def _load_pages(
@@ -207,7 +213,6 @@ def _load_pages(
     owner_arg: str | None,
     dry_run: bool,
     indexes: Indexes,
-    counter: _ProgressCounter,
 ) -> SiteReport:
     label = site_label(site)
     report = SiteReport(root=str(site.root), dry_run=dry_run)
@@ -238,8 +243,6 @@ def _load_pages(
         # One loose page: name the file, not the folder it sits in.
         where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
         report.errors.append(f"{where}: {exc}")
-        for _page in site.pages:
-            counter.step(str(_page.source))
         return report
     except Exception as exc:  # noqa: BLE001 - one line per failure, the other sites go on
         log.debug("profile of %s failed", site.root, exc_info=True)
@@ -270,7 +273,6 @@ def _load_pages(
         else:
             writer.keep_files()
         report.pages.append(page_report)
-        counter.step(page_report.source)
     return report
 
 

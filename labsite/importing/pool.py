@@ -2,10 +2,11 @@
 
 Reading and understanding pages is pure Python and CPU-bound, and a lab import is many
 independent sites: on the 2-core machines labsite runs on, two workers read a 50-site lab in
-about half the time. Workers are *spawned*, not forked, so they inherit no database
-connection (closing an inherited PostgreSQL socket in a child would break the parent's) and
-import nothing but the pure modules. A handful of paths is read in-process: starting a worker
-costs more than it saves.
+about half the time. No worker may inherit an open database connection (closing an inherited
+PostgreSQL socket in a child would break the parent's): with one open, workers are *spawned*
+and import nothing but the pure modules. A handful of paths is read in-process: starting a worker
+costs more than it saves. When no connection is open yet (a plain ``manage.py import_pages``
+run) the workers are forked instead, which starts them at once.
 """
 
 from __future__ import annotations
@@ -35,6 +36,20 @@ def collect_one(path: str) -> tuple[str, SiteRecord | None, str]:
         return path, None, f"{path}: could not be read ({type(exc).__name__}: {exc})"[:300]
 
 
+def _context() -> multiprocessing.context.BaseContext:
+    """Fork when no database connection is open (cheap: the workers start with the pure modules
+    already imported); spawn otherwise, so no worker ever holds a copy of a live connection."""
+    from django.db import connections
+
+    if "fork" in multiprocessing.get_all_start_methods() and not any(
+        connection.connection is not None for connection in connections.all(initialized_only=True)
+    ):
+        import labsite.importing.discover  # noqa: F401 - imported once, inherited by the workers
+
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def collect_all(
     paths: list[str], *, workers: int | None = None
 ) -> Iterator[tuple[str, SiteRecord | None, str]]:
@@ -44,6 +59,5 @@ def collect_all(
     if len(paths) < PARALLEL_FROM or workers < 2:
         yield from map(collect_one, paths)
         return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         yield from pool.map(collect_one, paths, chunksize=1)

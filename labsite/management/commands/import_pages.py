@@ -10,6 +10,7 @@ line each, ``file:line: message``, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import itertools
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
@@ -40,19 +41,29 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
         failures: list[str] = []
-        sites = []
-        # Read everything first (pure, in worker processes for many paths): no database work
-        # happens until every input has been understood, so bad inputs cannot half-import.
-        for _path, site, error in collect_all([str(p) for p in options["paths"]]):
-            if site is None:
-                failures.append(error)
-            else:
-                sites.append(site)
+        paths = [str(path) for path in options["paths"]]
+
+        def readable_sites():
+            # Workers read the next sites while this process writes the current one.
+            for _path, site, error in collect_all(paths):
+                if site is None:
+                    failures.append(error)
+                else:
+                    yield site
+
+        sites = readable_sites()
+        first = next(sites, None)  # no lab is created when no input can be read
         reports = []
-        if sites:
+        if first is not None:
             # A dry run creates no lab either: the lab, like everything else, is rolled back.
             with transaction.atomic() if dry_run else contextlib.nullcontext():
-                reports = self._import(sites, options, verbosity=verbosity, dry_run=dry_run)
+                reports = self._import(
+                    itertools.chain([first], sites),
+                    options,
+                    total=len(paths),
+                    verbosity=verbosity,
+                    dry_run=dry_run,
+                )
                 if dry_run:
                     transaction.set_rollback(True)
         for report in reports:
@@ -69,7 +80,7 @@ class Command(BaseCommand):
                 else f"{len(failures)} error(s)"
             )
 
-    def _import(self, sites, options, *, verbosity: int, dry_run: bool):
+    def _import(self, sites, options, *, total: int, verbosity: int, dry_run: bool):
         try:
             lab, created = get_or_create_lab(
                 slug=options["lab"], name=options["lab_name"], domain=options["domain"]
@@ -87,6 +98,7 @@ class Command(BaseCommand):
             dry_run=dry_run,
             verbosity=verbosity,
             progress=progress,
+            total=total,
         )
         if progress is not None:
             self.stdout.write("\r\033[K", ending="")
