@@ -17,7 +17,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.request import split_domain_port
@@ -237,7 +237,9 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
             kwargs["queryset"] = self._lab_choices(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def save_model(self, request, obj, form, change):
+    def stamp(self, request, obj, change: bool) -> None:
+        """Set the owner and lab this user cannot choose (a new object's; never a changed one's
+        owner)."""
         actor = permissions.actor_for(request.user)
         if (
             self.owner_field
@@ -250,6 +252,39 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
             labs = list(self._lab_choices(request)[:2])
             if len(labs) == 1 and self.stamp_lab:
                 setattr(obj, f"{self.lab_field}_id", labs[0].pk)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        stamped = set(self._stamped_fields(request))
+        if not stamped:
+            return form_class
+        admin_ = self
+
+        class StampedForm(form_class):
+            """Validates the unique constraints that involve a stamped field.
+
+            Django skips a constraint when one of its fields is not on the form; a stamped
+            lab is not, so a duplicate (a project slug or a redirect already in the lab, a
+            role the person already has) reached the database as a server error.
+            """
+
+            def _post_clean(self):
+                admin_.stamp(request, self.instance, change)
+                super()._post_clean()
+                exclude = set(self._get_validation_exclusions()) - stamped
+                for constraint in self.instance._meta.constraints:
+                    fields = set(getattr(constraint, "fields", ()) or ())
+                    if isinstance(constraint, models.UniqueConstraint) and fields & stamped:
+                        try:
+                            constraint.validate(type(self.instance), self.instance, exclude)
+                        except ValidationError as error:
+                            self._update_errors(error)
+
+        StampedForm.__name__ = form_class.__name__
+        return StampedForm
+
+    def save_model(self, request, obj, form, change):
+        self.stamp(request, obj, change)
         super().save_model(request, obj, form, change)
 
     def stamp_owner(self, request, obj) -> bool:

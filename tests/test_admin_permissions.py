@@ -878,3 +878,38 @@ def test_member_deletes_moves_and_adds_authors_in_one_save(client, world):
         (1, "Third Author"),
         (2, "New Author"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("actor", "model", "values", "error"),
+    [
+        (
+            "alice",
+            Project,
+            {"title": "Again", "slug": "alice-anderss-project", "status": "active", "order": "0"},
+            "Project with this Lab and Slug already exists.",
+        ),
+        (
+            "dana",
+            Redirect,
+            {"old_path": "/old-a/", "new_path": "/"},
+            "Redirect with this Lab and Old path already exists.",
+        ),
+        (
+            "dana",
+            Membership,
+            {"person": "alice", "role": "phd"},
+            "Membership with this Person, Lab and Role already exists.",
+        ),
+    ],
+)
+def test_a_duplicate_in_a_stamped_lab_is_a_form_error(client, world, actor, model, values, error):
+    if values.get("person") == "alice":
+        values = {**values, "person": world["alice"].person.pk}
+    login(client, world, actor)
+    url = admin_url(model, "add")
+    before = model.objects.count()
+    response = client.post(url, form_data(client, url, model, **values))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [error]
+    assert model.objects.count() == before
