@@ -203,7 +203,11 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
         get(author, "twitter", "x") or get(config, "x_username", "twitter_username"),
         "https://twitter.com/{}",
     )
-    profile.cv = get(author, "cv") or get(config, "cv_pdf")
+    profile.website = profile.website or ctx.site_url  # the site being imported is their homepage
+    cv = get(author, "cv") or get(config, "cv_pdf")
+    if cv and not re.match(r"^(?:[a-z]+://|/)", cv):
+        cv = "/assets/pdf/" + cv  # al-folio keeps the CV among its PDFs
+    profile.cv = ctx.absolute(cv) if cv else ""
     for link in author.get("links") or [] if isinstance(author.get("links"), list) else []:
         if not isinstance(link, dict):
             continue
@@ -358,6 +362,12 @@ class _Collector:
             tagline = strip_markup(subtitle).replace("•", "·").strip()
             if tagline and len(tagline) <= 200:
                 self.site.profile.position = tagline  # al-folio's about subtitle
+        cv_pdf = parsed.meta.get("cv_pdf")
+        if isinstance(cv_pdf, str) and cv_pdf.strip() and not self.site.profile.cv:
+            cv = cv_pdf.strip()
+            if not re.match(r"^(?:[a-z]+://|/)", cv):
+                cv = "/assets/pdf/" + cv  # al-folio's cv page names a file among its PDFs
+            self.site.profile.cv = self.ctx.absolute(cv)
         profile_meta = parsed.meta.get("profile")
         if isinstance(profile_meta, dict) and self.site.profile.avatar is None:
             image = profile_meta.get("image")

@@ -146,6 +146,8 @@ def test_corpus_profiles_come_from_config():
     assert profiles["silencer1127"].aliases == ["Jian Li (Andrew)", "Andrew Li"]
     assert profiles["z-fabian"].position == "Postdoc at USC Center on AI Foundations for Science."
     assert profiles["euxhenh"].position == "Research Scientist, Machine Learning @ GenBio AI"
+    assert profiles["NoahAmsel"].cv == "https://noahamsel.github.io/assets/pdf/cv_hardcoded.pdf"
+    assert profiles["shyamven"].website == "https://shyamven.github.io"  # the site is the homepage
     assert profiles["NoahAmsel"].aliases == ["N. Amsel"]  # al-folio scholar: first/last names
     assert profiles["ningding97"].aliases == ["N. Ding"]
     assert profiles["ahmadhassandebugs"].orcid == "https://orcid.org/0000-0002-7886-7531"
