@@ -19,7 +19,6 @@ from labsite.importing.extract.common import (
     doi_of,
     find_links,
     link_kind,
-    normalise,
     remove_links,
     strip_markup,
     year_of,
@@ -295,7 +294,3 @@ def _resolve_image(src: str, ctx: Context) -> Any:
         if path is not None:
             return path
     return None
-
-
-def normalised_title(title: str) -> str:
-    return normalise(title)

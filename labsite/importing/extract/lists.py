@@ -78,11 +78,6 @@ def dated_items(lines: list[tuple[int, str]]) -> list[Item]:
     return out
 
 
-def count_dated(lines: list[tuple[int, str]]) -> int:
-    """How many items open with a date: the shape of a news list."""
-    return sum(1 for item in split_items(lines) if leading_date(" ".join(item_lines(item))[:300]))
-
-
 # ---------------------------------------------------------------- honors
 
 _RANGE_END = re.compile(

@@ -15,7 +15,6 @@ from typing import Any
 from labsite.importing.extract.common import (
     Context,
     date_of,
-    find_links,
     normalise,
     split_items,
     strip_markup,
@@ -365,7 +364,3 @@ def _item_headings(sec: Section, kind: str) -> list[Section]:
 def extract_page(parsed: ParsedPage, source_path: str, ctx: Context) -> PageRecord:
     """Everything a hand-written page says, as records; pure (the context only resolves files)."""
     return _Builder(parsed, source_path, ctx).build()
-
-
-def links_in(text: str) -> list[str]:
-    return [url for _, url, _ in find_links(text)]
