@@ -28,6 +28,7 @@ from markdownx.widgets import AdminMarkdownxWidget
 from labsite import permissions
 from labsite.models import Redirect
 from people.models import Lab, Person
+from publications.models import Publication
 
 
 class MarkdownxAdminMedia:
@@ -82,8 +83,6 @@ def labs_of(obj) -> list[Lab]:
     lab_id = getattr(obj, "lab_id", None)
     if lab_id is not None:
         return [obj.lab]
-    from publications.models import Publication
-
     if isinstance(obj, Publication):
         return list(
             Lab.objects.filter(memberships__person__authorships__publication=obj)
@@ -269,8 +268,8 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
             """
 
             def _post_clean(self):
+                super()._post_clean()  # the form's values are on the instance from here on
                 admin_.stamp(request, self.instance, change)
-                super()._post_clean()
                 exclude = set(self._get_validation_exclusions()) - stamped
                 for constraint in self.instance._meta.constraints:
                     fields = set(getattr(constraint, "fields", ()) or ())
