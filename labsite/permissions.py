@@ -8,6 +8,11 @@
 ``editable(user, queryset)`` narrows a queryset to what ``user`` may edit and ``can_edit(user,
 obj)`` checks one object, both from the same rule per model, so a list and a single-object check
 can never disagree. The admin only delegates here (``labsite.admin.LabPermissionMixin``).
+
+Deleting is editing, except for a lab (superusers only) and a person (a lab admin of all their
+labs): ``can_delete``. *Choosing* is not editing: ``choices_for`` says what a relation may point
+at — any person as a co-author or collaborator, one's own lab's people as an owner, unenrolled
+people for a new membership — for the form field and its autocomplete alike.
 """
 
 from __future__ import annotations
