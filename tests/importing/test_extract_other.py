@@ -516,3 +516,17 @@ def test_list_page_whose_heading_repeats_its_title_looks_into_the_items():
         ("Machine Learning", "TA", "NYU", 2021),
         ("Statistics", "Instructor", "Polytechnique", 2019),
     ]
+
+
+def test_theme_sample_text_is_left_out_with_a_warning():
+    page = parse_page(
+        "---\ntitle: CV\n---\nEducation\n======\n"
+        "* Ph.D in Version Control Theory, GitHub University\n"
+        "\nSkills\n======\n* Skill 1\n  * Sub-skill 2.1\n\nReal\n======\nMy own words.\n"
+    )
+    record = extract_page(page, "_pages/cv.md", Context())
+    assert [(s.title, s.kind) for s in record.sections] == [("Real", "prose")]
+    assert record.warnings == [
+        "_pages/cv.md:4: section 'Education' is the theme's sample text; not imported",
+        "_pages/cv.md:8: section 'Skills' is the theme's sample text; not imported",
+    ]

@@ -48,6 +48,14 @@ _KINDS = [
     ("projects", r"\bprojects?\b|\bresearch\b|\bportfolio\b"),
 ]
 LIST_KINDS = {k for k, _ in _KINDS}
+# Sample text the academicpages / al-folio themes ship with, left in place by their users.
+_THEME_SAMPLE = re.compile(
+    r"github university|version control theory|replace this text with your|"
+    r"a growing collection of your cool projects|members of the lab or group|"
+    r"555 your office number|your city, state 12345|organize your courses by years|"
+    r"this is a page not in th(?:e|) main menu|sub-skill \d|different slack teams",
+    re.I,
+)
 _CALL_WORDS = re.compile(
     r"\bdeadline|\bapply\b|\bapplications?\b|\bapplicants?\b|\bwe welcome\b", re.I
 )
@@ -121,6 +129,12 @@ class _Builder:
                 sec.line, f"cannot parse section {title!r} ({type(exc).__name__}: {exc})"[:300]
             ) from exc
         body = sec.markdown()
+        if _THEME_SAMPLE.search(body):
+            where = f"{self.path}:{sec.line}"
+            self.page.warnings.append(
+                f"{where}: section {title!r} is the theme's sample text; not imported"
+            )
+            return
         if re.search(r"[^\W_]", strip_markup(body)):
             self.page.sections.append(
                 SectionRecord(title=title, kind="prose", body=body, source=ref)
