@@ -42,7 +42,8 @@ from labsite.importing import identity
 from labsite.importing.media import read_image
 from labsite.importing.records import ProfileRecord, SiteRecord
 from labsite.importing.report import PageReport, SiteReport
-from labsite.importing.writers import SiteWriter, merge_fields
+from labsite.importing.rows import merge_fields
+from labsite.importing.writers import SiteWriter
 from people.models import Lab, Membership, Person, Role
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from labsite.importing import writers
+from labsite.importing import rows
 from labsite.importing.load import load_site, load_sites
 from labsite.importing.records import (
     AuthorRecord,
@@ -190,14 +190,15 @@ def test_owner_from_person_option_and_highlighted_author(lab, site_root):
     other = SiteRecord(root=site_root, pages=[PageRecord(source=SourceRef("x.md"), title="")])
     report = _load(other, lab)
     assert report.errors == [
-        f"{site_root}: cannot tell whose page this is (no title, no _config.yml author, no "
-        'highlighted author); name the owner with --person "First Last" or --person SLUG'
+        f"{site_root / 'x.md'}: cannot tell whose page this is (no title, no _config.yml "
+        'author, no highlighted author); name the owner with --person "First Last" or '
+        "--person SLUG"
     ]
     report = _load(other, lab, owner="Yue Niu")
     assert (report.owner, Person.objects.filter(name="Yue Niu").count()) == ("Yue Niu", 1)
     assert _load(other, lab, owner="yue-niu").owner == "Yue Niu"
     assert _load(other, lab, owner="nobody-here").errors == [
-        f"{site_root}: no person with the slug 'nobody-here'; give the full name "
+        f"{site_root / 'x.md'}: no person with the slug 'nobody-here'; give the full name "
         '(--person "First Last") to create them'
     ]
 
@@ -287,11 +288,11 @@ def test_owner_is_linked_even_when_printed_with_initials(lab, site_root):
 @given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.:;!?()/+=%-]{0,60}", fullmatch=True))
 @hypothesis_settings(max_examples=300, deadline=None)
 def test_plain_text_fast_path_renders_like_markdown(text):
-    assert writers.render(text) == render_markdown(text)
-    assert writers.render_line(text) == render_inline(text)
+    assert rows.render(text) == render_markdown(text)
+    assert rows.render_line(text) == render_inline(text)
 
 
 def test_fast_path_examples():
     for text in ["Calibrated Aggregation: A Study (Part 2)", "1. Not a list?", "A -- B", "Wait..."]:
-        assert writers.render(text) == render_markdown(text)
-        assert writers.render_line(text) == render_inline(text)
+        assert rows.render(text) == render_markdown(text)
+        assert rows.render_line(text) == render_inline(text)

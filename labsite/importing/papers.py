@@ -1,0 +1,536 @@
+"""Publications: a site's papers matched to stored ones, new ones written in batches.
+
+A paper is stored once for every co-author's site. The source that first imported it owns
+it (its fields are three-way merged, its author list too); any other source describing the
+same paper only fills empty fields, adds missing links and links its owner's Authorship.
+A page's new papers, their authors and links are written in three INSERTs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from labsite.importing import identity
+from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
+from labsite.importing.rows import (
+    _EMPTY,
+    _bulk_insert,
+    _choice,
+    _chunks,
+    _clip,
+    _year,
+    merge_fields,
+    plain,
+    prepare,
+)
+from publications.models import (
+    Authorship,
+    LinkKind,
+    Publication,
+    PublicationKind,
+    PublicationLink,
+    PublicationStatus,
+)
+
+
+@dataclass(slots=True)
+class _Author:
+    """An Authorship row as the loader needs it: plain values, no model instance to build."""
+
+    pk: int
+    name: str
+    position: int
+    equal_contribution: bool
+    corresponding: bool
+    person_id: int | None
+    selected: bool
+    hidden: bool
+
+    FIELDS = (
+        "pk",
+        "name",
+        "position",
+        "equal_contribution",
+        "corresponding",
+        "person_id",
+        "selected",
+        "hidden",
+    )
+
+    @classmethod
+    def of(cls, row: Authorship) -> _Author:
+        return cls(*(getattr(row, name) for name in cls.FIELDS))
+
+    def set(self, dirty: dict[int, _Author], **values: Any) -> None:
+        """Change this row; the writer saves every changed row of a page in one bulk UPDATE."""
+        for name, value in values.items():
+            setattr(self, name, value)
+        dirty[self.pk] = self
+
+
+@dataclass
+class _NewPub:
+    """A paper first seen on this page, waiting for the page's batch INSERT."""
+
+    record: PublicationRecord
+    key: str
+    repeats: list[PublicationRecord] = field(default_factory=list)
+    rows: list[Authorship] = field(default_factory=list)
+
+
+@dataclass
+class _Pub:
+    obj: Publication
+    authors: list[_Author]
+    links: list[tuple[str, str]]  # (kind, url)
+
+
+class PublicationWriter:
+    """The publication half of :class:`~labsite.importing.writers.SiteWriter` (a mixin).
+
+    It relies on what the site writer sets up: ``owner``, ``owner_names``, ``indexes``,
+    ``report``, ``pubs`` (filled by :meth:`_fetch_pubs`), ``_dirty`` and ``_where()``.
+    """
+
+    def _fetch_pubs(self, pks: set[int]) -> None:
+        """Papers with their authors and links, in three queries (no prefetch machinery)."""
+        pks = set(pks) - set(self.pubs)
+        if not pks:
+            return
+        authors: dict[int, list[_Author]] = {pk: [] for pk in pks}
+        links: dict[int, list[tuple[str, str]]] = {pk: [] for pk in pks}
+        for chunk in _chunks(sorted(pks), 500):
+            rows = Authorship.objects.filter(publication_id__in=chunk).order_by("position")
+            for values in rows.values_list("publication_id", *_Author.FIELDS):
+                authors[values[0]].append(_Author(*values[1:]))
+            link_rows = PublicationLink.objects.filter(publication_id__in=chunk).order_by(
+                "order", "pk"
+            )
+            for pub_id, kind, url in link_rows.values_list("publication_id", "kind", "url"):
+                links[pub_id].append((kind, url))
+            for pub in Publication.objects.filter(pk__in=chunk):
+                self.pubs[pub.pk] = _Pub(pub, authors[pub.pk], links[pub.pk])
+
+    @staticmethod
+    def _pub_key(record: PublicationRecord) -> str:
+        return (record.key or "pub:" + identity.normalize_title(record.title))[:300]
+
+    def _find(
+        self, record: PublicationRecord, source_file: str, key: str
+    ) -> tuple[int, str] | None:
+        return self.indexes.publications.find(
+            source_file=source_file,
+            source_key=key,
+            doi=record.doi,
+            arxiv_id=record.arxiv_id,
+            title=record.title,
+            year=_year(record.year),
+        )
+
+    @staticmethod
+    def _pub_values(record: PublicationRecord) -> dict[str, Any]:
+        month = record.month if isinstance(record.month, int) and 1 <= record.month <= 12 else None
+        values: dict[str, Any] = {
+            "title": record.title,
+            "venue": record.venue,
+            "short_venue": record.short_venue,
+            "year": _year(record.year),
+            "month": month,
+            "volume": record.volume,
+            "number": record.number,
+            "pages": record.pages,
+            "publisher": record.publisher,
+            "doi": identity.normalize_doi(record.doi),
+            "arxiv_id": identity.normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
+            "abstract": record.abstract,
+            "award": record.award,
+            "note": record.note,
+            "bibtex": record.bibtex,
+        }
+        if _choice(record.kind, PublicationKind, "") == record.kind != "":
+            values["kind"] = record.kind
+        if _choice(record.status, PublicationStatus, "") == record.status != "":
+            values["status"] = record.status
+        return _clip(Publication, values)
+
+    @staticmethod
+    def _author_list(record: PublicationRecord) -> list[list[Any]]:
+        return [
+            [a.name.strip()[:200], a.equal_contribution, a.corresponding]
+            for a in record.authors
+            if a.name.strip()
+        ]
+
+    def _owner_position(
+        self, authors: list[AuthorRecord]
+    ) -> tuple[int, identity.NameMatch | None] | None:
+        """Which printed author is the owner: a sure name match, the highlight, else a guess."""
+        matches = [self._owner_match(a.name) for a in authors]
+        for i, match in enumerate(matches):
+            if match is not None and match.certain:
+                return i, match
+        for i, author in enumerate(authors):
+            if author.is_owner:
+                return i, None
+        for i, match in enumerate(matches):
+            if match is not None:
+                return i, match
+        return None
+
+    def _owner_match(self, name: str) -> identity.NameMatch | None:
+        results = [r for r in (identity.compare_names(name, n) for n in self.owner_names) if r]
+        return max(results, key=lambda r: r.score) if results else None
+
+    def _publications(self, page: PageRecord, source_file: str) -> None:
+        """Match each paper; the page's new papers are then written together (see ``_create``)."""
+        new: list[_NewPub] = []
+        pending = identity.PublicationIndex()  # the page's new papers, by their place in ``new``
+        for record in page.publications:
+            if not record.title.strip():
+                self.report.warnings.append(
+                    f"{self._where(record)}: a publication without a title; skipped"
+                )
+                continue
+            key = self._pub_key(record)
+            found = self._find(record, source_file, key)
+            if found is not None:
+                self._publication(record, source_file, key, found)
+                continue
+            facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+            again = pending.find(**facts, year=_year(record.year))
+            if again is not None:
+                new[again[0]].repeats.append(record)  # the same paper twice on one page
+                continue
+            pending.add(len(new), **facts, year=_year(record.year))
+            new.append(_NewPub(record, key))
+        if new:
+            self._create(new, source_file)
+        self._save_authors()
+
+    def _save_authors(self) -> None:
+        """One bulk UPDATE for the author rows this page linked or selected."""
+        if not self._dirty:
+            return
+        rows = [
+            Authorship(pk=a.pk, person_id=a.person_id, selected=a.selected)
+            for a in self._dirty.values()
+        ]
+        Authorship.objects.bulk_update(rows, ["person", "selected"], batch_size=500)
+        self._dirty.clear()
+
+    def _publication(
+        self, record: PublicationRecord, source_file: str, key: str, found: tuple[int, str]
+    ) -> None:
+        """A paper that exists: merge it if this source owns it, else only fill its blanks."""
+        values = self._pub_values(record)
+        authors = [a for a in record.authors if a.name.strip()]
+        desired_authors = self._author_list(record)
+        label = values["title"]
+        selected_key = f"selected:{self.owner.pk}"
+        pk, how = found
+        self._fetch_pubs({pk})
+        entry = self.pubs[pk]
+        pub = entry.obj
+        changed: list[str] = []
+        owned = (pub.source_file, pub.source_key) == (source_file, key)
+        if owned:
+            changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
+            if desired_authors:
+                current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
+                previous = pub.imported_values.get("authors")
+                if desired_authors != current:
+                    if previous is None and not current or current == previous:
+                        self._write_authors(entry, record, authors)
+                        changed.append("authors")
+                    else:
+                        self.report.conflicts.append(
+                            f"publication {label!r}: the author list was edited after the last "
+                            "import; kept"
+                        )
+                pub.imported_values["authors"] = desired_authors
+        else:
+            for name, value in values.items():
+                if value in _EMPTY or getattr(pub, name) not in _EMPTY:
+                    continue
+                if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
+                    continue  # another paper holds this DOI
+                setattr(pub, name, value)
+                changed.append(name)
+            if not entry.authors and authors:
+                self._write_authors(entry, record, authors)
+                changed.append("authors")
+        if changed:
+            pub.save()
+            if "doi" in changed:
+                self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
+        linked = self._link_owner(entry, record, authors)
+        linked += self._link_coauthors(entry)
+        linked += self._add_links(entry, record)
+        linked += self._select(entry, record, selected_key)
+        action = "updated" if changed or linked else "unchanged"
+        self.report.add(
+            action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
+        )
+
+    def _create(self, new: list[_NewPub], source_file: str) -> None:
+        """Insert a page's new papers, their authors and links: three INSERTs, not three each.
+
+        A site's publication list or ``papers.bib`` is one page of a hundred papers; writing
+        them row by row cost most of a first import.
+        """
+        selected_key = f"selected:{self.owner.pk}"
+        pubs: list[Publication] = []
+        for item in new:
+            record = item.record
+            values = self._pub_values(record)
+            pub = Publication(
+                **values,
+                source_file=source_file,
+                source_key=item.key,
+                imported_values={
+                    **{k: plain(v) for k, v in values.items()},
+                    "authors": self._author_list(record),
+                },
+            )
+            if record.selected or any(r.selected for r in item.repeats):
+                pub.imported_values[selected_key] = True
+            prepare(pub)
+            pubs.append(pub)
+        _bulk_insert(Publication, pubs)
+        rows: list[Authorship] = []
+        links: list[PublicationLink] = []
+        for item, pub in zip(new, pubs, strict=True):
+            record = item.record
+            self.indexes.publications.add(
+                pub.pk,
+                source_file=source_file,
+                source_key=item.key,
+                doi=pub.doi,
+                arxiv_id=pub.arxiv_id,
+                title=pub.title,
+                year=pub.year,
+            )
+            authors = [a for a in record.authors if a.name.strip()]
+            selected = pub.imported_values.get(selected_key, False)
+            item.rows = self._author_rows(pub, record, authors, select_owner=selected)
+            if not any(row.person_id == self.owner.pk for row in item.rows):
+                if item.rows:
+                    self.report.warnings.append(
+                        f"{self._where(record)}: {self.owner.name} is not among the authors of "
+                        f"{record.title[:60]!r}"
+                    )
+                else:
+                    # A collection item with no author list is still the owner's paper.
+                    item.rows = [
+                        Authorship(
+                            publication=pub,
+                            person_id=self.owner.pk,
+                            name=self.owner.name[:200],
+                            position=0,
+                            selected=selected,
+                        )
+                    ]
+                    self.report.warnings.append(
+                        f"{self._where(record)}: {record.title[:60]!r} has no author list; "
+                        f"listed under {self.owner.name}"
+                    )
+            rows.extend(item.rows)
+            seen: set[tuple[str, str]] = set()
+            for source in (record, *item.repeats):
+                for link in self._link_rows(pub, source, seen, start=len(seen)):
+                    links.append(link)
+            self.report.add("created", "publication", pub.title)
+        _bulk_insert(Authorship, rows)
+        _bulk_insert(PublicationLink, links)
+        by_pub: dict[int, list[_Author]] = {pub.pk: [] for pub in pubs}
+        for row in rows:
+            by_pub[row.publication_id].append(_Author.of(row))
+        link_pairs: dict[int, list[tuple[str, str]]] = {pub.pk: [] for pub in pubs}
+        for link in links:
+            link_pairs[link.publication_id].append((link.kind, link.url))
+        for pub in pubs:
+            self.pubs[pub.pk] = _Pub(pub, by_pub[pub.pk], link_pairs[pub.pk])
+
+    def _link_rows(
+        self, pub: Publication, record: PublicationRecord, seen: set[tuple[str, str]], *, start: int
+    ) -> list[PublicationLink]:
+        """New PublicationLink rows for ``record``'s links not in ``seen`` (which grows)."""
+        out = []
+        for link in record.links:
+            url = (link.url or "").strip()
+            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+            if not url or len(url) > 1000 or (kind, url) in seen:
+                continue
+            seen.add((kind, url))
+            out.append(
+                PublicationLink(
+                    publication=pub,
+                    kind=kind,
+                    url=url,
+                    label=link.label[:60],
+                    order=start + len(out),
+                )
+            )
+        return out
+
+    def _write_authors(
+        self,
+        entry: _Pub,
+        record: PublicationRecord,
+        authors: list[AuthorRecord],
+        *,
+        select_owner: bool = False,
+    ) -> None:
+        """Replace the author rows, keeping each linked person and their choices by name."""
+        old = {identity.normalize_name(a.name): a for a in entry.authors if a.person_id}
+        if entry.authors:
+            Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
+        rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
+        entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+
+    def _author_rows(
+        self,
+        pub: Publication,
+        record: PublicationRecord,
+        authors: list[AuthorRecord],
+        *,
+        select_owner: bool = False,
+        old: dict[str, _Author] | None = None,
+    ) -> list[Authorship]:
+        """Unsaved Authorship rows, each linked to its person when known (owner first)."""
+        old = old or {}
+        people = self.indexes.people
+        owner_at = self._owner_position(authors)
+        taken: set[int] = set()
+        rows: list[Authorship] = []
+        for position, author in enumerate(authors):
+            row = Authorship(
+                publication=pub,
+                name=author.name.strip()[:200],
+                position=position,
+                equal_contribution=author.equal_contribution,
+                corresponding=author.corresponding,
+            )
+            previous = old.get(identity.normalize_name(author.name))
+            if previous is not None and previous.person_id not in taken:
+                row.person_id = previous.person_id
+                row.selected, row.hidden = previous.selected, previous.hidden
+            elif owner_at is not None and owner_at[0] == position and self.owner.pk not in taken:
+                row.person_id = self.owner.pk
+                row.selected = select_owner
+                if owner_at[1] is not None and not owner_at[1].certain:
+                    self.report.warnings.append(
+                        f"{self._where(record)}: author {author.name!r} taken to be the owner "
+                        f"{self.owner.name!r} ({owner_at[1].reason}); check it"
+                    )
+            if row.person_id:
+                taken.add(row.person_id)
+            rows.append(row)
+        taken.add(self.owner.pk)
+        for row in rows:
+            if row.person_id is None:
+                match = people.match(
+                    row.name, url=_author_url(authors, row.position), exclude=taken
+                )
+                if match is not None:
+                    row.person_id = match.pk
+                    taken.add(match.pk)
+                    self._warn_uncertain(record, row.name, match)
+        return rows
+
+    def _warn_uncertain(self, record: PublicationRecord | ProjectRecord, name: str, match) -> None:
+        if not match.certain:
+            self.report.warnings.append(
+                f"{self._where(record)}: {name!r} linked to {match.name!r} "
+                f"({match.reason}); check it"
+            )
+
+    def _link_owner(
+        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+    ) -> int:
+        """Make sure the owner's Authorship points at the owner; 1 if a row changed."""
+        if any(a.person_id == self.owner.pk for a in entry.authors):
+            return 0
+        if not entry.authors:
+            # A collection item with no author list is still the owner's paper: list them.
+            row = Authorship.objects.create(
+                publication=entry.obj, person=self.owner, name=self.owner.name[:200], position=0
+            )
+            entry.authors = [_Author.of(row)]
+            self.report.warnings.append(
+                f"{self._where(record)}: {record.title[:60]!r} has no author list; "
+                f"listed under {self.owner.name}"
+            )
+            return 1
+        candidates = [a for a in entry.authors if a.person_id is None]
+        owner_at = self._owner_position(authors)
+        chosen = None
+        if owner_at is not None:
+            printed = identity.normalize_name(authors[owner_at[0]].name)
+            chosen = next(
+                (a for a in candidates if identity.normalize_name(a.name) == printed), None
+            )
+        if chosen is None:
+            sure = [(self._owner_match(a.name), a) for a in candidates]
+            chosen = next((a for m, a in sure if m is not None and m.certain), None)
+        if chosen is None:
+            self.report.warnings.append(
+                f"{self._where(record)}: {self.owner.name} is not among the authors of "
+                f"{record.title[:60]!r}"
+            )
+            return 0
+        chosen.set(self._dirty, person_id=self.owner.pk)
+        return 1
+
+    def _link_coauthors(self, entry: _Pub) -> int:
+        unlinked = [a for a in entry.authors if a.person_id is None]
+        if not unlinked:
+            return 0
+        taken = {a.person_id for a in entry.authors if a.person_id}
+        changed = 0
+        for row in unlinked:
+            match = self.indexes.people.match(row.name, exclude=taken)
+            if match is None:
+                continue
+            row.set(self._dirty, person_id=match.pk)
+            taken.add(match.pk)
+            changed += 1
+            if not match.certain:
+                self.report.warnings.append(
+                    f"{row.name!r} linked to {match.name!r} ({match.reason}); check it"
+                )
+        return changed
+
+    def _add_links(self, entry: _Pub, record: PublicationRecord) -> int:
+        """Add the links the paper does not have yet (never removes one)."""
+        seen = set(entry.links)
+        new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
+        if new:
+            PublicationLink.objects.bulk_create(new)
+            entry.links.extend((link.kind, link.url) for link in new)
+        return len(new)
+
+    def _select(self, entry: _Pub, record: PublicationRecord, selected_key: str) -> int:
+        """Turn ``selected`` on for the owner once; an admin who turns it off is not overruled."""
+        if not record.selected:
+            return 0
+        row = next((a for a in entry.authors if a.person_id == self.owner.pk), None)
+        if row is None or row.selected:
+            entry.obj.imported_values.setdefault(selected_key, True)
+            return 0
+        if entry.obj.imported_values.get(selected_key):
+            self.report.conflicts.append(
+                f"publication {record.title[:60]!r}: unselected after the last import; kept"
+            )
+            return 0
+        row.set(self._dirty, selected=True)
+        entry.obj.imported_values[selected_key] = True
+        Publication.objects.filter(pk=entry.obj.pk).update(
+            imported_values=entry.obj.imported_values
+        )
+        return 1
+
+
+def _author_url(authors: list[AuthorRecord], position: int) -> str:
+    return authors[position].url if position < len(authors) else ""

@@ -1,0 +1,185 @@
+"""Writing imported rows: the three-way merge, column limits, and inserts without ``save()``.
+
+:func:`merge_fields` is the one rule for updating an imported row (a three-way merge):
+
+============================  ============================================================
+source value == current value  nothing to do
+current == last imported       the source changed and nobody edited the field: write it
+anything else                  the field was edited in the admin: keep it, report a conflict
+============================  ============================================================
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import Counter
+from typing import Any
+
+from django.db import models
+
+from labsite.importing.report import PageReport
+from labsite.markdown import render_inline, render_markdown
+from people.models import Honor, NewsItem, ProfileSection, Talk, Teaching
+from publications.models import Publication, normalize_doi
+
+_EMPTY = ("", None, [], {})
+
+
+def plain(value: Any) -> Any:
+    """A value as stored in ``imported_values`` (JSON): dates as ISO text."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _short(value: Any) -> str:
+    text = repr(plain(value))
+    return text if len(text) <= 60 else text[:57] + "…'"
+
+
+def merge_fields(
+    obj: models.Model, values: dict[str, Any], *, page: PageReport, model: str, label: str
+) -> list[str]:
+    """Apply ``values`` to ``obj`` by the three-way rule; return the fields it changed.
+
+    A field the import never wrote (not in ``imported_values``) counts as edited when it holds a
+    value: an import fills an empty field, it does not overwrite one somebody typed. A source
+    that leaves a field empty never conflicts with a value put there by someone else.
+    """
+    imported = dict(obj.imported_values or {})
+    changed: list[str] = []
+    for name, desired in values.items():
+        current = getattr(obj, name)
+        if plain(desired) == plain(current):
+            imported[name] = plain(desired)
+            continue
+        edited = plain(current) != imported[name] if name in imported else current not in _EMPTY
+        if desired in _EMPTY and edited:
+            # The source says nothing here and the value came from elsewhere (an editor, or a
+            # co-author's page that filled a blank): nothing to disagree with, keep it quietly.
+            continue
+        if edited:
+            page.conflicts.append(
+                f"{model} {label!r}: {name} was edited after the last import; kept "
+                f"{_short(current)} (the source now says {_short(desired)})"
+            )
+            continue
+        setattr(obj, name, desired)
+        imported[name] = plain(desired)
+        changed.append(name)
+    obj.imported_values = imported
+    return changed
+
+
+def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+    """Cut text to the column's length (PostgreSQL refuses longer); drop URLs that would not fit."""
+    out: dict[str, Any] = {}
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        if isinstance(value, str):
+            value = value.strip()
+            if limit and len(value) > limit:
+                if isinstance(model._meta.get_field(name), models.URLField):
+                    value = ""
+                else:
+                    value = value[: limit - 1].rstrip() + "…"
+        out[name] = value
+    return out
+
+
+# Models whose save() only renders markdown: a new row can be inserted by :func:`insert`.
+_PLAIN_SAVE = {ProfileSection, NewsItem, Honor, Talk, Teaching}
+_PLAIN_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.:;!?()/+=%-]*")
+
+
+def _is_plain(text: str) -> bool:
+    """Text that markdown + smarty + the sanitizer leave exactly as it is (a typical title)."""
+    return (
+        _PLAIN_TEXT.fullmatch(text) is not None
+        and "--" not in text
+        and ".." not in text
+        and "  " not in text
+        and not text.endswith(" ")
+        and re.match(r"\d+[.)]( |$)", text) is None
+    )
+
+
+def render(text: str) -> str:
+    """:func:`labsite.markdown.render_markdown`, without the renderer for plain text.
+
+    Under load the renderer costs ~1-2 ms a call (it builds a Markdown instance each time);
+    a synthetic lab has thousands of plain titles. The shortcut gives the same HTML: see
+    ``test_plain_text_fast_path_renders_like_markdown``.
+    """
+    if not text or not text.strip():
+        return ""
+    if "\n" not in text and _is_plain(text):
+        return f"<p>{text}</p>"
+    return render_markdown(text)
+
+
+def render_line(text: str) -> str:
+    """:func:`labsite.markdown.render_inline`, with the same plain-text shortcut."""
+    if text and "\n" not in text and _is_plain(text):
+        return text
+    return render_inline(text)
+
+
+def prepare(obj: models.Model) -> None:
+    """Do what the model's ``save()`` would before an INSERT: render markdown, normalise DOI.
+
+    Only for models whose ``save()`` does nothing else (publications and the person-owned
+    rows). The post_save receivers do not run for rows inserted this way: the loader bumps the
+    page cache's content version once at the end of the import instead.
+    """
+    for source, target in getattr(obj, "markdown_fields", {}).items():
+        setattr(obj, target, render(getattr(obj, source)))
+    if isinstance(obj, Publication):
+        obj.title_html = render_line(obj.title)
+        obj.doi = normalize_doi(obj.doi)
+
+
+def insert(obj: models.Model) -> None:
+    """:func:`prepare` and INSERT one new row."""
+    prepare(obj)
+    _bulk_insert(type(obj), [obj])
+
+
+def _bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
+    """INSERT ``objs`` and give each its primary key (SQLite ≥ 3.35 and PostgreSQL return it)."""
+    if not objs:
+        return
+    from django.db import connection
+
+    if connection.features.can_return_rows_from_bulk_insert:
+        model._default_manager.bulk_create(objs, batch_size=500)
+    else:  # pragma: no cover - older SQLite: one INSERT each, still with its key
+        for obj in objs:
+            model._default_manager.bulk_create([obj])
+
+
+def _year(value: int | None) -> int | None:
+    return value if isinstance(value, int) and 1900 <= value <= 2200 else None
+
+
+_CHOICES: dict[type[models.TextChoices], frozenset[str]] = {}
+
+
+def _choice(value: str, choices: type[models.TextChoices], default: str) -> str:
+    allowed = _CHOICES.get(choices)
+    if allowed is None:
+        allowed = _CHOICES[choices] = frozenset(choices.values)
+    return value if value in allowed else default
+
+
+def _chunks(items: list[int], size: int):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _keyed(base: str, seen: Counter[str]) -> str:
+    """``base``, or ``base#2``… for the second record with the same base on one page."""
+    base = base[:280] or "item"
+    seen[base] += 1
+    return base if seen[base] == 1 else f"{base}#{seen[base]}"
