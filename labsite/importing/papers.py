@@ -114,7 +114,8 @@ class PublicationWriter:
 
     @staticmethod
     def _pub_key(record: PublicationRecord) -> str:
-        return (record.key or "pub:" + identity.normalize_title(record.title))[:300]
+        key = record.key or "pub:" + identity.normalize_title(record.title)
+        return key.replace("\x00", "")[:300]
 
     def _find(
         self, record: PublicationRecord, source_file: str, key: str
@@ -157,7 +158,7 @@ class PublicationWriter:
     @staticmethod
     def _author_list(record: PublicationRecord) -> list[list[Any]]:
         return [
-            [a.name.strip()[:200], a.equal_contribution, a.corresponding]
+            [a.name.replace("\x00", "").strip()[:200], a.equal_contribution, a.corresponding]
             for a in record.authors
             if a.name.strip()
         ]
@@ -407,7 +408,7 @@ class PublicationWriter:
         for position, author in enumerate(authors):
             row = Authorship(
                 publication=pub,
-                name=author.name.strip()[:200],
+                name=author.name.replace("\x00", "").strip()[:200],
                 position=position,
                 equal_contribution=author.equal_contribution,
                 corresponding=author.corresponding,

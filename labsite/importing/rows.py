@@ -73,12 +73,16 @@ def merge_fields(
 
 
 def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
-    """Cut text to the column's length (PostgreSQL refuses longer); drop URLs that would not fit."""
+    """Cut text to the column's length, drop URLs that would not fit, remove NUL characters.
+
+    SQLite stores anything; PostgreSQL refuses a string longer than its column or holding a
+    NUL, and the import must behave the same on both.
+    """
     out: dict[str, Any] = {}
     for name, value in values.items():
         limit = getattr(model._meta.get_field(name), "max_length", None)
         if isinstance(value, str):
-            value = value.strip()
+            value = value.replace("\x00", "").strip()
             if limit and len(value) > limit:
                 if isinstance(model._meta.get_field(name), models.URLField):
                     value = ""

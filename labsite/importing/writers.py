@@ -147,6 +147,7 @@ class SiteWriter(PublicationWriter):
     ) -> tuple[Any, str]:
         """Create the row or three-way merge it; report and return ``(row, action)``."""
         values = _clip(model, values)
+        key = key.replace("\x00", "")[:300]
         rows = self.rows[model]
         row = rows.get((source_file, key))
         if row is None:
@@ -317,7 +318,7 @@ class SiteWriter(PublicationWriter):
 
     def _collaborators(self, project: Project, record: ProjectRecord, *, created: bool) -> int:
         desired = [
-            [c.name.strip()[:200], (c.url or "").strip()]
+            [c.name.replace("\x00", "").strip()[:200], (c.url or "").strip()]
             for c in record.collaborators
             if c.name.strip()
         ]
@@ -435,7 +436,7 @@ class SiteWriter(PublicationWriter):
         for raw in paths:
             if not raw or not str(raw).strip():
                 continue
-            old = normalize_path(str(raw))[:500]
+            old = normalize_path(str(raw).replace("\x00", ""))[:500]
             if _is_live(old):
                 self.report.add("skipped", "redirect", f"{old} (a page of this site)")
                 continue

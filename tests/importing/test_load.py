@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from hypothesis import given
+from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -13,9 +13,12 @@ from labsite.importing import rows
 from labsite.importing.load import load_site, load_sites
 from labsite.importing.records import (
     AuthorRecord,
+    HonorRecord,
+    LinkRecord,
     NewsRecord,
     PageRecord,
     ProfileRecord,
+    PublicationRecord,
     SiteRecord,
     SourceRef,
 )
@@ -296,3 +299,42 @@ def test_fast_path_examples():
     for text in ["Calibrated Aggregation: A Study (Part 2)", "1. Not a list?", "A -- B", "Wait..."]:
         assert rows.render(text) == render_markdown(text)
         assert rows.render_line(text) == render_inline(text)
+
+
+_text = st.text(min_size=0, max_size=300)
+
+
+@given(
+    title=st.text(min_size=1, max_size=700),
+    names=st.lists(st.text(min_size=1, max_size=250), max_size=6),
+    venue=_text,
+    news=_text,
+    honor=st.text(min_size=1, max_size=600),
+    year=st.one_of(st.none(), st.integers(min_value=-5, max_value=99999)),
+)
+@hypothesis_settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_arbitrary_text_loads_without_error(lab, tmp_path, title, names, venue, news, honor, year):
+    """Whatever text the pure steps hand over (too long, NULs, odd years), no page fails."""
+    page = PageRecord(
+        source=SourceRef("_pages/about.md"),
+        owner_names=["Ada Lovelace"],
+        publications=[
+            PublicationRecord(
+                title=title,
+                authors=[AuthorRecord(name) for name in names] + [AuthorRecord("Ada Lovelace")],
+                venue=venue,
+                year=year,
+                links=[LinkRecord("paper", "https://example.org/" + venue[:40])],
+            )
+        ],
+        news=[NewsRecord(datetime.date(2024, 1, 1), news)],
+        honors=[HonorRecord(honor, year=year)],
+        permalink=venue[:100],
+    )
+    site = SiteRecord(root=tmp_path, pages=[page])
+
+    report = _load(site, lab)
+
+    assert report.errors == []
