@@ -316,3 +316,15 @@ def test_authors_and_venue_on_one_line():
         "NeurIPS",
         2023,
     )
+
+
+def test_plain_text_citations_without_markup():
+    pubs = _pubs(
+        "- S. Lotfi, P. Izmailov. Bayesian model selection and generalization. ICML, 2022.\n"
+        "- A. Lovelace, B. Smith. Can engines think? Proc. Royal Society, 2021.\n"
+        "- We thank A. Lovelace, B. Smith. And nobody else today.\n"
+    )
+    assert [(p.title, [a.name for a in p.authors], p.venue, p.year) for p in pubs] == [
+        ("Bayesian model selection and generalization", ["S. Lotfi", "P. Izmailov"], "ICML", 2022),
+        ("Can engines think?", ["A. Lovelace", "B. Smith"], "Proc. Royal Society", 2021),
+    ]

@@ -17,6 +17,7 @@ import re
 
 from labsite.importing.extract.authors import looks_like_authors, parse_authors
 from labsite.importing.extract.common import (
+    YEAR,
     Context,
     Item,
     arxiv_date,
@@ -109,6 +110,22 @@ def _title_span(line: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+def _plain_citation(line: str) -> tuple[str, str, int, int] | None:
+    """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
+    names = _names_end(line)
+    if names is None or not looks_like_authors(line[: names.start()], single_ok=False):
+        return None
+    rest_start = names.end()
+    end = re.search(r"[.?!](?=\s+\S)", line[rest_start : rest_start + 600])
+    if end is None:
+        return None
+    title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".").strip()
+    tail = line[rest_start + end.end() :]
+    if len(title.split()) < 3 or not YEAR.search(tail):
+        return None  # without a year after it, this is a sentence, not a citation
+    return title, "", names.start(), rest_start + end.end()
+
+
 def parse_entry(
     item: Item, ctx: Context, source_path: str, selected: bool = False
 ) -> PublicationRecord | None:
@@ -146,7 +163,7 @@ def parse_entry(
             tail_parts.append(note_in_title.group(0))
             title = title.replace(note_in_title.group(0), "").strip()
     else:
-        span = _title_span(first)
+        span = _title_span(first) or _plain_citation(first)
         if span is None:
             return None
         title, url, start, end = span
