@@ -257,12 +257,8 @@ def test_classify_headings():
 
 
 def test_person_like_titles():
-    assert [person_like(t) for t in ["Sara Babakniya", "Jian Li (Andrew)", "About me", "Home"]] == [
-        True,
-        True,
-        False,
-        False,
-    ]
+    titles = ["Sara Babakniya", "Jian Li (Andrew)", "About me", "Home", "Machine Learning"]
+    assert [person_like(t) for t in titles] == [True, True, False, False, False]
 
 
 def test_unlabelled_dated_list_is_news_and_prose_keeps_heading_order():

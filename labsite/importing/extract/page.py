@@ -62,7 +62,12 @@ _CALL_WORDS = re.compile(
 _NOT_PERSON = re.compile(
     r"\b(?:about|home|welcome|publications?|research|news|cv|resume|teaching|talks?|projects?|"
     r"blog|biography|bio|contact|awards?|service|people|members|page|me|my|the|of|and|index|"
-    r"group|lab|team|archive|posts?|notes?|software|resources|openings|students)\b",
+    r"group|lab|team|archive|posts?|notes?|software|resources|openings|students|learning|"
+    r"science|sciences|systems?|laboratory|university|institute|department|vision|language|"
+    r"data|datasets?|computing|intelligence|robotics|theory|reading|gallery|photos?|links|code|"
+    r"courses?|workshops?|seminars?|events?|join|faq|misc|miscellaneous|open|source|machine|"
+    r"deep|neural|quantum|network|networks|lectures?|tutorials?|books?|bookshelf|repositories|"
+    r"dropdown|profiles?|selected|recent|latest|works?|honou?rs|cv|vitae|curriculum|hobbies)\b",
     re.I,
 )
 
