@@ -21,10 +21,6 @@ class RenderedMarkdownModel(models.Model):
     class Meta:
         abstract = True
 
-    def render_markdown_fields(self) -> None:
-        for source, target in self.markdown_fields.items():
-            setattr(self, target, render_markdown(getattr(self, source)))
-
     def save(self, *args, **kwargs):
         self.render_markdown_fields()
         update_fields = kwargs.get("update_fields")
@@ -34,6 +30,10 @@ class RenderedMarkdownModel(models.Model):
                 target for source, target in self.markdown_fields.items() if source in touched
             }
         super().save(*args, **kwargs)
+
+    def render_markdown_fields(self) -> None:
+        for source, target in self.markdown_fields.items():
+            setattr(self, target, render_markdown(getattr(self, source)))
 
 
 class ImportedModel(models.Model):
@@ -59,7 +59,9 @@ class Redirect(models.Model):
     old_path = models.CharField(
         max_length=500, help_text="A path on this lab's host, such as /about/ or /publications.html"
     )
-    new_path = models.CharField(max_length=500, help_text="Where it now lives, such as /people/ada/")
+    new_path = models.CharField(
+        max_length=500, help_text="Where it now lives, such as /people/ada/"
+    )
     source_file = models.CharField(max_length=500, blank=True, editable=False)
 
     class Meta:

@@ -21,7 +21,9 @@ def get_or_create_lab(
     if hasattr(site, "lab"):
         raise ValueError(f"The host {domain} already serves the lab {site.lab.slug!r}.")
     make_default = default and not Lab.objects.filter(is_default=True).exists()
-    lab = Lab.objects.create(site=site, slug=slug, name=name or slug.replace("-", " ").title(), is_default=make_default)
+    lab = Lab.objects.create(
+        site=site, slug=slug, name=name or slug.replace("-", " ").title(), is_default=make_default
+    )
     return lab, True
 
 
@@ -35,4 +37,6 @@ def ensure_default_lab() -> tuple[Lab, bool]:
         first.is_default = True
         first.save(update_fields=["is_default"])
         return first, False
-    return get_or_create_lab(slug="example-lab", name="Example Lab", domain="127.0.0.1", default=True)
+    return get_or_create_lab(
+        slug="example-lab", name="Example Lab", domain="127.0.0.1", default=True
+    )

@@ -38,7 +38,9 @@ class Lab(RenderedMarkdownModel):
     site = models.OneToOneField(Site, on_delete=models.PROTECT, related_name="lab")
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
-    short_name = models.CharField(max_length=60, blank=True, help_text="Shown in the header, e.g. 'vITAL'")
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Shown in the header, e.g. 'vITAL'"
+    )
     tagline = models.CharField(max_length=300, blank=True)
     about = MarkdownxField(blank=True)
     about_html = models.TextField(blank=True, editable=False)
@@ -162,9 +164,14 @@ class Person(RenderedMarkdownModel, ImportedModel):
             return
         if getattr(self.avatar, "_committed", True) and self.avatar_thumbnail:
             return  # unchanged avatar that already has its thumbnail
-        rendition = make_rendition(self.avatar, self.AVATAR_THUMBNAIL_SIZE, self.AVATAR_THUMBNAIL_SIZE)
+        rendition = make_rendition(
+            self.avatar, self.AVATAR_THUMBNAIL_SIZE, self.AVATAR_THUMBNAIL_SIZE
+        )
         if rendition is not None:
             self.avatar_thumbnail.save(rendition.name, rendition, save=False)
+        elif self.avatar_thumbnail:
+            # A new avatar small enough to show as it is: the old one's thumbnail must go.
+            self.avatar_thumbnail = None
 
     @property
     def avatar_display(self):
@@ -177,8 +184,13 @@ class Person(RenderedMarkdownModel, ImportedModel):
     def profile_links(self) -> list[tuple[str, str, str]]:
         """``(kind, label, url)`` for each profile link that is set, in display order."""
         fields = [
-            ("website", "Website"), ("google_scholar", "Google Scholar"), ("github", "GitHub"),
-            ("orcid", "ORCID"), ("linkedin", "LinkedIn"), ("twitter", "X / Twitter"), ("cv", "CV"),
+            ("website", "Website"),
+            ("google_scholar", "Google Scholar"),
+            ("github", "GitHub"),
+            ("orcid", "ORCID"),
+            ("linkedin", "LinkedIn"),
+            ("twitter", "X / Twitter"),
+            ("cv", "CV"),
         ]
         return [(f, label, getattr(self, f)) for f, label in fields if getattr(self, f)]
 
@@ -219,26 +231,38 @@ class Membership(models.Model):
     lab = models.ForeignKey(Lab, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.PHD)
     title = models.CharField(
-        max_length=200, blank=True, help_text="Shown instead of the role, e.g. 'Associate Professor'"
+        max_length=200,
+        blank=True,
+        help_text="Shown instead of the role, e.g. 'Associate Professor'",
     )
     start = models.DateField(null=True, blank=True)
-    end = models.DateField(null=True, blank=True, help_text="Set when the person leaves: they become an alumnus")
+    end = models.DateField(
+        null=True, blank=True, help_text="Set when the person leaves: they become an alumnus"
+    )
     next_position = models.CharField(
-        max_length=200, blank=True, help_text="For alumni: where they went, e.g. 'Research scientist at X'"
+        max_length=200,
+        blank=True,
+        help_text="For alumni: where they went, e.g. 'Research scientist at X'",
     )
     is_lab_admin = models.BooleanField(
         default=False, help_text="May edit everything that belongs to this lab."
     )
-    order = models.PositiveIntegerField(default=0, help_text="Order within the role on the people page")
+    order = models.PositiveIntegerField(
+        default=0, help_text="Order within the role on the people page"
+    )
 
     objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["lab", "order", "person__name"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "lab", "role"], name="membership_unique_role"),
+            models.UniqueConstraint(
+                fields=["person", "lab", "role"], name="membership_unique_role"
+            ),
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="membership_end_after_start",
             ),
         ]
@@ -281,8 +305,12 @@ class ProfileSection(RenderedMarkdownModel, ImportedModel):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sections")
     kind = models.CharField(max_length=20, choices=SectionKind.choices, default=SectionKind.PROSE)
-    title = models.CharField(max_length=200, help_text="The heading, e.g. 'About' or 'Selected publications'")
-    body = MarkdownxField(blank=True, help_text="For text sections; lists may carry an introduction")
+    title = models.CharField(
+        max_length=200, help_text="The heading, e.g. 'About' or 'Selected publications'"
+    )
+    body = MarkdownxField(
+        blank=True, help_text="For text sections; lists may carry an introduction"
+    )
     body_html = models.TextField(blank=True, editable=False)
     order = models.PositiveIntegerField(default=0)
     is_visible = models.BooleanField(default=True)
@@ -316,8 +344,12 @@ class NewsQuerySet(models.QuerySet):
 class NewsItem(RenderedMarkdownModel, ImportedModel):
     """A dated line of news: a member's (on their page and the lab's) or the lab's own."""
 
-    lab = models.ForeignKey(Lab, on_delete=models.CASCADE, null=True, blank=True, related_name="news")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="news")
+    lab = models.ForeignKey(
+        Lab, on_delete=models.CASCADE, null=True, blank=True, related_name="news"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="news"
+    )
     date = models.DateField(default=timezone.localdate)
     date_precision = models.CharField(
         max_length=5,
@@ -416,7 +448,9 @@ class Talk(RenderedMarkdownModel, ImportedModel):
 class Teaching(ImportedModel):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="teaching")
     course = models.CharField(max_length=300)
-    role = models.CharField(max_length=100, blank=True, help_text="e.g. Instructor, Teaching assistant")
+    role = models.CharField(
+        max_length=100, blank=True, help_text="e.g. Instructor, Teaching assistant"
+    )
     institution = models.CharField(max_length=200, blank=True)
     term = models.CharField(max_length=100, blank=True, help_text="e.g. Fall 2023")
     year = models.PositiveIntegerField(null=True, blank=True)

@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from labsite.models import ImportedModel, RenderedMarkdownModel
 from labsite.markdown import render_inline
+from labsite.models import ImportedModel, RenderedMarkdownModel
 
 
 class PublicationKind(models.TextChoices):
@@ -47,7 +47,8 @@ class PublicationQuerySet(models.QuerySet):
     def with_authors(self) -> PublicationQuerySet:
         return self.prefetch_related(
             models.Prefetch(
-                "authorships", queryset=Authorship.objects.select_related("person").order_by("position")
+                "authorships",
+                queryset=Authorship.objects.select_related("person").order_by("position"),
             ),
             "links",
         )
@@ -56,11 +57,15 @@ class PublicationQuerySet(models.QuerySet):
 class Publication(RenderedMarkdownModel, ImportedModel):
     title = models.CharField(max_length=500)
     title_html = models.TextField(blank=True, editable=False)
-    kind = models.CharField(max_length=20, choices=PublicationKind.choices, default=PublicationKind.CONFERENCE)
+    kind = models.CharField(
+        max_length=20, choices=PublicationKind.choices, default=PublicationKind.CONFERENCE
+    )
     status = models.CharField(
         max_length=20, choices=PublicationStatus.choices, default=PublicationStatus.PUBLISHED
     )
-    venue = models.CharField(max_length=500, blank=True, help_text="Full name: conference, journal, school")
+    venue = models.CharField(
+        max_length=500, blank=True, help_text="Full name: conference, journal, school"
+    )
     short_venue = models.CharField(max_length=60, blank=True, help_text="Badge, e.g. 'NeurIPS'")
     year = models.PositiveIntegerField(null=True, blank=True)
     month = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -68,8 +73,12 @@ class Publication(RenderedMarkdownModel, ImportedModel):
     number = models.CharField(max_length=50, blank=True)
     pages = models.CharField(max_length=50, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
-    doi = models.CharField(max_length=200, blank=True, verbose_name="DOI", help_text="e.g. 10.1145/3372297")
-    arxiv_id = models.CharField(max_length=50, blank=True, verbose_name="arXiv id", help_text="e.g. 2311.07784")
+    doi = models.CharField(
+        max_length=200, blank=True, verbose_name="DOI", help_text="e.g. 10.1145/3372297"
+    )
+    arxiv_id = models.CharField(
+        max_length=50, blank=True, verbose_name="arXiv id", help_text="e.g. 2311.07784"
+    )
     abstract = MarkdownxField(blank=True)
     abstract_html = models.TextField(blank=True, editable=False)
     award = models.CharField(max_length=200, blank=True, help_text="e.g. 'Best Paper Award'")
@@ -84,7 +93,9 @@ class Publication(RenderedMarkdownModel, ImportedModel):
     class Meta:
         ordering = ["-year", "-month", "title"]
         constraints = [
-            models.UniqueConstraint(fields=["doi"], condition=~Q(doi=""), name="publication_unique_doi"),
+            models.UniqueConstraint(
+                fields=["doi"], condition=~Q(doi=""), name="publication_unique_doi"
+            ),
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | (Q(year__gte=1900) & Q(year__lte=2200)),
                 name="publication_year_plausible",
@@ -116,9 +127,15 @@ class Publication(RenderedMarkdownModel, ImportedModel):
 def normalize_doi(doi: str) -> str:
     """``https://doi.org/10.1/X`` and ``doi:10.1/X`` → ``10.1/x`` (DOIs are case-insensitive)."""
     doi = (doi or "").strip()
-    for prefix in ("https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/", "doi:"):
+    for prefix in (
+        "https://doi.org/",
+        "http://doi.org/",
+        "https://dx.doi.org/",
+        "http://dx.doi.org/",
+        "doi:",
+    ):
         if doi.lower().startswith(prefix):
-            doi = doi[len(prefix):]
+            doi = doi[len(prefix) :]
     return doi.strip().lower()
 
 
@@ -129,13 +146,21 @@ class Authorship(models.Model):
     ``hidden`` keeps it off their pages without touching their co-authors'.
     """
 
-    publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="authorships")
+    publication = models.ForeignKey(
+        Publication, on_delete=models.CASCADE, related_name="authorships"
+    )
     person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="authorships"
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="authorships",
     )
     name = models.CharField(max_length=200, help_text="As printed on the paper")
     position = models.PositiveIntegerField(default=0)
-    equal_contribution = models.BooleanField(default=False, help_text="Marked * (equal contribution)")
+    equal_contribution = models.BooleanField(
+        default=False, help_text="Marked * (equal contribution)"
+    )
     corresponding = models.BooleanField(default=False)
     selected = models.BooleanField(default=False, help_text="Show on this author's homepage")
     hidden = models.BooleanField(default=False, help_text="Keep off this author's pages")
@@ -143,7 +168,9 @@ class Authorship(models.Model):
     class Meta:
         ordering = ["publication", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["publication", "position"], name="authorship_unique_position"),
+            models.UniqueConstraint(
+                fields=["publication", "position"], name="authorship_unique_position"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -174,13 +201,17 @@ class PublicationLink(models.Model):
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="links")
     kind = models.CharField(max_length=20, choices=LinkKind.choices, default=LinkKind.PAPER)
     url = models.URLField(max_length=1000)
-    label = models.CharField(max_length=60, blank=True, help_text="Shown instead of the kind's name")
+    label = models.CharField(
+        max_length=60, blank=True, help_text="Shown instead of the kind's name"
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["publication", "order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["publication", "kind", "url"], name="link_unique_kind_url"),
+            models.UniqueConstraint(
+                fields=["publication", "kind", "url"], name="link_unique_kind_url"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -47,11 +47,15 @@ class Project(RenderedMarkdownModel, ImportedModel):
     body_html = models.TextField(blank=True, editable=False)
     start = models.DateField(null=True, blank=True)
     end = models.DateField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE)
+    status = models.CharField(
+        max_length=20, choices=ProjectStatus.choices, default=ProjectStatus.ACTIVE
+    )
     is_featured = models.BooleanField(default=False, help_text="Show on the lab's home page")
     is_published = models.BooleanField(default=True)
     order = models.PositiveIntegerField(default=0)
-    publications = models.ManyToManyField("publications.Publication", blank=True, related_name="projects")
+    publications = models.ManyToManyField(
+        "publications.Publication", blank=True, related_name="projects"
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -63,7 +67,9 @@ class Project(RenderedMarkdownModel, ImportedModel):
         constraints = [
             models.UniqueConstraint(fields=["lab", "slug"], name="project_unique_slug_per_lab"),
             models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(start__isnull=True) | Q(end__gte=models.F("start")),
+                condition=Q(end__isnull=True)
+                | Q(start__isnull=True)
+                | Q(end__gte=models.F("start")),
                 name="project_end_after_start",
             ),
         ]
@@ -81,14 +87,20 @@ class Project(RenderedMarkdownModel, ImportedModel):
 
 
 class Collaborator(models.Model):
-    """Someone a project is done with, in order: a Person (member or not) and the name as printed."""
+    """Someone a project is done with, in order: a Person (member or not), the name as printed."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="collaborators")
     person = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="collaborations"
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="collaborations",
     )
     name = models.CharField(max_length=200)
-    url = models.URLField(blank=True, max_length=500, help_text="Their own page, for people outside the lab")
+    url = models.URLField(
+        blank=True, max_length=500, help_text="Their own page, for people outside the lab"
+    )
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -121,14 +133,19 @@ class Figure(ImportedModel):
     )
     rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    alt_text = models.CharField(max_length=300, help_text="What the figure shows, for screen readers")
+    alt_text = models.CharField(
+        max_length=300, help_text="What the figure shows, for screen readers"
+    )
     caption = models.CharField(max_length=500, blank=True)
     display_width = models.PositiveIntegerField(
         null=True, blank=True, help_text="Width on the page in pixels; empty for the full column"
     )
     order = models.PositiveIntegerField(default=0)
     missing_source = models.CharField(
-        max_length=500, blank=True, editable=False, help_text="Imported path whose file was not found"
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="Imported path whose file was not found",
     )
 
     RENDITION_WIDTH = 1200
@@ -147,6 +164,9 @@ class Figure(ImportedModel):
             rendition = make_rendition(self.image, self.RENDITION_WIDTH)
             if rendition is not None:
                 self.rendition.save(rendition.name, rendition, save=False)
+            elif self.rendition:
+                # A new image small enough to show as it is: the old one's rendition must go.
+                self.rendition = None
         elif not self.image and self.rendition:
             self.rendition = None
         super().save(*args, **kwargs)

@@ -350,11 +350,6 @@ def test_a_rotated_phone_photo_gets_an_upright_thumbnail():
     assert (person.avatar_thumbnail_width, person.avatar_thumbnail_height) == (160, 400)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="people.models.Person._make_avatar_thumbnail (and Figure.save) keep the old "
-    "rendition when a new, small image replaces a large one; a model fix, reported",
-)
 def test_a_new_small_avatar_replaces_the_old_thumbnail():
     person = f.PersonFactory()
     person.avatar = image_file((1000, 800))
@@ -363,3 +358,14 @@ def test_a_new_small_avatar_replaces_the_old_thumbnail():
     person.save()
     person = Person.objects.get(pk=person.pk)
     assert person.avatar_display == person.avatar
+
+
+def test_a_new_small_figure_replaces_the_old_rendition(lab_a):
+    figure = f.FigureFactory(project=f.ProjectFactory(lab=lab_a))
+    figure.image = image_file((2400, 1200))
+    figure.save()
+    assert Figure.objects.get(pk=figure.pk).rendition_width == Figure.RENDITION_WIDTH
+    figure.image = image_file((300, 150), name="small.png")
+    figure.save()
+    figure = Figure.objects.get(pk=figure.pk)
+    assert (figure.display_image, figure.width) == (figure.image, 300)
