@@ -53,9 +53,11 @@ def _cache():
 
 
 def _fresh_version() -> int:
-    # Milliseconds since the epoch: if the version key is ever evicted, the new one is larger
-    # than any version an old page was stored under, so no stale entry can be hit again.
-    return time.time_ns() // 1_000_000
+    # Microseconds since the epoch: if the version key is ever evicted, the new one is larger
+    # than any version an old page was stored under, so no stale entry can be hit again. (Each
+    # bump adds 1 and takes far more than a microsecond; with milliseconds a burst of saves —
+    # an import — could run the counter ahead of the clock.)
+    return time.time_ns() // 1_000
 
 
 def content_version() -> int:
