@@ -144,6 +144,8 @@ class NameMatch:
     score: int  # higher is better: 3 exact, 2 initials/middle names, 1 spelling
     certain: bool
     reason: str
+    # The names agree only through an initial ("S. Babakniya", "Z-H Yang"): many people fit.
+    abbreviated: bool = False
 
 
 @lru_cache(maxsize=262144)
@@ -162,7 +164,9 @@ def compare_names(a: str, b: str) -> NameMatch | None:
         return None  # a bare surname is never enough
     if surname_a == surname_b:
         if _given_compatible(given_a, given_b):
-            return NameMatch(2, True, "initials or middle names")
+            abbreviated = (len(given_a[0]) == 1) != (len(given_b[0]) == 1)
+            reason = "initials" if abbreviated else "middle names"
+            return NameMatch(2, True, reason, abbreviated)
         return None
     # "Mahdi Soltanolkotab" vs "Mahdi Soltanolkotabi": same given name, surname a letter off.
     if _one_edit_apart(surname_a, surname_b) and given_a[0] == given_b[0] and len(given_a[0]) > 1:
@@ -347,6 +351,7 @@ class PersonMatch:
     name: str
     certain: bool
     reason: str
+    weak: bool = False  # by an initial or a spelling only: trust it within a lab, not beyond
 
 
 @dataclass
@@ -420,11 +425,20 @@ class PeopleIndex:
     def get_slug(self, slug: str) -> int | None:
         return self.by_slug.get(slug)
 
-    def match(self, name: str, *, url: str = "", exclude: Iterable[int] = ()) -> PersonMatch | None:
+    def match(
+        self,
+        name: str,
+        *,
+        url: str = "",
+        exclude: Iterable[int] = (),
+        members: set[int] | None = None,
+    ) -> PersonMatch | None:
         """The person ``name`` (linked to ``url``) most likely is, or ``None`` when unsure of whom.
 
         ``exclude`` skips people already matched elsewhere in one author list: two authors of one
-        paper are two people.
+        paper are two people. ``members`` (the importing lab's people) bounds the weak matches:
+        "Z. Yang" on a lab member's paper may well be the lab's Zhenhuan Yang, but is not taken
+        to be a Zhenhuan Yang of another lab — there are too many Z. Yangs.
         """
         excluded = set(exclude)
         for key in profile_keys(url):
@@ -451,7 +465,10 @@ class PeopleIndex:
         if len(winners) != 1:
             return None
         result, pk = winners[0]
-        return PersonMatch(pk, self.entries[pk].name, result.certain, result.reason)
+        weak = result.abbreviated or not result.certain
+        if weak and members is not None and pk not in members:
+            return None
+        return PersonMatch(pk, self.entries[pk].name, result.certain, result.reason, weak)
 
     def _fuzzy(self, name: str) -> list[tuple[NameMatch, int]]:
         """Everyone ``name`` could be by initials, middle names or spelling; memoised per run.

@@ -239,7 +239,7 @@ def _load_pages(
                 page=profile_page,
                 people=indexes.people,
             )
-            _link_back(owner, page=profile_page, people=indexes.people)
+            _link_back(owner, lab=lab, page=profile_page, people=indexes.people)
     except OwnerError as exc:
         # One loose page: name the file, not the folder it sits in.
         where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
@@ -351,12 +351,15 @@ def resolve_owner(
         if match is not None:
             return Person.objects.get(pk=match.pk), False
     match = people.match(name)
-    if match is not None:
-        if not match.certain:
-            page.warnings.append(
-                f"owner {name!r} taken to be {match.name!r} ({match.reason}); check it"
-            )
+    if match is not None and not match.weak:
         return Person.objects.get(pk=match.pk), False
+    if match is not None:
+        # A whole site is too much to hang on an initial or a spelling: a second person is
+        # easy to notice and fix, a wrong merge mixes two people's pages.
+        page.warnings.append(
+            f"owner {name!r} kept apart from {match.name!r} ({match.reason}); "
+            "if they are one person, give --person with that person's slug"
+        )
     return _create_person(name, people=people, page=page), True
 
 
@@ -499,8 +502,12 @@ def _apply_profile(
         page.add("created", "membership", f"{owner.name}, {Role(role).label}, {lab.slug}")
 
 
-def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex) -> None:
-    """Link earlier imports' unlinked author and collaborator rows that name ``owner``."""
+def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.PeopleIndex) -> None:
+    """Link earlier imports' unlinked author and collaborator rows that name ``owner``.
+
+    A row that names them only by an initial or a near spelling is linked only on ``lab``'s
+    own papers and projects (see :meth:`identity.PeopleIndex.match`).
+    """
     from publications.models import Authorship, Publication
     from research.models import Collaborator
 
@@ -520,7 +527,7 @@ def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex)
         if publication_id in linked_pubs:
             continue
         match = _best(name, names)
-        if match is None:
+        if match is None or (_weak(match) and not _lab_paper(publication_id, lab)):
             continue
         Authorship.objects.filter(pk=pk).update(person=owner)
         linked_pubs.add(publication_id)
@@ -531,9 +538,10 @@ def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex)
                 f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
             )
     collaborators = Collaborator.objects.filter(query, person__isnull=True)
-    for pk, name, project_title in collaborators.values_list("pk", "name", "project__title"):
+    rows = collaborators.values_list("pk", "name", "project__title", "project__lab_id")
+    for pk, name, project_title, lab_id in rows:
         match = _best(name, names)
-        if match is None:
+        if match is None or (_weak(match) and lab_id != lab.pk):
             continue
         Collaborator.objects.filter(pk=pk).update(person=owner)
         page.add("updated", "collaborator", f"{name} → {owner.name}: {project_title}")
@@ -541,6 +549,18 @@ def _link_back(owner: Person, *, page: PageReport, people: identity.PeopleIndex)
             page.warnings.append(
                 f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
             )
+
+
+def _weak(match: identity.NameMatch) -> bool:
+    return match.abbreviated or not match.certain
+
+
+def _lab_paper(publication_id: int, lab: Lab) -> bool:
+    """Whether a member of ``lab`` is an author of the paper (weak matches stay in the lab)."""
+    from publications.models import Authorship
+
+    members = Membership.objects.filter(lab=lab).values("person_id")
+    return Authorship.objects.filter(publication_id=publication_id, person_id__in=members).exists()
 
 
 def _best(name: str, names: list[str]) -> identity.NameMatch | None:

@@ -89,8 +89,8 @@ class _Pub:
 class PublicationWriter:
     """The publication half of :class:`~labsite.importing.writers.SiteWriter` (a mixin).
 
-    It relies on what the site writer sets up: ``owner``, ``owner_names``, ``indexes``,
-    ``report``, ``pubs`` (filled by :meth:`_fetch_pubs`), ``_dirty`` and ``_where()``.
+    It relies on what the site writer sets up: ``owner``, ``owner_names``, ``members``,
+    ``indexes``, ``report``, ``pubs`` (filled by :meth:`_fetch_pubs`), ``_dirty``, ``_where()``.
     """
 
     def _fetch_pubs(self, pks: set[int]) -> None:
@@ -432,7 +432,10 @@ class PublicationWriter:
         for row in rows:
             if row.person_id is None:
                 match = people.match(
-                    row.name, url=_author_url(authors, row.position), exclude=taken
+                    row.name,
+                    url=_author_url(authors, row.position),
+                    exclude=taken,
+                    members=self.members,
                 )
                 if match is not None:
                     row.person_id = match.pk
@@ -491,7 +494,7 @@ class PublicationWriter:
         taken = {a.person_id for a in entry.authors if a.person_id}
         changed = 0
         for row in unlinked:
-            match = self.indexes.people.match(row.name, exclude=taken)
+            match = self.indexes.people.match(row.name, exclude=taken, members=self.members)
             if match is None:
                 continue
             row.set(self._dirty, person_id=match.pk)

@@ -42,6 +42,7 @@ from labsite.models import Redirect, normalize_path
 from people.models import (
     Honor,
     Lab,
+    Membership,
     NewsItem,
     Person,
     ProfileSection,
@@ -97,6 +98,10 @@ class SiteWriter(PublicationWriter):
         self.pubs: dict[int, _Pub] = {}
         self._fetch_pubs(wanted)
         self.redirects = {row.old_path: row for row in Redirect.objects.filter(lab=self.lab)}
+        # The lab's people (and the owner): weak name matches are trusted only among them.
+        self.members = set(
+            Membership.objects.filter(lab=self.lab).values_list("person_id", flat=True)
+        ) | {self.owner.pk}
 
     def keep_files(self) -> None:
         self._files.clear()
@@ -339,7 +344,9 @@ class SiteWriter(PublicationWriter):
                 rows = []
                 for order, (name, url) in enumerate(desired):
                     row = Collaborator(project=project, name=name, url=url, order=order)
-                    match = self.indexes.people.match(name, url=url, exclude=taken)
+                    match = self.indexes.people.match(
+                        name, url=url, exclude=taken, members=self.members
+                    )
                     if match is not None:
                         row.person_id = match.pk
                         taken.add(match.pk)
@@ -351,7 +358,9 @@ class SiteWriter(PublicationWriter):
             taken = {c.person_id for c in current_rows if c.person_id}
             for row in current_rows:
                 if row.person_id is None:
-                    match = self.indexes.people.match(row.name, url=row.url, exclude=taken)
+                    match = self.indexes.people.match(
+                        row.name, url=row.url, exclude=taken, members=self.members
+                    )
                     if match is not None:
                         row.person_id = match.pk
                         row.save(update_fields=["person"])

@@ -118,3 +118,13 @@ def test_publication_index_order_doi_arxiv_title():
     assert index.find(title="a title only paper", year=2021) == (3, "title")
     assert index.find(title="a title only paper", year=2015) is None
     assert index.find(source_file="s/a.md", source_key="k", title="renamed") == (3, "source")
+
+
+def test_initial_matches_are_weak_and_bounded_by_the_lab():
+    index = _people()
+    assert compare_names("S. Babakniya", "Sara Babakniya").abbreviated is True
+    assert compare_names("Yahya H Ezzeldin", "Yahya Ezzeldin").abbreviated is False
+    assert index.match("S. Babakniya").weak is True
+    assert index.match("S. Babakniya", members={1}).pk == 1
+    assert index.match("S. Babakniya", members={2, 3}) is None  # not this lab's Sara
+    assert index.match("Sara Babakniya", members=set()).pk == 1  # a full name is enough

@@ -268,7 +268,8 @@ def test_two_members_share_one_paper_and_one_person_each(lab, site_root, tmp_pat
 
 
 def test_uncertain_coauthor_match_is_linked_with_a_warning(lab, site_root):
-    Person.objects.create(name="Mahdi Soltanolkotabi")
+    mahdi = Person.objects.create(name="Mahdi Soltanolkotabi")
+    Membership.objects.create(person=mahdi, lab=lab, role=Role.PI)
 
     report = _load(sara_site(site_root), lab)
 
@@ -278,6 +279,16 @@ def test_uncertain_coauthor_match_is_linked_with_a_warning(lab, site_root):
         "_pages/about.md:1: 'Mahdi Soltanolkotab' linked to 'Mahdi Soltanolkotabi' "
         "(surname spelled 'soltanolkotab' here, 'soltanolkotabi' there); check it"
     )
+
+
+def test_weak_match_outside_the_lab_is_not_linked(lab, site_root):
+    """A spelling or an initial is not enough to tie a co-author to another lab's person."""
+    Person.objects.create(name="Mahdi Soltanolkotabi")  # nobody's member here
+    Person.objects.create(name="Chaoyang Heath")
+
+    _load(sara_site(site_root), lab)
+
+    assert Authorship.objects.get(name="Mahdi Soltanolkotab").person is None
 
 
 def test_owner_is_linked_even_when_printed_with_initials(lab, site_root):
