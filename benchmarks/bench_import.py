@@ -293,7 +293,6 @@ def _run(paths: list[Path], profile: bool) -> tuple[float, float, float, str]:
     time then includes waiting for a core, CPU time is what the import itself cost.
     """
     from django.core.management import call_command
-
     from django.db import connections
 
     connections.close_all()  # as in a fresh ``manage.py import_pages`` process
