@@ -12,6 +12,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from labsite.models import Redirect
 from people.models import Honor, Membership, NewsItem, Person, ProfileSection
@@ -170,7 +171,7 @@ def test_seed_reimport_changes_nothing(seeded):
 
 def test_seed_without_owner_needs_person(db):
     err = StringIO()
-    with pytest.raises(Exception) as excinfo:
+    with pytest.raises(CommandError) as excinfo:
         call_command("import_pages", str(SEEDS[1]), "--lab", "vital", stdout=StringIO(), stderr=err)
     assert "1 error" in str(excinfo.value)
     assert err.getvalue() == (
