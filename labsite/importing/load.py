@@ -97,6 +97,8 @@ def load_site(
 
     Returns the report; never raises for a bad page (it is rolled back and reported). Raises
     nothing for an owner that cannot be told either: that is the report's one error line.
+    ``verbosity`` changes nothing here: the report records every record, and
+    :func:`~labsite.importing.report.render_report` chooses what to print.
     """
     return load_sites(
         [site],
