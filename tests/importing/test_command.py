@@ -197,3 +197,19 @@ def test_command_failing_page_rolls_back_alone_exit_nonzero(db, tmp_path, monkey
     from people.models import Honor
 
     assert Honor.objects.count() == 0
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_command_progress_only_on_a_terminal(db, tmp_path):
+    site = _site(tmp_path / "ada")
+    piped = StringIO()
+    call_command("import_pages", str(site), "--lab", "engine", stdout=piped)
+    assert "\r[" not in piped.getvalue()
+
+    terminal = _Terminal()
+    call_command("import_pages", str(site), "--lab", "engine", stdout=terminal)
+    assert "\r[##############################] 1/1 " in terminal.getvalue()
