@@ -236,6 +236,12 @@ class PublicationWriter:
         changed: list[str] = []
         owned = (pub.source_file, pub.source_key) == (source_file, key)
         if owned:
+            holder = self.indexes.publications.by_doi.get(values.get("doi") or "", pk)
+            if holder != pk:  # the source now gives a DOI another stored paper has
+                self.report.warnings.append(
+                    f"{self._where(record)}: DOI {values.pop('doi')} belongs to another stored "
+                    f"paper; not given to {label[:60]!r}"
+                )
             changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
             if desired_authors:
                 current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
