@@ -514,7 +514,10 @@ def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.Pe
     from research.models import Collaborator
 
     names = owner.all_names()
+    # Candidate rows by surname stem, as the database spells it (accents kept) and folded to
+    # ASCII; compare_names then decides. The stem tolerates a dropped last letter.
     surnames = {identity.split_name(name)[1] for name in names} - {""}
+    surnames |= {name.split()[-1].lower() for name in names if name.split()}
     if not surnames:
         return
     query = models.Q()
