@@ -108,3 +108,17 @@ def test_example_figures_are_small_and_made_by_the_script():
     assert all(png.stat().st_size < 20_000 for png in pngs)
     script = (REPO / "examples" / "make_figures.py").read_text(encoding="utf-8")
     assert all(str(png.relative_to(REPO / "examples")) in script for png in pngs)
+
+
+def test_import_pages_reads_many_sites_in_worker_processes(db):
+    """Seven member folders: read by worker processes (spawned: the test holds a connection)."""
+    folders = sorted(p for p in (REPO / "examples" / "lumen-lab").iterdir() if p.is_dir())
+    assert len(folders) >= 6  # enough for labsite.importing.pool to use workers
+    out = StringIO()
+
+    call_command(
+        "import_pages", *map(str, folders), "--lab", "lumen", stdout=out, stderr=StringIO()
+    )
+
+    assert Membership.objects.filter(lab__slug="lumen").count() == 7
+    assert out.getvalue().splitlines()[-1].endswith(", 0 errors")
