@@ -128,6 +128,8 @@ def load_sites(
     ones); ``total`` is then the number of sites expected, for the progress bar.
     """
     indexes = indexes or Indexes.from_database()
+    if owner is None:
+        sites = (part for site in sites for part in split_by_owner(site))
     if total is None:
         total = len(sites) if isinstance(sites, Sized) else 0
     counter = _ProgressCounter(total, progress)
@@ -314,6 +316,34 @@ def owner_candidates(site: SiteRecord) -> list[str]:
                         printed[key] = author.name
     names.extend(printed[key] for key, _ in highlighted.most_common())
     return [name.strip() for name in names if name and not is_placeholder(name)]
+
+
+def split_by_owner(site: SiteRecord) -> list[SiteRecord]:
+    """A folder of loose pages by several people (no ``_config.yml``): one part per owner.
+
+    ``import_pages seeds/`` holds three members' pages; each page names its own owner (its
+    title, or the author it highlights), so each goes to that person. A page that names nobody
+    becomes its own part and gets the "cannot tell whose page this is" error. A Jekyll site, or
+    a folder whose pages all name one person (or none), stays whole.
+    """
+    if site.profile.name or len(site.pages) < 2:
+        return [site]
+    owners: dict[str, list] = {}
+    nameless = []
+    for page in site.pages:
+        names = owner_candidates(SiteRecord(root=site.root, pages=[page]))
+        if names:
+            owners.setdefault(identity.normalize_name(names[0]), []).append(page)
+        else:
+            nameless.append(page)
+    if len(owners) < 2:
+        return [site]
+    parts = [
+        SiteRecord(root=site.root, profile=site.profile, pages=pages) for pages in owners.values()
+    ]
+    parts += [SiteRecord(root=site.root, profile=site.profile, pages=[page]) for page in nameless]
+    parts[0].errors = list(site.errors)
+    return parts
 
 
 def resolve_owner(

@@ -179,3 +179,21 @@ def test_seed_without_owner_needs_person(db):
         'no highlighted author); name the owner with --person "First Last" or --person SLUG\n'
     )
     assert row_counts()["people.Person"] == 0
+
+
+def test_seed_folder_gives_each_page_its_own_owner(db):
+    """The seeds folder as one PATH: two pages name their owners, the third names nobody."""
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command(
+            "import_pages", str(SEEDS[0].parent), "--lab", "vital", stdout=StringIO(), stderr=err
+        )
+    assert sorted(Person.objects.values_list("name", flat=True)) == [
+        "Sanae Lotfi",
+        "Sara Babakniya",
+    ]
+    assert err.getvalue().splitlines() == [
+        f"error: {SEEDS[1]}: cannot tell whose page this is (no title, no _config.yml author, "
+        'no highlighted author); name the owner with --person "First Last" or --person SLUG'
+    ]
+    assert Publication.objects.filter(authorships__person__name="Sanae Lotfi").count() == 7
