@@ -449,7 +449,9 @@ class PublicationWriter:
                     self._warn_uncertain(record, row.name, match)
         return rows
 
-    def _warn_uncertain(self, record: PublicationRecord | ProjectRecord, name: str, match) -> None:
+    def _warn_uncertain(
+        self, record: PublicationRecord | ProjectRecord, name: str, match: identity.PersonMatch
+    ) -> None:
         if not match.certain:
             self.report.warnings.append(
                 f"{self._where(record)}: {name!r} linked to {match.name!r} "

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.files.storage import default_storage
 from django.db import models
@@ -22,6 +22,7 @@ from django.utils.text import slugify
 from labsite.importing.media import read_image
 from labsite.importing.papers import PublicationWriter, _Author, _Pub
 from labsite.importing.records import (
+    FigureRecord,
     PageRecord,
     ProjectRecord,
     SiteRecord,
@@ -53,12 +54,22 @@ from people.models import (
 )
 from research.models import Collaborator, Figure, Project
 
+if TYPE_CHECKING:  # load imports this module
+    from labsite.importing.load import Indexes
+
 
 class SiteWriter(PublicationWriter):
     """Writes the pages of one site for one owner into one lab; see the module docstring."""
 
     def __init__(
-        self, *, site: SiteRecord, lab: Lab, owner: Person, label: str, dry_run: bool, indexes
+        self,
+        *,
+        site: SiteRecord,
+        lab: Lab,
+        owner: Person,
+        label: str,
+        dry_run: bool,
+        indexes: Indexes,
     ) -> None:
         self.site, self.lab, self.owner, self.label = site, lab, owner, label
         self.dry_run = dry_run
@@ -115,7 +126,7 @@ class SiteWriter(PublicationWriter):
 
     # --- one page -----------------------------------------------------------------------------
 
-    def _where(self, record) -> str:
+    def _where(self, record: object) -> str:
         """``file:line`` of a record, falling back to its page when the record does not say."""
         source = getattr(record, "source", None)
         return str(source) if source is not None and source.path else str(self.page_ref)
@@ -417,7 +428,7 @@ class SiteWriter(PublicationWriter):
             )
         return changes
 
-    def _attach(self, figure: Figure, fig, record: ProjectRecord) -> bool:
+    def _attach(self, figure: Figure, fig: FigureRecord, record: ProjectRecord) -> bool:
         """Give ``figure`` its image file, or note the missing source (with a warning)."""
         image, why = read_image(fig, self.site.root)
         if image is None:
@@ -479,7 +490,7 @@ def _alt_text(alt: str, caption: str, title: str) -> str:
     return (caption or "").strip() or f"Figure: {title}"
 
 
-def _close(*files) -> None:
+def _close(*files: Any) -> None:
     """Close stored files that saving opened (renditions, dimensions): no leaked handles."""
     for file in files:
         if file:
