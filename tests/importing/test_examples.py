@@ -122,3 +122,22 @@ def test_import_pages_reads_many_sites_in_worker_processes(db):
 
     assert Membership.objects.filter(lab__slug="lumen").count() == 7
     assert out.getvalue().splitlines()[-1].endswith(", 0 errors")
+
+
+def test_example_pages_render(db, client):
+    """The imported example lab is served: member page, project with a missing figure, lists."""
+    lab, _ = ensure_default_lab()
+    import_examples(lab)
+    pages = {
+        "/": "Lumen Lab",
+        "/people/": "Helena Marsh",
+        "/people/priya-raman/": "Calibrated Federated Learning",
+        "/research/shift-detection-for-medical-imaging/": "Shift Detection for Medical Imaging",
+        "/publications/": "Calibrated Aggregation for Federated Learning under Label Shift",
+    }
+    for path, text in pages.items():
+        response = client.get(path, HTTP_HOST="127.0.0.1")
+        assert (path, response.status_code) == (path, 200)
+        assert text in response.content.decode()
+    harbor = client.get("/people/rafael-duarte/", HTTP_HOST="harbor.localhost")
+    assert "Learning from Drifting Sensors" in harbor.content.decode()
