@@ -43,6 +43,8 @@ def test_examples_import_the_lab_roster_and_shared_papers(db):
         "helena-marsh",
     ]
     assert Authorship.objects.get(publication=paper, person__slug="tomas-okafor").selected
+    helena = Person.objects.get(slug="helena-marsh")
+    assert (helena.avatar_width, helena.avatar_height) == (160, 160)  # stored with its size
     # "Tomas Okafor" (no accent) on Ana's page is the same person as "Tomás Okafor".
     assert Person.objects.filter(name__startswith="Tom").count() == 1
 

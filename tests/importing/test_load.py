@@ -349,3 +349,36 @@ def test_arbitrary_text_loads_without_error(lab, tmp_path, title, names, venue, 
     report = _load(site, lab)
 
     assert report.errors == []
+
+
+def test_edited_author_list_is_kept_and_reported(lab, site_root):
+    _load(sara_site(site_root), lab)
+    row = Authorship.objects.get(name="Souvik Kundu", publication__title__startswith="Revisiting")
+    row.name = "Souvik Kundu (Intel)"
+    row.save()
+    site = sara_site(site_root)
+    site.pages[0].publications[1].authors.append(AuthorRecord("New Author"))
+
+    report = _load(site, lab)
+
+    names = Authorship.objects.filter(publication__title__startswith="Revisiting")
+    assert "Souvik Kundu (Intel)" in names.values_list("name", flat=True)
+    assert report.pages[1].conflicts == [
+        "publication 'Revisiting Sparsity Hunting in Federated Learning': the author list was "
+        "edited after the last import; kept"
+    ]
+
+
+def test_figure_found_later_is_attached(lab, site_root):
+    _load(sara_site(site_root), lab)
+    from PIL import Image
+
+    Image.new("RGB", (20, 10), "red").save(site_root / "images" / "missing.png")
+    site = sara_site(site_root)
+    site.pages[0].projects[0].figures[1].path = site_root / "images" / "missing.png"
+
+    report = _load(site, lab)
+
+    figure = Figure.objects.get(source_key="images/missing.png")
+    assert (figure.missing_source, figure.width, figure.height) == ("", 20, 10)
+    assert report.totals()["updated"] == 2  # the figure, and its project
