@@ -46,7 +46,11 @@ class Command(BaseCommand):
             not Membership.objects.filter(lab=lab).exists()
             and (EXAMPLES / DEFAULT_LAB_EXAMPLE).is_dir()
         ):
-            for line in import_examples(lab):
+            try:
+                lines = import_examples(lab)
+            except Exception as exc:  # noqa: BLE001 - the server must start all the same
+                lines = [f"The example labs were not imported: {exc}"]
+            for line in lines:
                 self.stdout.write(line)
 
         self.stdout.write("")
