@@ -47,7 +47,8 @@ class Command(BaseCommand):
             and (EXAMPLES / DEFAULT_LAB_EXAMPLE).is_dir()
         ):
             try:
-                lines = import_examples(lab)
+                with transaction.atomic():  # all or nothing: a failed attempt is retried next run
+                    lines = import_examples(lab)
             except Exception as exc:  # noqa: BLE001 - the server must start all the same
                 lines = [f"The example labs were not imported: {exc}"]
             for line in lines:
