@@ -15,6 +15,7 @@ from __future__ import annotations
 import html as html_lib
 import re
 
+import emoji
 import markdown
 import nh3
 
@@ -104,6 +105,32 @@ def restore_math(html: str, spans: list[str]) -> str:
     return _TOKEN_RE.sub(unstash, html)
 
 
+_SHORTCODE = re.compile(r":[a-z0-9_+\-]+:")
+_TAG = re.compile(r"(<[^>]*>)")
+_VERBATIM_OPEN = re.compile(r"<(code|pre)\b", re.IGNORECASE)
+_VERBATIM_CLOSE = re.compile(r"</(code|pre)\s*>", re.IGNORECASE)
+
+
+def emojize_html(html: str) -> str:
+    """``:tada:`` → 🎉 in text, as GitHub Pages (jemoji) shows it; code and tags left alone.
+
+    Homepages written for GitHub Pages use GitHub's shortcodes; unknown ones stay as written.
+    """
+    if not _SHORTCODE.search(html):
+        return html
+    depth = 0
+    parts = _TAG.split(html)
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            if _VERBATIM_OPEN.match(part):
+                depth += 1
+            elif _VERBATIM_CLOSE.match(part):
+                depth = max(depth - 1, 0)
+        elif depth == 0 and _SHORTCODE.search(part):
+            parts[i] = emoji.emojize(part, language="alias")
+    return "".join(parts)
+
+
 def render_markdown(text: str | None) -> str:
     """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``."""
     if not text or not text.strip():
@@ -116,7 +143,7 @@ def render_markdown(text: str | None) -> str:
         output_format="html",
     )
     # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
-    return sanitize_html(restore_math(html, spans))
+    return sanitize_html(restore_math(emojize_html(html), spans))
 
 
 def render_inline(text: str | None) -> str:

@@ -102,6 +102,7 @@ def _is_plain(text: str) -> bool:
     return (
         _PLAIN_TEXT.fullmatch(text) is not None
         and "--" not in text
+        and ":" not in text  # ":tada:" shortcodes become emoji in the renderer
         and ".." not in text
         and "  " not in text
         and not text.endswith(" ")
