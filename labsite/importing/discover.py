@@ -33,6 +33,7 @@ from labsite.importing.extract.page import (
     extract_page,
     person_like,
 )
+from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import ParsedPage, load_yaml, parse_page
 from labsite.importing.read import ReadError, read_text
 from labsite.importing.records import (
@@ -408,6 +409,8 @@ class _Collector:
         elif kind == "project":
             project = collection_project(meta, body, ctx, rel)
             if project:
+                project.body, project.media, warns = body_media(project.body, ctx)
+                page.warnings.extend(f"{rel}: {warning}" for warning in warns)
                 page.projects.append(project)
         if not (page.publications or page.talks or page.teaching or page.news or page.projects):
             page.warnings.append(f"{rel}: nothing to import (no title or date)")
@@ -456,7 +459,10 @@ class _Collector:
                 parsed = self.parsed(found)
                 if parsed is None:
                     continue
-                project.body = parsed.body.strip()
+                body = parsed.body.strip()
+                project.body, project.media, warns = body_media(body, self.context_for(found))
+                post = _rel(found, self.root)
+                page.warnings.extend(f"{post}: {warning}" for warning in warns)
                 self.used_posts.add(found.resolve())
 
     def _post_by_slug(self, target: str) -> Path | None:

@@ -8,14 +8,16 @@ Kept apart from the loader so the rules sit in one place: a file must lie inside
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 
 from labsite.images import validate_image_file
-from labsite.importing.records import FigureRecord
+from labsite.importing.records import FigureRecord, MediaRef
 
 
 @dataclass
@@ -55,3 +57,27 @@ def read_image(figure: FigureRecord, root: Path) -> tuple[ImageFile | None, str]
         return None, f"image {figure.src!r}: {' '.join(exc.messages)}"
     content.seek(0)
     return ImageFile(content=content, source=figure.src), ""
+
+
+# Images a project write-up shows in its text; named by their content, so a re-import (or the
+# same picture in two write-ups) finds the stored file instead of storing a copy.
+WRITE_UP_MEDIA = "figures/writeups"
+
+
+def store_write_up_image(ref: MediaRef, root: Path, *, dry_run: bool) -> tuple[str, str, str]:
+    """``(url, why, stored)``: the media URL of ``ref``'s image ("" and a why when unusable).
+
+    ``stored`` names a file this call created ("" when it was there already, or on a dry run),
+    so a rolled-back page can delete it.
+    """
+    image, why = read_image(FigureRecord(src=ref.src, path=ref.path), root)
+    if image is None:
+        return "", why, ""
+    data = image.content.read()
+    image.content.seek(0)
+    suffix = ref.path.suffix.lower() if ref.path.suffix else ".img"
+    name = f"{WRITE_UP_MEDIA}/{hashlib.sha256(data).hexdigest()[:32]}{suffix}"
+    if dry_run or default_storage.exists(name):
+        return default_storage.url(name), "", ""
+    saved = default_storage.save(name, image.content)
+    return default_storage.url(saved), "", saved

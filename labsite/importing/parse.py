@@ -27,14 +27,44 @@ class _Loader(yaml.SafeLoader):
     """
 
 
-_Loader.yaml_implicit_resolvers = {
+_NO_TIMESTAMPS = {
     key: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_Loader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+
+# libyaml's loader (several times faster) when PyYAML was built with it; same resolvers.
+_FastLoader: type | None = None
+if getattr(yaml, "CSafeLoader", None) is not None:
+
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+        """:class:`_Loader` on libyaml."""
+
+    _CLoader.yaml_implicit_resolvers = _NO_TIMESTAMPS
+    _FastLoader = _CLoader
+
+# libyaml composes nested nodes by C recursion and crashes the process (no RecursionError)
+# on a few tens of thousands of levels; deeper-than-this text goes to the pure loader.
+_FAST_MAX_DEPTH = 1000
+
+
+def _nesting_bound(text: str) -> int:
+    """An upper bound of the nesting depth: block levels need a column each, flow a bracket."""
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return longest + text.count("[") + text.count("{")
 
 
 def load_yaml(text: str) -> Any:
-    """Parse YAML safely (no object construction, no timestamps); raises ``yaml.YAMLError``."""
+    """Parse YAML safely (no object construction, no timestamps); raises ``yaml.YAMLError``.
+
+    libyaml reads it when available; whatever it refuses is read again by the pure-Python loader,
+    so errors (messages, lines, exception types) are exactly those of ``SafeLoader``.
+    """
+    if _FastLoader is not None and _nesting_bound(text) <= _FAST_MAX_DEPTH:
+        try:
+            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader
+        except Exception:  # noqa: BLE001, S110 - the pure loader below gives the real error
+            pass
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
 
 

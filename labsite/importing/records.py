@@ -129,6 +129,15 @@ class FigureRecord:
 
 
 @dataclass
+class MediaRef:
+    """An image a write-up names by a relative address, found in the site folder."""
+
+    src: str  # as written: "images/foo.png"
+    path: Path  # the file inside the site folder
+    fallback: str = ""  # its address on the original site ("" when _config.yml has no url)
+
+
+@dataclass
 class ProjectRecord:
     title: str
     summary: str = ""  # markdown
@@ -141,6 +150,7 @@ class ProjectRecord:
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
     links: list[LinkRecord] = field(default_factory=list)  # "[[Paper]](…)[[Code]](…)" on a project
+    media: list[MediaRef] = field(default_factory=list)  # body images to store as media
 
 
 @dataclass

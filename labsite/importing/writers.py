@@ -19,7 +19,8 @@ from django.db import models
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
-from labsite.importing.media import read_image
+from labsite.importing.extract.projects import rewrite_refs
+from labsite.importing.media import read_image, store_write_up_image
 from labsite.importing.papers import PublicationWriter, _Author, _Pub
 from labsite.importing.records import (
     FigureRecord,
@@ -313,7 +314,7 @@ class SiteWriter(PublicationWriter):
         values = {
             "title": record.title,
             "summary": record.summary,
-            "body": record.body,
+            "body": self._write_up_media(record) if record.media else record.body,
             "start": start,
             "end": end,
         }
@@ -331,6 +332,22 @@ class SiteWriter(PublicationWriter):
         changed += self._figures(project, record, source_file)
         if changed and action == "unchanged":
             line.action = "updated"
+
+    def _write_up_media(self, record: ProjectRecord) -> str:
+        """The body with its images in the site folder stored as media and pointed at."""
+        mapping: dict[str, str] = {}
+        for ref in record.media:
+            url, why, stored = store_write_up_image(ref, self.site.root, dry_run=self.dry_run)
+            if stored:
+                self._files.append(stored)
+            if url or ref.fallback:
+                mapping[ref.src] = url or ref.fallback
+            if not url:
+                kept = "linked on the original site" if ref.fallback else "left as written"
+                self.report.warnings.append(
+                    f"{self._where(record)}: write-up of {record.title!r}: {why}; {kept}"
+                )
+        return rewrite_refs(record.body, mapping)
 
     def _collaborators(self, project: Project, record: ProjectRecord, *, created: bool) -> int:
         desired = [

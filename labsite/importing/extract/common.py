@@ -306,8 +306,18 @@ def parse_date_text(text: str) -> tuple[datetime.date, str] | None:
 
 
 # A news item opens with its date: emoji, brackets and bold may surround it.
-_LEAD = r"^(?P<lead>[^\w\[\(*_<]{0,12}?)\s*(?:<(?:b|strong|span)[^<>]{0,80}>)?[\[(*_]{0,3}\s*"
-_TAIL = r"\s*[\])*_]{0,3}\s*(?:</(?:b|strong|span)>)?\s*(?:[:：\-–—|~,.]+\s*|\s+)"
+# The date's own punctuation may sit inside the bold (``**May 2024:** …``, ``<b>May 2024:</b> …``);
+# closers are taken only after an opener, so ``2024-05-01: *Title* …`` keeps its italics.
+_LEAD = (
+    r"^(?P<lead>[^\w\[\(*_<`]{0,12}?)\s*(?P<tag><(?:b|strong|span)[^<>]{0,80}>)?"
+    r"(?P<open>[\[(*_`]{1,3})?\s*"
+)
+_PUNCT = r"[:：\-–—|~,.]"
+_TAIL = (
+    rf"(?(open)(?:\s*{_PUNCT}{{1,3}}(?=[\])*_`]|</))?|(?(tag)(?:\s*{_PUNCT}{{1,3}}(?=</))?|))"
+    r"\s*(?(open)[\])*_`]{0,3}|)(?:\s*</(?:b|strong|span)>\s*(?(open)[\])*_`]{0,3}|))?"
+    rf"(?:\s*{_PUNCT}+\s*|\s+|(?(open)(?<=[*_`\])>])|(?(tag)(?<=>)|(?!))))"
+)
 _NEWS_DATE = [
     (re.compile(_LEAD + p + _TAIL, re.I), form)
     for p, form in (
@@ -323,6 +333,17 @@ _NEWS_DATE = [
 ]
 
 
+def _drop_orphan_closer(rest: str) -> str:
+    """``**May 2024: all of it bold.**`` leaves a closer with no opener at the end of the rest."""
+    for closer in ("**", "__"):
+        if rest.endswith(closer) and rest.count(closer) % 2:
+            return rest[: -len(closer)].rstrip()
+    m = re.search(r"</(b|strong)>$", rest, re.I)
+    if m and not re.search(rf"<{m.group(1)}\b", rest, re.I):
+        return rest[: m.start()].rstrip()
+    return rest
+
+
 def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
     """(date, precision, rest) when ``text`` opens with a date; the lead emoji is kept in rest."""
     head = text[:200]
@@ -333,7 +354,7 @@ def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
         built = _build_date(m, form)
         if not built:
             continue
-        rest = text[m.end() :].strip()
+        rest = _drop_orphan_closer(text[m.end() :].strip())
         lead = m.group("lead").strip()
         after = text[m.end("y") :]
         wrapped = after.startswith(("**", "__", "]", ")", "</b>", "</strong>"))

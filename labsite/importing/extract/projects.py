@@ -24,6 +24,7 @@ from labsite.importing.records import (
     CollaboratorRecord,
     FigureRecord,
     LinkRecord,
+    MediaRef,
     ProjectRecord,
     SourceRef,
 )
@@ -192,3 +193,74 @@ def projects_from_list(
         record.summary = rest
         out.append(record)
     return out
+
+
+# ---------------------------------------------------------------- write-up media
+
+# ``![alt](src "t")``, ``[text](src)``, ``<img src=…>``, ``<a href=…>``: (before, address, after)
+_REF_MD = re.compile(
+    r"(!?\[[^\[\]\n]{0,500}\]\(\s*)([^()\s]{1,1000})((?:\s+\"[^\"\n]{0,300}\")?\s*\))"
+)
+_REF_HTML = re.compile(
+    r"(<(?:img|a|source|video)\b[^<>]{0,2000}?\b(?:src|href)\s*=\s*)"
+    r"(\"[^\"<>]{1,1000}\"|'[^'<>]{1,1000}')",
+    re.I,
+)
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff"}
+
+
+def _is_local(url: str) -> bool:
+    """``images/a.png`` and ``/assets/a.png`` are; ``https://…``, ``//cdn…``, ``#top`` are not."""
+    url = url.strip()
+    return bool(url) and not (
+        url.startswith(("#", "//", "{{", "{%")) or re.match(r"^[a-z][a-z0-9+.-]*:", url, re.I)
+    )
+
+
+def local_refs(body: str) -> list[str]:
+    """Every relative address the body's images and links name, in order, once each."""
+    found = [m.group(2) for m in _REF_MD.finditer(body)]
+    found += [m.group(2)[1:-1].strip() for m in _REF_HTML.finditer(body)]
+    return list(dict.fromkeys(url for url in found if _is_local(url)))
+
+
+def rewrite_refs(body: str, mapping: dict[str, str]) -> str:
+    """``body`` with the addresses in ``mapping`` replaced (markdown and HTML), nothing else."""
+    if not mapping:
+        return body
+
+    def markdown(m: re.Match[str]) -> str:
+        new = mapping.get(m.group(2))
+        return m.group(0) if new is None else f"{m.group(1)}{new}{m.group(3)}"
+
+    def html(m: re.Match[str]) -> str:
+        quote, url = m.group(2)[0], m.group(2)[1:-1].strip()
+        new = mapping.get(url)
+        return m.group(0) if new is None else f"{m.group(1)}{quote}{new}{quote}"
+
+    return _REF_HTML.sub(html, _REF_MD.sub(markdown, body))
+
+
+def body_media(body: str, ctx: Context) -> tuple[str, list[MediaRef], list[str]]:
+    """Relative images and links of a write-up: (body, images to store, warnings).
+
+    An image present in the site folder becomes a :class:`MediaRef` (the writer stores it and
+    points the body at the stored file); any other relative address is rewritten to the original
+    site when ``_config.yml`` gives its ``url``, else left as written with a warning.
+    """
+    media: list[MediaRef] = []
+    mapping: dict[str, str] = {}
+    warnings: list[str] = []
+    for url in local_refs(body):
+        path = ctx.resolve(url)
+        fallback = ctx.absolute(url) if ctx.site_url else ""
+        if path is not None and path.suffix.lower() in _IMAGE_SUFFIXES:
+            media.append(MediaRef(src=url, path=path, fallback=fallback))
+        elif fallback:
+            mapping[url] = fallback
+        else:
+            warnings.append(
+                f"relative link {url!r} in a write-up: no such image in the site folder and "
+                "no site url in _config.yml; left as written"
+            )
+    return rewrite_refs(body, mapping), media, warnings
