@@ -158,7 +158,7 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
                 required=False,
                 label="Other spellings",
                 help_text="Other spellings of the name in author lists, one per line "
-                "(e.g. S. Babakniya)",
+                "(e.g. L. Varkonyi)",
             )
         if db_field.name in PERSON_LABELS:
             kwargs["label"] = PERSON_LABELS[db_field.name]

@@ -39,7 +39,7 @@ class Lab(RenderedMarkdownModel):
     slug = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=200)
     short_name = models.CharField(
-        max_length=60, blank=True, help_text="Shown in the header, e.g. 'vITAL'"
+        max_length=60, blank=True, help_text="Shown in the header, e.g. 'nEXUS'"
     )
     tagline = models.CharField(max_length=300, blank=True)
     about = MarkdownxField(blank=True)
@@ -93,7 +93,7 @@ class Person(RenderedMarkdownModel, ImportedModel):
     aliases = models.JSONField(
         default=list,
         blank=True,
-        help_text='Other spellings of the name in author lists, e.g. ["S. Babakniya"]',
+        help_text='Other spellings of the name in author lists, e.g. ["L. Varkonyi"]',
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -77,7 +77,7 @@ class Publication(RenderedMarkdownModel, ImportedModel):
         max_length=200, blank=True, verbose_name="DOI", help_text="e.g. 10.1145/3372297"
     )
     arxiv_id = models.CharField(
-        max_length=50, blank=True, verbose_name="arXiv id", help_text="e.g. 2311.07784"
+        max_length=50, blank=True, verbose_name="arXiv id", help_text="e.g. 2401.01234"
     )
     abstract = MarkdownxField(blank=True)
     abstract_html = models.TextField(blank=True, editable=False)

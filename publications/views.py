@@ -79,8 +79,8 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
                 person__slug=filters["person"], person__memberships__lab=self.lab, hidden=False
             )
             qs = qs.filter(pk__in=authored.values("publication"))
-        # Every word must match the title, an author or the venue: "federated babakniya" finds
-        # her federated-learning papers even though no single field holds both words.
+        # Every word must match the title, an author or the venue: "decentralized varkonyi" finds
+        # her decentralized-learning papers even though no single field holds both words.
         for word in filters["q"].split()[:MAX_QUERY_WORDS]:
             by_author = Authorship.objects.filter(name__icontains=word)
             qs = qs.filter(

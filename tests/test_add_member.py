@@ -25,40 +25,40 @@ def run(*args: str) -> str:
 
 def test_new_person_gets_an_account_and_a_membership(lab_a):
     out = run(
-        "--lab", "lab-a", "--person", "Sara Babakniya", "--username", "sara",
-        "--email", "sara@example.org", "--role", "postdoc",
+        "--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena",
+        "--email", "lena@example.org", "--role", "postdoc",
     )  # fmt: skip
-    person = Person.objects.get(slug="sara-babakniya")
-    user = User.objects.get(username="sara")
-    assert (person.name, person.user, person.email) == ("Sara Babakniya", user, "sara@example.org")
+    person = Person.objects.get(slug="lena-varkonyi")
+    user = User.objects.get(username="lena")
+    assert (person.name, person.user, person.email) == ("Lena Varkonyi", user, "lena@example.org")
     assert (user.is_staff, user.is_superuser, user.has_usable_password()) == (True, False, False)
     assert list(person.memberships.values_list("lab__slug", "role", "is_lab_admin")) == [
         ("lab-a", "postdoc", False)
     ]
     assert out.splitlines() == [
-        "Created person Sara Babakniya (sara-babakniya).",
-        "Created staff account 'sara'.",
+        "Created person Lena Varkonyi (lena-varkonyi).",
+        "Created staff account 'lena'.",
         "Created membership: Postdoc in Lab A.",
         "No password is set yet. The member chooses one with:",
-        "    python manage.py changepassword sara",
+        "    python manage.py changepassword lena",
         "then signs in at /admin/.",
     ]
 
 
 def test_the_new_member_can_sign_in_and_edit_their_profile(client, lab_a, alice):
-    run("--lab", "lab-a", "--person", "Sara Babakniya", "--username", "sara")
-    user = User.objects.get(username="sara")
+    run("--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena")
+    user = User.objects.get(username="lena")
     user.set_password("a long enough passphrase")  # what changepassword does
     user.save()
-    assert client.login(username="sara", password="a long enough passphrase")
+    assert client.login(username="lena", password="a long enough passphrase")
     response = client.get("/admin/people/person/")
-    assert [p.name for p in response.context["cl"].result_list] == ["Sara Babakniya"]
+    assert [p.name for p in response.context["cl"].result_list] == ["Lena Varkonyi"]
 
 
 def test_existing_person_by_slug_and_existing_user_are_linked(lab_a, lab_b):
-    person = f.PersonFactory(name="Yue Niu")
-    user = f.UserFactory(username="yniu", is_staff=False)
-    out = run("--lab", "lab-b", "--person", "yue-niu", "--username", "yniu", "--lab-admin")
+    person = f.PersonFactory(name="Jin Tao")
+    user = f.UserFactory(username="jtao", is_staff=False)
+    out = run("--lab", "lab-b", "--person", "jin-tao", "--username", "jtao", "--lab-admin")
     person.refresh_from_db()
     user.refresh_from_db()
     assert (person.user, user.is_staff) == (user, True)
@@ -66,10 +66,10 @@ def test_existing_person_by_slug_and_existing_user_are_linked(lab_a, lab_b):
         ("lab-b", "phd", True)
     ]
     assert out.splitlines() == [
-        "Found person Yue Niu (yue-niu).",
-        "Linked staff account 'yniu'.",
+        "Found person Jin Tao (jin-tao).",
+        "Linked staff account 'jtao'.",
         "Created membership: PhD student in Lab B, lab admin.",
-        "yniu signs in at /admin/ with their existing password.",
+        "jtao signs in at /admin/ with their existing password.",
     ]
 
 

@@ -157,7 +157,7 @@ def split_bib_authors(value: str) -> list[AuthorRecord]:
         if commas >= 1:
             left, _, right = part.partition(",")
             if commas == 1 and len(left.split()) >= 2 and len(right.split()) >= 2:
-                for name in (left, right):  # "Kaiyan Zhang, Xuekai Zhu": a missing "and"
+                for name in (left, right):  # "Meiling Zhou, Haoran Qiu": a missing "and"
                     rec = _person(name)
                     if rec:
                         out.append(rec)

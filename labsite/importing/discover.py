@@ -237,7 +237,7 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
 
 
 def _scholar_names(scholar: dict[str, Any]) -> list[str]:
-    """al-folio's ``scholar: {first_name: [Noah, N.], last_name: [Amsel]}``: names it bolds."""
+    """al-folio's ``scholar: {first_name: [Felix, F.], last_name: [Morrow]}``: names it bolds."""
 
     def names(value: Any) -> list[str]:
         items = value if isinstance(value, list) else [value]

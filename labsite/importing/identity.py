@@ -7,9 +7,9 @@ run and kept up to date as the loader creates rows, so matching never costs a qu
 
 People are matched, in order of confidence, by profile URL (Google Scholar user id, GitHub
 user, ORCID, personal site), by slug, by a name or alias (accents, case and punctuation
-ignored), by a name that differs only in initials or middle names ("S. Babakniya", "Yahya H
-Ezzeldin"), and last — *uncertain* — by a surname one letter off ("Soltanolkotab" for
-"Soltanolkotabi"). An uncertain match is returned with ``certain=False`` so the loader links it
+ignored), by a name that differs only in initials or middle names ("L. Varkonyi", "Tariq M
+Elshazly"), and last — *uncertain* — by a surname one letter off ("Karimzadeh" for
+"Karimzadehi"). An uncertain match is returned with ``certain=False`` so the loader links it
 **and says so in a warning**; it is never merged silently. Two candidates that fit equally well
 give no match at all: a wrong link is worse than none.
 
@@ -51,13 +51,13 @@ _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "dr", "prof"}
 
 
 def strip_accents(text: str) -> str:
-    """``"Zalán Fábián"`` → ``"Zalan Fabian"`` (NFKD, combining marks dropped)."""
+    """``"Tamás Réthy"`` → ``"Tamas Rethy"`` (NFKD, combining marks dropped)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def name_tokens(name: str) -> list[str]:
-    """Lower-case ASCII tokens of a person's name; ``"Babakniya, Sara"`` is put back in order."""
+    """Lower-case ASCII tokens of a person's name; ``"Varkonyi, Lena"`` is put back in order."""
     return list(_name_tokens(name or ""))
 
 
@@ -81,7 +81,7 @@ def _name_tokens(name: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=65536)
 def normalize_name(name: str) -> str:
-    """The form names are compared in: ``"S. Babakniya"`` → ``"s babakniya"``."""
+    """The form names are compared in: ``"L. Varkonyi"`` → ``"l varkonyi"``."""
     return " ".join(name_tokens(name))
 
 
@@ -113,7 +113,7 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
         return x == y
 
     if not same(a[0], b[0]):
-        # "Yahya H" vs "Yahya": handled below; "SJ" style joined initials: "sj" vs "sara j"
+        # "Tariq M" vs "Tariq": handled below; "SJ" style joined initials: "sj" vs "lena j"
         joined_a = len(a[0]) <= 3 and a[0].isalpha() and len(a) == 1 and len(b) >= 2
         if joined_a and all(same(ch, tok) for ch, tok in zip(a[0], b, strict=False)):
             return len(a[0]) <= len(b)
@@ -125,7 +125,7 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
-    """A dropped, added or changed letter (``soltanolkotab`` / ``soltanolkotabi``)."""
+    """A dropped, added or changed letter (``karimzadeh`` / ``karimzadehi``)."""
     if a == b or abs(len(a) - len(b)) > 1 or min(len(a), len(b)) < 5:
         return False
     if len(a) == len(b):
@@ -144,7 +144,7 @@ class NameMatch:
     score: int  # higher is better: 3 exact, 2 initials/middle names, 1 spelling
     certain: bool
     reason: str
-    # The names agree only through an initial ("S. Babakniya", "Z-H Yang"): many people fit.
+    # The names agree only through an initial ("L. Varkonyi", "Z-H Yang"): many people fit.
     abbreviated: bool = False
 
 
@@ -168,7 +168,7 @@ def compare_names(a: str, b: str) -> NameMatch | None:
             reason = "initials" if abbreviated else "middle names"
             return NameMatch(2, True, reason, abbreviated)
         return None
-    # "Mahdi Soltanolkotab" vs "Mahdi Soltanolkotabi": same given name, surname a letter off.
+    # "Kaveh Karimzadeh" vs "Kaveh Karimzadehi": same given name, surname a letter off.
     if _one_edit_apart(surname_a, surname_b) and given_a[0] == given_b[0] and len(given_a[0]) > 1:
         return NameMatch(1, False, f"surname spelled {surname_a!r} here, {surname_b!r} there")
     return None
@@ -224,7 +224,7 @@ _ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECA
 
 
 def normalize_arxiv(value: str) -> str:
-    """``arXiv:2311.07784v2`` or ``https://arxiv.org/pdf/2311.07784.pdf`` → ``2311.07784``."""
+    """``arXiv:2311.01234v2`` or ``https://arxiv.org/pdf/2311.01234.pdf`` → ``2311.01234``."""
     value = (value or "").strip()
     if not value:
         return ""

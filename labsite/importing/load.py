@@ -176,7 +176,7 @@ class _ProgressCounter:
 
 
 def site_label(site: SiteRecord) -> str:
-    """The folder name that prefixes every ``source_file`` of this site (``vital-lab``)."""
+    """The folder name that prefixes every ``source_file`` of this site (``nexus-lab``)."""
     root = site.root
     if root.is_file():
         root = root.parent
@@ -311,7 +311,7 @@ def owner_candidates(site: SiteRecord) -> list[str]:
                 if author.is_owner and author.name:
                     key = identity.normalize_name(author.name)
                     highlighted[key] += 1
-                    # keep the longest spelling: "Sanae Lotfi" over "S. Lotfi"
+                    # keep the longest spelling: "Yasmine Ouazzani" over "Y. Ouazzani"
                     if len(author.name) > len(printed.get(key, "")):
                         printed[key] = author.name
     names.extend(printed[key] for key, _ in highlighted.most_common())

@@ -27,7 +27,7 @@ class SourceRef:
 
 @dataclass
 class AuthorRecord:
-    name: str  # as printed, markup removed: "Sara Babakniya"
+    name: str  # as printed, markup removed: "Lena Varkonyi"
     is_owner: bool = False  # highlighted in the source (<u>, **, <b>, <strong>) or the site owner
     equal_contribution: bool = False  # *, \*, <sup>*</sup>, †
     corresponding: bool = False
@@ -121,7 +121,7 @@ class CollaboratorRecord:
 
 @dataclass
 class FigureRecord:
-    src: str  # as written in the page: "assets/fig/ethos/ethos.png"
+    src: str  # as written in the page: "assets/fig/demo/overview.png"
     path: Path | None = None  # resolved file inside the site folder, None when not found
     alt: str = ""
     caption: str = ""

@@ -104,74 +104,76 @@ def png(
 def build_lab() -> dict:
     """A lab with a full member page, co-authors, alumni, projects and news. Returns the URLs."""
     lab = f.LabFactory(
-        slug="vital",
-        name="Information Theory and Machine Learning Lab",
-        short_name="vITAL",
+        slug="nexus",
+        name="Networked Learning and Inference Lab",
+        short_name="nEXUS",
         tagline="Trustworthy, private and efficient machine learning at the network edge.",
-        institution="University of Southern California",
+        institution="Harrowgate University",
         about=(
             "We study **federated learning**, privacy and the theory of generalization. "
             "Our work ranges from bounds such as $\\mathcal{O}(1/\\sqrt{n})$ to systems "
             "that train on phones."
         ),
-        email="vital-lab@example.edu",
-        address="3740 McClintock Ave\nLos Angeles, CA 90089",
+        email="nexus-lab@example.edu",
+        address="12 Quarry Lane\nPort Ellis, CA 95555",
         site__domain="localhost",
         is_default=True,
     )
     pi = f.PersonFactory(
-        name="Salman Avestimehr",
+        name="Tobias Ellerbrook",
         position="Professor",
-        affiliation="University of Southern California",
-        website="https://example.org/salman",
+        affiliation="Harrowgate University",
+        website="https://example.org/tobias",
     )
-    f.MembershipFactory(person=pi, lab=lab, role=Role.PI, title="Dean's Professor of ECE")
-    sara = f.PersonFactory(
-        name="Sara Babakniya",
+    f.MembershipFactory(person=pi, lab=lab, role=Role.PI, title="Chair Professor of EE")
+    lena = f.PersonFactory(
+        name="Lena Varkonyi",
         position="PhD student",
-        affiliation="University of Southern California",
-        location="Los Angeles, CA",
-        avatar=png(480, 480, (40, 90, 140), label="sara"),
+        affiliation="Harrowgate University",
+        location="Port Ellis, CA",
+        avatar=png(480, 480, (40, 90, 140), label="lena"),
         bio=(
-            "I am a 5th-year Ph.D. student studying Computer Science at the "
-            "[University of Southern California](https://www.cs.usc.edu/). I work on privacy and "
-            "efficiency in machine learning, federated learning and neural architecture search."
+            "I am a fourth-year doctoral student in Computer Science at "
+            "[Harrowgate University](https://cs.harrowgate.example/). I work on robust and "
+            "frugal machine learning, split learning and model compression."
         ),
-        email="babakniy@example.edu",
-        website="https://example.org/sara",
+        email="varkony@example.edu",
+        website="https://example.org/lena",
         google_scholar="https://scholar.google.com/citations?user=abc",
         github="https://github.com/example",
         orcid="https://orcid.org/0000-0002-1825-0097",
         linkedin="https://www.linkedin.com/in/example",
         twitter="https://x.com/example",
-        cv="https://example.org/sara/cv.pdf",
+        cv="https://example.org/lena/cv.pdf",
     )
-    f.MembershipFactory(person=sara, lab=lab, role=Role.PHD, start=datetime.date(2019, 8, 1))
-    yue = f.PersonFactory(name="Yue Niu", position="PhD student")
-    f.MembershipFactory(person=yue, lab=lab, role=Role.PHD, order=1)
+    f.MembershipFactory(person=lena, lab=lab, role=Role.PHD, start=datetime.date(2019, 8, 1))
+    jin = f.PersonFactory(name="Jin Tao", position="PhD student")
+    f.MembershipFactory(person=jin, lab=lab, role=Role.PHD, order=1)
     postdoc = f.PersonFactory(
-        name="Saurav Prakash", avatar=png(300, 360, (120, 60, 40), label="sp")
+        name="Nikhil Varadan", avatar=png(300, 360, (120, 60, 40), label="nv")
     )
     f.MembershipFactory(person=postdoc, lab=lab, role=Role.POSTDOC)
-    alumna = f.PersonFactory(name="Chaoyang He")
+    alumna = f.PersonFactory(name="Wenlan He")
     f.MembershipFactory(
         person=alumna,
         lab=lab,
         role=Role.PHD,
         start=datetime.date(2017, 8, 1),
         end=datetime.date(2022, 6, 30),
-        next_position="Co-founder and CTO, FedML",
+        next_position="Co-founder and CTO, Fedwise",
     )
-    alumnus = f.PersonFactory(name="Ramy E. Ali", avatar=png(200, 200, (60, 120, 80), label="ra"))
+    alumnus = f.PersonFactory(
+        name="Samir F. Haddad", avatar=png(200, 200, (60, 120, 80), label="sh")
+    )
     f.MembershipFactory(
         person=alumnus,
         lab=lab,
         role=Role.POSTDOC,
         start=datetime.date(2020, 1, 1),
         end=datetime.date(2023, 1, 31),
-        next_position="Research scientist, Samsung",
+        next_position="Research scientist, Northwind",
     )
-    outsider = f.PersonFactory(name="Souvik Kundu")  # a Person with no membership here
+    outsider = f.PersonFactory(name="Ritam Basuray")  # a Person with no membership here
 
     # Homepage sections in the source page's order.
     sections = [
@@ -181,24 +183,23 @@ def build_lab() -> dict:
         (SectionKind.TALKS, "Talks", ""),
         (SectionKind.TEACHING, "Teaching", ""),
         (SectionKind.HONORS, "Honors and awards", ""),
-        (SectionKind.PROSE, "Experience", "Graduate Research Assistant (Aug 2019 – present)"),
+        (SectionKind.PROSE, "Experience", "Research Assistant (Sep 2019 – present)"),
         (
             SectionKind.PROSE,
             "Contact",
-            "University of Southern California  \nDepartment of Computer Science  \n"
-            "Los Angeles, CA 90089-0781",
+            "Harrowgate University  \nDepartment of Computer Science  \nPort Ellis, CA 95555-0100",
         ),
     ]
     for order, (kind, title, body) in enumerate(sections):
-        f.ProfileSectionFactory(person=sara, kind=kind, title=title, body=body, order=order)
+        f.ProfileSectionFactory(person=lena, kind=kind, title=title, body=body, order=order)
     news = [
-        (datetime.date(2024, 8, 1), "month", "Selected as a **Rising Star in EECS**."),
-        (datetime.date(2024, 7, 20), "day", "Our paper won the **Best Paper Award** at FL@FM."),
-        (datetime.date(2024, 6, 3), "month", "Started an internship at Microsoft Research."),
+        (datetime.date(2024, 8, 1), "month", "Named a **Future Leader in Computing**."),
+        (datetime.date(2024, 7, 20), "day", "Our paper won the **Best Paper Award** at DL@Edge."),
+        (datetime.date(2024, 6, 3), "month", "Started an internship at Northwind Research."),
     ]
     for date, precision, text in news:
         f.NewsItemFactory(
-            person=sara, date=date, date_precision=precision, text=text, is_highlight=True
+            person=lena, date=date, date_precision=precision, text=text, is_highlight=True
         )
     f.NewsItemFactory(
         person=None,
@@ -207,63 +208,63 @@ def build_lab() -> dict:
         text="Welcome to our new students! Posters cost $5 and $10 to print.",
     )
     f.HonorFactory(
-        person=sara, title="Best Paper Award", detail="FL@FM-NeurIPS Workshop", year=2023
+        person=lena, title="Best Paper Award", detail="DL@Edge-NeurIPS Workshop", year=2023
     )
-    f.HonorFactory(person=sara, title="WiSE Qualcomm Top-Off Fellowship", year=2021, order=1)
+    f.HonorFactory(person=lena, title="WiST Northwind Top-Up Fellowship", year=2021, order=1)
     f.TalkFactory(
-        person=sara,
-        title="Federated learning without episodic memory",
-        event="ML Collective",
+        person=lena,
+        title="Continual learning without stored samples",
+        event="Learning Theory Circle",
         location="Online",
         date=datetime.date(2024, 6, 12),
         kind="invited",
         slides_url="https://example.org/slides.pdf",
     )
     f.TeachingFactory(
-        person=sara, course="CSCI 567: Machine Learning", institution="USC", term="Fall 2022"
+        person=lena, course="CS 410: Machine Learning", institution="HGU", term="Fall 2022"
     )
 
     papers = []
     specs = [
         {
-            "title": "A Data-Free Approach to Mitigate Catastrophic Forgetting in Federated Class "
-            "Incremental Learning for Vision Tasks",
+            "title": "A Label-Free Method to Curb Drift in Decentralized Continual "
+            "Learning for Audio Tasks",
             "venue": "Advances in Neural Information Processing Systems",
             "short_venue": "NeurIPS",
             "year": 2023,
-            "arxiv_id": "2311.07784",
+            "arxiv_id": "2311.01234",
             "abstract": (
-                "Deep learning models often suffer from forgetting previously learned "
-                "information when trained on new data. We propose a framework in which the "
-                "server trains a generative model with a loss of $\\mathcal{L}_{KD}$..."
+                "Neural models tend to lose earlier skills when they are fitted to fresh "
+                "samples. We propose a scheme in which the coordinator fits a synthetic data "
+                "generator with a loss of $\\mathcal{L}_{KD}$..."
             ),
         },
         {
-            "title": "SLoRA: Federated Parameter Efficient Fine-Tuning of Language Models",
-            "venue": "FL@FM-NeurIPS Workshop",
-            "short_venue": "FL@FM",
+            "title": "QuADRA: Decentralized Low-Memory Adaptation of Speech Models",
+            "venue": "DL@Edge-NeurIPS Workshop",
+            "short_venue": "DL@Edge",
             "year": 2023,
             "kind": "workshop",
             "award": "Best Paper Award",
         },
         {
-            "title": "Revisiting Sparsity Hunting in Federated Learning: an $\\ell_1$ View",
+            "title": "Rethinking Pruning Schedules in Decentralized Learning: an $\\ell_1$ View",
             "venue": "Transactions on Machine Learning Research",
             "short_venue": "TMLR",
             "year": 2023,
             "kind": "journal",
-            "doi": "10.48550/arXiv.2208.13092",
+            "doi": "10.48550/arXiv.2208.05678",
         },
         {
-            "title": "Deep-n-Cheap: An Automated Efficient and Extensible Search Framework",
-            "venue": "Springer Nature Computer Science",
+            "title": "Fast-n-Frugal: A Modular and Extensible Search Toolkit",
+            "venue": "Northbridge Journal of Computing",
             "short_venue": "",
             "year": 2021,
             "kind": "journal",
             "note": "Extended version of a workshop paper",
         },
         {
-            "title": "Lottery-Aware Sparsity Hunting at the Edge",
+            "title": "Ticket-Aware Pruning Schedules at the Edge",
             "venue": "arXiv",
             "short_venue": "",
             "year": 2024,
@@ -272,11 +273,11 @@ def build_lab() -> dict:
         },
     ]
     authors = [
-        [(sara, True), (outsider, True), ("Saurav Prakash", False), (yue, False), (pi, False)],
-        [(sara, True), ("Ahmed Roushdy Elkordy", True), ("Yahya H Ezzeldin", False), (pi, False)],
-        [(sara, False), ("Zalan Fabian", False), (alumna, False), (pi, False)],
-        [("Sourya Dey", False), (sara, False), ("Keith M. Chugg", False)],
-        [(yue, False), (postdoc, False), (pi, False)],
+        [(lena, True), (outsider, True), ("Nikhil Varadan", False), (jin, False), (pi, False)],
+        [(lena, True), ("Karim Nabil Sherbiny", True), ("Tariq M Elshazly", False), (pi, False)],
+        [(lena, False), ("Tamas Rethy", False), (alumna, False), (pi, False)],
+        [("Anirban Roy", False), (lena, False), ("Douglas P. Tarrant", False)],
+        [(jin, False), (postdoc, False), (pi, False)],
     ]
     for index, (spec, names) in enumerate(zip(specs, authors, strict=True)):
         paper = f.PublicationFactory(**spec)
@@ -296,7 +297,7 @@ def build_lab() -> dict:
                     name=who.name,
                     position=position,
                     equal_contribution=equal,
-                    selected=(who == sara and index < 3),
+                    selected=(who == lena and index < 3),
                     corresponding=(who == pi and index == 0),
                 )
         f.PublicationLinkFactory(
@@ -317,28 +318,28 @@ def build_lab() -> dict:
 
     project = f.ProjectFactory(
         lab=lab,
-        title="Federated Learning at the Resource-Constrained Edge",
-        owner=yue,
+        title="Split Learning on Battery-Limited Devices",
+        owner=jin,
         summary=(
-            "Federated learning of large neural nets at the edge faces limited computation and "
-            "memory. **Sub-model** training reduces computation at the edge while still "
-            "attaining a full model."
+            "Training big networks on small devices runs out of battery and memory. "
+            "**Sub-model** training gives each device a slice of the network and still "
+            "yields the whole model."
         ),
         body=(
-            "## Approach\n\nWe investigate a sub-model training method that reduces the cost "
-            "per round from $O(d)$ to $O(k)$ while keeping the accuracy of the full model.\n\n"
-            "- Sparse updates\n- Low-rank structure of the data\n"
+            "## Approach\n\nEach device trains a slice of the network, which brings the cost "
+            "per round from $O(d)$ down to $O(k)$ with no loss of accuracy.\n\n"
+            "- Sparse updates\n- Low-rank data\n"
         ),
         is_featured=True,
         start=datetime.date(2021, 1, 1),
     )
     project.publications.add(papers[2])
-    f.CollaboratorFactory(project=project, person=sara, name="Sara Babakniya", order=0)
+    f.CollaboratorFactory(project=project, person=lena, name="Lena Varkonyi", order=0)
     f.CollaboratorFactory(
-        project=project, person=None, name="Sunwoo Lee", url="https://example.org/sunwoo", order=1
+        project=project, person=None, name="Jiho Baek", url="https://example.org/jiho", order=1
     )
-    f.CollaboratorFactory(project=project, person=outsider, name="Souvik Kundu", order=2)
-    f.CollaboratorFactory(project=project, person=pi, name="Salman Avestimehr", order=3)
+    f.CollaboratorFactory(project=project, person=outsider, name="Ritam Basuray", order=2)
+    f.CollaboratorFactory(project=project, person=pi, name="Tobias Ellerbrook", order=3)
     f.FigureFactory(
         project=project,
         image=png(1400, 700, (30, 70, 110), label="overview"),
@@ -355,24 +356,24 @@ def build_lab() -> dict:
     )
     second = f.ProjectFactory(
         lab=lab,
-        title="LLM Alignment with Model Editing",
-        summary="We align language models by editing weights that encode undesired knowledge.",
+        title="Language Model Repair by Weight Editing",
+        summary="We repair language models by editing the weights behind unwanted outputs.",
         is_featured=True,
         order=1,
     )
-    f.CollaboratorFactory(project=second, person=yue, name="Yue Niu")
+    f.CollaboratorFactory(project=second, person=jin, name="Jin Tao")
     f.ProjectFactory(
         lab=lab,
-        title="High-Order Optimization for Large-Scale Training",
-        summary="A momentum-based quasi-Newton method for stochastic optimization.",
+        title="Second-Order Methods for Wide Networks",
+        summary="A damped curvature method for noisy optimization.",
         status="completed",
         order=2,
     )
     return {
         "lab_home": "/",
         "people": "/people/",
-        "person": sara.get_absolute_url(),
-        "person_publications": f"{sara.get_absolute_url()}publications/",
+        "person": lena.get_absolute_url(),
+        "person_publications": f"{lena.get_absolute_url()}publications/",
         "news": "/news/",
         "research": "/research/",
         "project": project.get_absolute_url(),

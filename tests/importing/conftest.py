@@ -54,7 +54,7 @@ def row_counts() -> dict[str, int]:
 
 @pytest.fixture
 def lab(db):
-    lab, _ = get_or_create_lab(slug="vital", name="vITAL", domain="vital.localhost")
+    lab, _ = get_or_create_lab(slug="nexus", name="nEXUS", domain="nexus.localhost")
     return lab
 
 
@@ -76,12 +76,12 @@ def pub(
     )
 
 
-def sara_site(root: Path) -> SiteRecord:
-    """Sara's homepage, built by hand: what the pure steps would give the loader."""
+def lena_site(root: Path) -> SiteRecord:
+    """Lena's homepage, built by hand: what the pure steps would give the loader."""
     about = PageRecord(
         source=SourceRef("_pages/about.md", 1),
-        title="Sara Babakniya",
-        owner_names=["Sara Babakniya"],
+        title="Lena Varkonyi",
+        owner_names=["Lena Varkonyi"],
         permalink="/",
         redirect_from=["/about/", "/about.html"],
         sections=[
@@ -96,47 +96,47 @@ def sara_site(root: Path) -> SiteRecord:
         ],
         publications=[
             pub(
-                "A Data-Free Approach to Mitigate Catastrophic Forgetting",
-                "Sara Babakniya",
-                "Zalan Fabian",
-                "Chaoyang He",
-                "Mahdi Soltanolkotab",
-                "Salman Avestimehr",
-                owner="Sara Babakniya",
-                arxiv_id="2311.07784",
+                "A Label-Free Method to Curb Drift",
+                "Lena Varkonyi",
+                "Tamas Rethy",
+                "Wenlan He",
+                "Kaveh Karimzadeh",
+                "Tobias Ellerbrook",
+                owner="Lena Varkonyi",
+                arxiv_id="2311.01234",
                 links=[
-                    LinkRecord("paper", "https://arxiv.org/abs/2311.07784"),
-                    LinkRecord("code", "https://github.com/x/mfcl"),
+                    LinkRecord("paper", "https://arxiv.org/abs/2311.01234"),
+                    LinkRecord("code", "https://github.com/x/ldcl"),
                 ],
                 selected=True,
             ),
             pub(
-                "Revisiting Sparsity Hunting in Federated Learning",
-                "Sara Babakniya*",
-                "Souvik Kundu*",
-                "Yue Niu",
-                "Salman Avestimehr",
-                owner="Sara Babakniya",
-                arxiv_id="2208.13092",
-                links=[LinkRecord("paper", "https://arxiv.org/abs/2208.13092")],
+                "Rethinking Pruning Schedules in Split Learning",
+                "Lena Varkonyi*",
+                "Ritam Basuray*",
+                "Jin Tao",
+                "Tobias Ellerbrook",
+                owner="Lena Varkonyi",
+                arxiv_id="2208.05678",
+                links=[LinkRecord("paper", "https://arxiv.org/abs/2208.05678")],
             ),
             pub(
-                "Federated Sparse Training: Lottery Aware Model Compression",
-                "Sara Babakniya*",
-                "Souvik Kundu*",
-                "Yue Niu",
-                "Salman Avestimehr",
-                owner="Sara Babakniya",
+                "Split Sparse Training: Ticket-Aware Model Pruning",
+                "Lena Varkonyi*",
+                "Ritam Basuray*",
+                "Jin Tao",
+                "Tobias Ellerbrook",
+                owner="Lena Varkonyi",
                 year=2022,
-                arxiv_id="2208.13092",
-                links=[LinkRecord("paper", "https://arxiv.org/abs/2208.13092")],
+                arxiv_id="2208.05678",
+                links=[LinkRecord("paper", "https://arxiv.org/abs/2208.05678")],
             ),
             pub(
-                "SLoRA: Federated Parameter Efficient Fine-Tuning of Language Models",
-                "Sara Babakniya*",
-                "Ahmed Roushdy Elkordy*",
-                "Salman Avestimehr",
-                owner="Sara Babakniya",
+                "QuADRA: Decentralized Low-Memory Adaptation of Speech Models",
+                "Lena Varkonyi*",
+                "Karim Nabil Sherbiny*",
+                "Tobias Ellerbrook",
+                owner="Lena Varkonyi",
                 award="Best Paper Award",
             ),
         ],
@@ -148,18 +148,18 @@ def sara_site(root: Path) -> SiteRecord:
             ),
             NewsRecord(datetime.date(2023, 6, 1), "Started an internship.", precision="month"),
         ],
-        honors=[HonorRecord("Best Paper Award, FL@FM-NeurIPS", year=2023)],
+        honors=[HonorRecord("Best Paper Award, DL@Edge-NeurIPS", year=2023)],
         projects=[
             ProjectRecord(
                 "Federated Continual Learning",
                 summary="Learning without forgetting.",
                 collaborators=[
-                    CollaboratorRecord("Zalan Fabian"),
-                    CollaboratorRecord("Salman Avestimehr", url="https://www.avestimehr.com/"),
+                    CollaboratorRecord("Tamas Rethy"),
+                    CollaboratorRecord("Tobias Ellerbrook", url="https://www.ellerbrook.org/"),
                 ],
                 figures=[
                     FigureRecord(
-                        "images/mfcl.png", path=root / "images" / "mfcl.png", alt="MFCL overview"
+                        "images/ldcl.png", path=root / "images" / "ldcl.png", alt="LDCL overview"
                     ),
                     FigureRecord("images/missing.png", path=None, caption="Gone"),
                 ],
@@ -170,11 +170,11 @@ def sara_site(root: Path) -> SiteRecord:
     return SiteRecord(
         root=root,
         profile=ProfileRecord(
-            name="Sara Babakniya",
+            name="Lena Varkonyi",
             position="PhD student",
-            affiliation="University of Southern California",
+            affiliation="Harrowgate University",
             google_scholar="https://scholar.google.com/citations?user=ABC123&hl=en",
-            github="https://github.com/SaraBabakN",
+            github="https://github.com/LenaVarkN",
         ),
         pages=[about],
     )
@@ -184,7 +184,7 @@ def sara_site(root: Path) -> SiteRecord:
 def site_root(tmp_path) -> Path:
     from PIL import Image
 
-    root = tmp_path / "sara.github.io"
+    root = tmp_path / "lena.github.io"
     (root / "images").mkdir(parents=True)
-    Image.new("RGB", (40, 30), "navy").save(root / "images" / "mfcl.png")
+    Image.new("RGB", (40, 30), "navy").save(root / "images" / "ldcl.png")
     return root

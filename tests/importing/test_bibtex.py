@@ -10,9 +10,9 @@ BIB = r"""---
 
 @string{aps = {American Physical Society,}}
 
-@inproceedings{amsel2025,
-    title={Quality over {Q}uantity: When Adding {M}ore Heads Hurts},
-    author={Amsel, Noah and Yehudai*, Gilad and Joan Bruna*},
+@inproceedings{morrow2025,
+    title={Depth over {W}idth: When Adding {M}ore Layers Helps},
+    author={Morrow, Felix and Ostrander*, Gideon and Joan Castellet*},
     booktitle={The Thirteenth International Conference on Learning Representations},
     year={2025},
     month=may,
@@ -21,9 +21,9 @@ BIB = r"""---
     pdf={paper.pdf},
     poster={https://x.org/poster.pdf},
     code={https://github.com/n/a},
-    html={https://iclr.cc/virtual/2025/poster/27747},
+    html={https://iclr.cc/virtual/2025/poster/12345},
     arxiv={2410.00001},
-    award={Outstanding paper award for a study of heads},
+    award={Outstanding paper award for a study of layers},
     award_name={Outstanding Paper},
     abstract={We show $O(n^2)$ things.},
     doi={10.5555/12345},
@@ -40,8 +40,8 @@ BIB = r"""---
 
 @misc{preprint2024,
   title={A Preprint 🏆},
-  author={Ning* Ding and Kaiyan Zhang, Xuekai Zhu},
-  eprint={2406.04307},
+  author={Wei* Tang and Meiling Zhou, Haoran Qiu},
+  eprint={2406.03333},
   archivePrefix={arXiv},
 }
 
@@ -54,16 +54,16 @@ def test_parse_bibtex_al_folio_entry():
     result = parse_bibtex(BIB, Context(site_url="https://me.example"), "_bibliography/papers.bib")
     first = result.publications[0]
     assert (first.title, first.venue, first.short_venue, first.year, first.month) == (
-        "Quality over Quantity: When Adding More Heads Hurts",
+        "Depth over Width: When Adding More Layers Helps",
         "The Thirteenth International Conference on Learning Representations",
         "ICLR",
         2025,
         5,
     )
     assert [(a.name, a.equal_contribution) for a in first.authors] == [
-        ("Noah Amsel", False),
-        ("Gilad Yehudai", True),
-        ("Joan Bruna", True),
+        ("Felix Morrow", False),
+        ("Gideon Ostrander", True),
+        ("Joan Castellet", True),
     ]
     assert (first.kind, first.selected, first.award, first.doi, first.arxiv_id) == (
         "conference",
@@ -74,15 +74,15 @@ def test_parse_bibtex_al_folio_entry():
     )
     assert first.abstract == "We show $O(n^2)$ things."
     assert [(link.kind, link.url) for link in first.links] == [
-        ("paper", "https://iclr.cc/virtual/2025/poster/27747"),
+        ("paper", "https://iclr.cc/virtual/2025/poster/12345"),
         ("pdf", "https://me.example/assets/pdf/paper.pdf"),
         ("arxiv", "https://arxiv.org/abs/2410.00001"),
         ("code", "https://github.com/n/a"),
         ("poster", "https://x.org/poster.pdf"),
     ]
-    assert first.bibtex.startswith("@inproceedings{amsel2025,")
+    assert first.bibtex.startswith("@inproceedings{morrow2025,")
     assert first.bibtex.endswith("}")
-    assert (first.key, first.source.line) == ("amsel2025", 6)
+    assert (first.key, first.source.line) == ("morrow2025", 6)
 
 
 def test_parse_bibtex_latex_names_strings_and_pages():
@@ -107,11 +107,11 @@ def test_parse_bibtex_misc_preprint_trophy_and_missing_and():
         "preprint",
     )
     assert [(a.name, a.equal_contribution) for a in third.authors] == [
-        ("Ning Ding", True),
-        ("Kaiyan Zhang", False),
-        ("Xuekai Zhu", False),
+        ("Wei Tang", True),
+        ("Meiling Zhou", False),
+        ("Haoran Qiu", False),
     ]
-    assert (third.arxiv_id, third.year, third.month) == ("2406.04307", 2024, 6)
+    assert (third.arxiv_id, third.year, third.month) == ("2406.03333", 2024, 6)
 
 
 def test_parse_bibtex_broken_entry_is_an_error_with_its_line():

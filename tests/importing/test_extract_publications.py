@@ -62,9 +62,9 @@ def test_looks_like_authors():
 
 
 def test_same_person_initials():
-    assert same_person("J Sun", "Jinzhao Sun")
+    assert same_person("J Park", "Jiwoo Park")
     assert same_person("Zoë Müller", "Zoe Muller")
-    assert not same_person("J Sun", "K Sun")
+    assert not same_person("J Park", "K Park")
 
 
 def test_stacked_entries_with_escaped_link_lists():
@@ -73,7 +73,7 @@ def test_stacked_entries_with_escaped_link_lists():
         "  <u>Ada Lovelace</u>\\*, Bob Smith\\* and Carol Jones  \n"
         "  NeurIPS 2023  \n"
         '  <span style="color:red;">Best Paper Award</span>  \n'
-        "  \\[[Paper](https://arxiv.org/abs/2311.07784v2)\\], \\[[Code](https://github.com/a/b)\\]\n"
+        "  \\[[Paper](https://arxiv.org/abs/2311.01234v2)\\], \\[[Code](https://github.com/a/b)\\]\n"
         "\n"
         "- **Another Study**  \n"
         "  Dan Brown, <u>Ada Lovelace</u>  \n"
@@ -97,22 +97,22 @@ def test_stacked_entries_with_escaped_link_lists():
         ),
     ]  # fmt: skip
     assert [(link.kind, link.url) for link in pubs[0].links] == [
-        ("paper", "https://arxiv.org/abs/2311.07784v2"),
+        ("paper", "https://arxiv.org/abs/2311.01234v2"),
         ("code", "https://github.com/a/b"),
     ]
-    assert [(p.arxiv_id, p.doi) for p in pubs] == [("2311.07784", ""), ("", "10.1145/3696395")]
+    assert [(p.arxiv_id, p.doi) for p in pubs] == [("2311.01234", ""), ("", "10.1145/3696395")]
     assert [p.source.line for p in pubs] == [1, 7]
     assert highlighted_names(pubs) == ["Ada Lovelace"]
 
 
 def test_linked_titles_with_hard_breaks_trophy_and_html_anchors():
     pubs = _pubs(
-        "**[Title One Here](https://arxiv.org/abs/2407.18158)** \\\n"
+        "**[Title One Here](https://arxiv.org/abs/2407.01111)** \\\n"
         "**Ada Lovelace<sup>\\*</sup>**, Bob Smith<sup>\\*</sup> \\\n"
         "_ICML 2022, JMLR 2023_ \\\n"
         "🏆 **ICML Outstanding Paper Award** \\\n"
         "**Spotlight Presentation** \\\n"
-        "[[arxiv](https://arxiv.org/pdf/2407.18158.pdf), [code](https://github.com/x/y), "
+        "[[arxiv](https://arxiv.org/pdf/2407.01111.pdf), [code](https://github.com/x/y), "
         '<a href="https://x.org/poster.pdf" target="_blank">poster</a>, '
         "[talk](https://slideslive.com/1), [Supplementary](https://x.org/supp)]\n",
         selected=True,
@@ -127,39 +127,39 @@ def test_linked_titles_with_hard_breaks_trophy_and_html_anchors():
         True,
     )
     assert [(link.kind, link.url, link.label) for link in p.links] == [
-        ("arxiv", "https://arxiv.org/pdf/2407.18158.pdf", ""),
+        ("arxiv", "https://arxiv.org/pdf/2407.01111.pdf", ""),
         ("code", "https://github.com/x/y", ""),
         ("poster", "https://x.org/poster.pdf", ""),
         ("talk", "https://slideslive.com/1", ""),
         ("other", "https://x.org/supp", "Supplementary"),
     ]
-    assert p.arxiv_id == "2407.18158"
+    assert p.arxiv_id == "2407.01111"
 
 
 def test_citation_line_layout_with_quoted_title():
     (p,) = _pubs(
-        'M. Williams\\*, M. Carroll\\*, **A. Narang**. "On manipulation when optimizing for '
-        'feedback." **NeurIPS 2024 (Spotlight)** [(arxiv)](https://arxiv.org/abs/2411.02306)'
+        'M. Okonkwo\\*, M. Castell\\*, **A. Vasquez**. "On gaming when optimizing for '
+        'ratings." **NeurIPS 2024 (Spotlight)** [(arxiv)](https://arxiv.org/abs/2411.02222)'
     )
     assert (p.title, p.venue, p.year, p.note) == (
-        "On manipulation when optimizing for feedback",
+        "On gaming when optimizing for ratings",
         "NeurIPS",
         2024,
         "Spotlight",
     )
     assert _authors(p.authors) == [
-        ("M. Williams", False, True),
-        ("M. Carroll", False, True),
-        ("A. Narang", True, False),
+        ("M. Okonkwo", False, True),
+        ("M. Castell", False, True),
+        ("A. Vasquez", True, False),
     ]
     assert [(link.kind, link.url) for link in p.links] == [
-        ("arxiv", "https://arxiv.org/abs/2411.02306")
+        ("arxiv", "https://arxiv.org/abs/2411.02222")
     ]
 
 
 def test_citation_line_layout_with_linked_italic_title_and_status():
     (p,) = _pubs(
-        "* **Ada Lovelace**, Bob Smith. [*Fair Things: An Algorithm*](https://arxiv.org/abs/2208.10451),"
+        "* **Ada Lovelace**, Bob Smith. [*Fair Things: An Algorithm*](https://arxiv.org/abs/2208.04444),"
         " to appear on AAAI 2023."
     )
     assert (p.title, p.venue, p.year, p.status, p.kind) == (
@@ -180,12 +180,12 @@ def test_status_lines_and_preprints():
         "\n"
         "- **A Preprint on Stuff** †<br>\n"
         "  **A Lovelace**, B Smith<br>\n"
-        "  *arXiv preprint arXiv:2406.04307* | ([link](https://x.org/p))\n"
+        "  *arXiv preprint arXiv:2406.03333* | ([link](https://x.org/p))\n"
     )
     assert [(p.title, p.venue, p.year, p.month, p.status, p.kind, p.arxiv_id) for p in pubs] == [
         ("Under Review Work on Things", "", None, None, "under_review", "preprint", ""),
-        ("A Preprint on Stuff", "arXiv preprint arXiv:2406.04307", 2024, 6, "preprint", "preprint",
-         "2406.04307"),
+        ("A Preprint on Stuff", "arXiv preprint arXiv:2406.03333", 2024, 6, "preprint", "preprint",
+         "2406.03333"),
     ]  # fmt: skip
 
 
@@ -225,8 +225,8 @@ def test_split_venue_shapes():
     assert v("Transactions on Machine Learning Research 2023") == (
         "Transactions on Machine Learning Research", 2023, None, "TMLR", "journal", "", ""
     )  # fmt: skip
-    assert v("_Master's Thesis, Polytechnique Montreal 2020_") == (
-        "Master's Thesis, Polytechnique Montreal", 2020, None, "", "thesis", "", ""
+    assert v("_Master's Thesis, Polytechnique Eastvale 2020_") == (
+        "Master's Thesis, Polytechnique Eastvale", 2020, None, "", "thesis", "", ""
     )  # fmt: skip
     assert v("Published in *Advances in Neural Information Processing Systems*, 2023") == (
         "Advances in Neural Information Processing Systems", 2023, None, "NeurIPS", "conference",
@@ -267,12 +267,12 @@ def test_corresponding_mark_from_a_legend():
 
 
 def test_split_venue_does_not_eat_article_numbers():
-    assert (split_venue("Science Advances 12, eaeb1622 (2026)").venue, split_venue("x").year) == (
-        "Science Advances 12, eaeb1622",
+    assert (split_venue("Science Advances 12, eabc1234 (2026)").venue, split_venue("x").year) == (
+        "Science Advances 12, eabc1234",
         None,
     )
-    r = split_venue("Phys. Rev. A 112, 022428 (2025)")
-    assert (r.venue, r.year, r.kind) == ("Phys. Rev. A 112, 022428", 2025, "journal")
+    r = split_venue("Phys. Rev. A 112, 012345 (2025)")
+    assert (r.venue, r.year, r.kind) == ("Phys. Rev. A 112, 012345", 2025, "journal")
     r = split_venue("NeurIPS, Dec 10, 2020")
     assert (r.venue, r.year, r.month) == ("NeurIPS", 2020, 12)
 
@@ -320,11 +320,11 @@ def test_authors_and_venue_on_one_line():
 
 def test_plain_text_citations_without_markup():
     pubs = _pubs(
-        "- S. Lotfi, P. Izmailov. Bayesian model selection and generalization. ICML, 2022.\n"
+        "- Y. Ouazzani, D. Sorokovin. Bayesian model choice and generalization. ICML, 2022.\n"
         "- A. Lovelace, B. Smith. Can engines think? Proc. Royal Society, 2021.\n"
         "- We thank A. Lovelace, B. Smith. And nobody else today.\n"
     )
     assert [(p.title, [a.name for a in p.authors], p.venue, p.year) for p in pubs] == [
-        ("Bayesian model selection and generalization", ["S. Lotfi", "P. Izmailov"], "ICML", 2022),
+        ("Bayesian model choice and generalization", ["Y. Ouazzani", "D. Sorokovin"], "ICML", 2022),
         ("Can engines think?", ["A. Lovelace", "B. Smith"], "Proc. Royal Society", 2021),
     ]

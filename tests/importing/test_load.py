@@ -28,7 +28,7 @@ from labsite.models import Redirect
 from people.models import Membership, NewsItem, Person, ProfileSection, Role
 from publications.models import Authorship, Publication
 from research.models import Figure, Project
-from tests.importing.conftest import pub, row_counts, sara_site
+from tests.importing.conftest import lena_site, pub, row_counts
 
 
 def _load(site, lab, **kwargs):
@@ -37,17 +37,17 @@ def _load(site, lab, **kwargs):
 
 
 def test_load_writes_owner_sections_publications_news_projects(lab, site_root):
-    report = _load(sara_site(site_root), lab)
+    report = _load(lena_site(site_root), lab)
 
     assert report.errors == []
-    sara = Person.objects.get()
-    assert (sara.name, sara.slug, sara.github) == (
-        "Sara Babakniya",
-        "sara-babakniya",
-        "https://github.com/SaraBabakN",
+    lena = Person.objects.get()
+    assert (lena.name, lena.slug, lena.github) == (
+        "Lena Varkonyi",
+        "lena-varkonyi",
+        "https://github.com/LenaVarkN",
     )
     assert list(Membership.objects.values_list("person__name", "lab__slug", "role")) == [
-        ("Sara Babakniya", "vital", Role.PHD)
+        ("Lena Varkonyi", "nexus", Role.PHD)
     ]
     assert list(ProfileSection.objects.order_by("order").values_list("title", "kind")) == [
         ("About", "prose"),
@@ -55,36 +55,36 @@ def test_load_writes_owner_sections_publications_news_projects(lab, site_root):
         ("News", "news"),
         ("Research", "projects"),
     ]
-    slora = Publication.objects.get(title__startswith="SLoRA")
-    assert slora.award == "Best Paper Award"
-    assert list(slora.authorships.values_list("name", "equal_contribution", "person__name")) == [
-        ("Sara Babakniya", True, "Sara Babakniya"),
-        ("Ahmed Roushdy Elkordy", True, None),
-        ("Salman Avestimehr", False, None),
+    quadra = Publication.objects.get(title__startswith="QuADRA")
+    assert quadra.award == "Best Paper Award"
+    assert list(quadra.authorships.values_list("name", "equal_contribution", "person__name")) == [
+        ("Lena Varkonyi", True, "Lena Varkonyi"),
+        ("Karim Nabil Sherbiny", True, None),
+        ("Tobias Ellerbrook", False, None),
     ]
     # Two papers sharing one arXiv link stay two.
-    assert Publication.objects.filter(arxiv_id="2208.13092").count() == 2
-    first = Publication.objects.get(arxiv_id="2311.07784")
+    assert Publication.objects.filter(arxiv_id="2208.05678").count() == 2
+    first = Publication.objects.get(arxiv_id="2311.01234")
     assert list(first.links.values_list("kind", "url")) == [
-        ("paper", "https://arxiv.org/abs/2311.07784"),
-        ("code", "https://github.com/x/mfcl"),
+        ("paper", "https://arxiv.org/abs/2311.01234"),
+        ("code", "https://github.com/x/ldcl"),
     ]
-    assert Authorship.objects.get(publication=first, person=sara).selected is True
+    assert Authorship.objects.get(publication=first, person=lena).selected is True
     assert list(NewsItem.objects.values_list("date", "date_precision")) == [
         (datetime.date(2023, 9, 1), "month"),
         (datetime.date(2023, 6, 1), "month"),
     ]
     project = Project.objects.get()
-    assert (project.lab, project.owner, project.slug) == (lab, sara, "federated-continual-learning")
+    assert (project.lab, project.owner, project.slug) == (lab, lena, "federated-continual-learning")
     assert list(project.collaborators.values_list("name", "url")) == [
-        ("Zalan Fabian", ""),
-        ("Salman Avestimehr", "https://www.avestimehr.com/"),
+        ("Tamas Rethy", ""),
+        ("Tobias Ellerbrook", "https://www.ellerbrook.org/"),
     ]
     stored, missing = Figure.objects.order_by("order")
     assert (stored.width, stored.height, stored.alt_text, stored.missing_source) == (
         40,
         30,
-        "MFCL overview",
+        "LDCL overview",
         "",
     )
     assert (bool(missing.image), missing.missing_source) == (False, "images/missing.png")
@@ -92,21 +92,21 @@ def test_load_writes_owner_sections_publications_news_projects(lab, site_root):
         "_pages/about.md:40: figure of 'Federated Continual Learning': image 'images/missing.png' "
         "not found in the site folder"
     ]
-    # "/" is the lab home: never redirected. The old about paths go to Sara's page.
+    # "/" is the lab home: never redirected. The old about paths go to Lena's page.
     assert sorted(Redirect.objects.values_list("old_path", "new_path")) == [
-        ("/about.html", "/people/sara-babakniya/"),
-        ("/about/", "/people/sara-babakniya/"),
+        ("/about.html", "/people/lena-varkonyi/"),
+        ("/about/", "/people/lena-varkonyi/"),
     ]
     assert all(
-        row.source_file == "sara.github.io/_pages/about.md" for row in Publication.objects.all()
+        row.source_file == "lena.github.io/_pages/about.md" for row in Publication.objects.all()
     )
 
 
 def test_load_twice_changes_nothing(lab, site_root):
-    _load(sara_site(site_root), lab)
+    _load(lena_site(site_root), lab)
     before = row_counts()
 
-    report = _load(sara_site(site_root), lab)
+    report = _load(lena_site(site_root), lab)
 
     assert row_counts() == before
     totals = report.totals()
@@ -117,54 +117,54 @@ def test_load_twice_changes_nothing(lab, site_root):
 def test_dry_run_writes_nothing_and_reports_the_same(lab, site_root, settings):
     before = row_counts()
 
-    dry = _load(sara_site(site_root), lab, dry_run=True)
+    dry = _load(lena_site(site_root), lab, dry_run=True)
 
     assert row_counts() == before
     assert list(Path(settings.MEDIA_ROOT).rglob("*.png")) == []  # no image stored either
-    real = _load(sara_site(site_root), lab)
+    real = _load(lena_site(site_root), lab)
     assert dry.totals() == real.totals()
     assert render_report([dry])[-1].startswith("Dry run, nothing written.")
 
 
 def test_admin_edit_is_kept_and_reported_as_conflict(lab, site_root):
-    _load(sara_site(site_root), lab)
-    slora = Publication.objects.get(title__startswith="SLoRA")
-    slora.venue = "Edited in the admin"
-    slora.save()
-    sara = Person.objects.get()
-    sara.affiliation = "USC Viterbi"
-    sara.save()
+    _load(lena_site(site_root), lab)
+    quadra = Publication.objects.get(title__startswith="QuADRA")
+    quadra.venue = "Edited in the admin"
+    quadra.save()
+    lena = Person.objects.get()
+    lena.affiliation = "Harrowgate Engineering"
+    lena.save()
 
-    site = sara_site(site_root)
-    site.pages[0].publications[3].venue = "FL@FM-NeurIPS 2023"  # the source changed too
+    site = lena_site(site_root)
+    site.pages[0].publications[3].venue = "DL@Edge-NeurIPS 2023"  # the source changed too
     report = _load(site, lab)
 
-    slora.refresh_from_db()
-    sara.refresh_from_db()
-    assert (slora.venue, sara.affiliation) == ("Edited in the admin", "USC Viterbi")
+    quadra.refresh_from_db()
+    lena.refresh_from_db()
+    assert (quadra.venue, lena.affiliation) == ("Edited in the admin", "Harrowgate Engineering")
     conflicts = [c for page in report.pages for c in page.conflicts]
     assert conflicts == [
-        "person 'Sara Babakniya': affiliation was edited after the last import; kept "
-        "'USC Viterbi' (the source now says 'University of Southern California')",
-        "publication 'SLoRA: Federated Parameter Efficient Fine-Tuning of Language Models': venue "
+        "person 'Lena Varkonyi': affiliation was edited after the last import; kept "
+        "'Harrowgate Engineering' (the source now says 'Harrowgate University')",
+        "publication 'QuADRA: Decentralized Low-Memory Adaptation of Speech Models': venue "
         "was edited after the last import; kept 'Edited in the admin' (the source now says "
-        "'FL@FM-NeurIPS 2023')",
+        "'DL@Edge-NeurIPS 2023')",
     ]
 
 
 def test_source_change_updates_an_unedited_field(lab, site_root):
-    _load(sara_site(site_root), lab)
-    site = sara_site(site_root)
-    site.pages[0].publications[3].venue = "FL@FM-NeurIPS 2023"
+    _load(lena_site(site_root), lab)
+    site = lena_site(site_root)
+    site.pages[0].publications[3].venue = "DL@Edge-NeurIPS 2023"
 
     report = _load(site, lab)
 
-    assert Publication.objects.get(title__startswith="SLoRA").venue == "FL@FM-NeurIPS 2023"
+    assert Publication.objects.get(title__startswith="QuADRA").venue == "DL@Edge-NeurIPS 2023"
     assert report.totals()["updated"] == 1
 
 
 def test_a_failing_page_rolls_back_alone(lab, site_root):
-    site = sara_site(site_root)
+    site = lena_site(site_root)
     bad = PageRecord(
         source=SourceRef("_pages/news.md", 7),
         news=[
@@ -177,18 +177,18 @@ def test_a_failing_page_rolls_back_alone(lab, site_root):
     report = _load(site, lab)
 
     [error] = report.errors
-    assert error.startswith("sara.github.io/_pages/news.md:7: ")
+    assert error.startswith("lena.github.io/_pages/news.md:7: ")
     assert "\n" not in error
     assert not NewsItem.objects.filter(text="Fine.").exists()  # rolled back with its page
     assert Publication.objects.count() == 4  # the other page imported
 
 
 def test_owner_from_person_option_and_highlighted_author(lab, site_root):
-    site = sara_site(site_root)
+    site = lena_site(site_root)
     site.profile = ProfileRecord()
     site.pages[0].owner_names = []
     report = _load(site, lab)
-    assert report.owner == "Sara Babakniya"  # the highlighted author throughout
+    assert report.owner == "Lena Varkonyi"  # the highlighted author throughout
 
     other = SiteRecord(root=site_root, pages=[PageRecord(source=SourceRef("x.md"), title="")])
     report = _load(other, lab)
@@ -197,36 +197,36 @@ def test_owner_from_person_option_and_highlighted_author(lab, site_root):
         'author, no highlighted author); name the owner with --person "First Last" or '
         "--person SLUG"
     ]
-    report = _load(other, lab, owner="Yue Niu")
-    assert (report.owner, Person.objects.filter(name="Yue Niu").count()) == ("Yue Niu", 1)
-    assert _load(other, lab, owner="yue-niu").owner == "Yue Niu"
+    report = _load(other, lab, owner="Jin Tao")
+    assert (report.owner, Person.objects.filter(name="Jin Tao").count()) == ("Jin Tao", 1)
+    assert _load(other, lab, owner="jin-tao").owner == "Jin Tao"
     assert _load(other, lab, owner="nobody-here").errors == [
         f"{site_root / 'x.md'}: no person with the slug 'nobody-here'; give the full name "
         '(--person "First Last") to create them'
     ]
 
 
-def _zalan_site(root) -> SiteRecord:
+def _tamas_site(root) -> SiteRecord:
     page = PageRecord(
         source=SourceRef("_pages/about.md"),
-        owner_names=["Zalan Fabian"],
+        owner_names=["Tamas Rethy"],
         permalink="/about/",
         publications=[
             pub(
-                "A data-free approach to mitigate catastrophic forgetting",
-                "S. Babakniya",
-                "Zalán Fábián",
-                "Chaoyang He",
-                "Mahdi Soltanolkotabi",
-                "Salman Avestimehr",
-                owner="Zalán Fábián",
-                doi="10.5555/mfcl.2023",
-                links=[LinkRecordFactory("pdf", "https://example.org/mfcl.pdf")],
+                "A label-free method to curb drift",
+                "L. Varkonyi",
+                "Tamás Réthy",
+                "Wenlan He",
+                "Kaveh Karimzadehi",
+                "Tobias Ellerbrook",
+                owner="Tamás Réthy",
+                doi="10.5555/ldcl.2023",
+                links=[LinkRecordFactory("pdf", "https://example.org/ldcl.pdf")],
             ),
         ],
     )
     return SiteRecord(
-        root=root, profile=ProfileRecord(name="Zalan Fabian", position="Postdoc"), pages=[page]
+        root=root, profile=ProfileRecord(name="Tamas Rethy", position="Postdoc"), pages=[page]
     )
 
 
@@ -237,66 +237,66 @@ def LinkRecordFactory(kind, url):  # noqa: N802 - reads like the record it build
 
 
 def test_two_members_share_one_paper_and_one_person_each(lab, site_root, tmp_path):
-    zroot = tmp_path / "zalan"
+    zroot = tmp_path / "tamas"
     zroot.mkdir()
     reports = load_sites(
-        [sara_site(site_root), _zalan_site(zroot)], lab=lab, owner=None, dry_run=False, verbosity=1
+        [lena_site(site_root), _tamas_site(zroot)], lab=lab, owner=None, dry_run=False, verbosity=1
     )
 
-    paper = Publication.objects.get(title__startswith="A Data-Free")  # one row, Sara's spelling
-    assert paper.doi == "10.5555/mfcl.2023"  # filled in from Zalan's page
+    paper = Publication.objects.get(title__startswith="A Label-Free")  # one row, Lena's spelling
+    assert paper.doi == "10.5555/ldcl.2023"  # filled in from Tamas's page
     assert list(paper.authorships.values_list("name", "person__name")) == [
-        ("Sara Babakniya", "Sara Babakniya"),
-        ("Zalan Fabian", "Zalan Fabian"),
-        ("Chaoyang He", None),
-        ("Mahdi Soltanolkotab", None),
-        ("Salman Avestimehr", None),
+        ("Lena Varkonyi", "Lena Varkonyi"),
+        ("Tamas Rethy", "Tamas Rethy"),
+        ("Wenlan He", None),
+        ("Kaveh Karimzadeh", None),
+        ("Tobias Ellerbrook", None),
     ]
     assert sorted(paper.links.values_list("kind", flat=True)) == ["code", "paper", "pdf"]
-    # Sara's project collaborator "Zalan Fabian" is linked once his own page arrives.
-    assert Project.objects.get().collaborators.filter(person__name="Zalan Fabian").count() == 1
-    assert Membership.objects.get(person__name="Zalan Fabian").role == Role.POSTDOC
+    # Lena's project collaborator "Tamas Rethy" is linked once his own page arrives.
+    assert Project.objects.get().collaborators.filter(person__name="Tamas Rethy").count() == 1
+    assert Membership.objects.get(person__name="Tamas Rethy").role == Role.POSTDOC
     assert reports[1].pages[1].warnings == [
-        "_pages/about.md:1: /about/ already redirects to /people/sara-babakniya/; not changed"
+        "_pages/about.md:1: /about/ already redirects to /people/lena-varkonyi/; not changed"
     ]
     before = row_counts()
     again = load_sites(
-        [sara_site(site_root), _zalan_site(zroot)], lab=lab, owner=None, dry_run=False, verbosity=1
+        [lena_site(site_root), _tamas_site(zroot)], lab=lab, owner=None, dry_run=False, verbosity=1
     )
     assert row_counts() == before
     assert sum(r.totals()["created"] + r.totals()["updated"] for r in again) == 0
 
 
 def test_uncertain_coauthor_match_is_linked_with_a_warning(lab, site_root):
-    mahdi = Person.objects.create(name="Mahdi Soltanolkotabi")
-    Membership.objects.create(person=mahdi, lab=lab, role=Role.PI)
+    kaveh = Person.objects.create(name="Kaveh Karimzadehi")
+    Membership.objects.create(person=kaveh, lab=lab, role=Role.PI)
 
-    report = _load(sara_site(site_root), lab)
+    report = _load(lena_site(site_root), lab)
 
-    row = Authorship.objects.get(name="Mahdi Soltanolkotab")
-    assert row.person.name == "Mahdi Soltanolkotabi"
+    row = Authorship.objects.get(name="Kaveh Karimzadeh")
+    assert row.person.name == "Kaveh Karimzadehi"
     assert report.pages[1].warnings[0] == (
-        "_pages/about.md:1: 'Mahdi Soltanolkotab' linked to 'Mahdi Soltanolkotabi' "
-        "(surname spelled 'soltanolkotab' here, 'soltanolkotabi' there); check it"
+        "_pages/about.md:1: 'Kaveh Karimzadeh' linked to 'Kaveh Karimzadehi' "
+        "(surname spelled 'karimzadeh' here, 'karimzadehi' there); check it"
     )
 
 
 def test_weak_match_outside_the_lab_is_not_linked(lab, site_root):
     """A spelling or an initial is not enough to tie a co-author to another lab's person."""
-    Person.objects.create(name="Mahdi Soltanolkotabi")  # nobody's member here
-    Person.objects.create(name="Chaoyang Heath")
+    Person.objects.create(name="Kaveh Karimzadehi")  # nobody's member here
+    Person.objects.create(name="Wenlan Heath")
 
-    _load(sara_site(site_root), lab)
+    _load(lena_site(site_root), lab)
 
-    assert Authorship.objects.get(name="Mahdi Soltanolkotab").person is None
+    assert Authorship.objects.get(name="Kaveh Karimzadeh").person is None
 
 
 def test_owner_is_linked_even_when_printed_with_initials(lab, site_root):
-    site = sara_site(site_root)
-    site.pages[0].publications[1].authors[0] = AuthorRecord("S. Babakniya")
+    site = lena_site(site_root)
+    site.pages[0].publications[1].authors[0] = AuthorRecord("L. Varkonyi")
     _load(site, lab)
-    row = Authorship.objects.get(publication__title__startswith="Revisiting", position=0)
-    assert (row.name, row.person.name) == ("S. Babakniya", "Sara Babakniya")
+    row = Authorship.objects.get(publication__title__startswith="Rethinking", position=0)
+    assert (row.name, row.person.name) == ("L. Varkonyi", "Lena Varkonyi")
 
 
 @given(st.from_regex(r"[A-Za-z0-9][A-Za-z0-9 ,.:;!?()/+=%-]{0,60}", fullmatch=True))
@@ -352,29 +352,29 @@ def test_arbitrary_text_loads_without_error(lab, tmp_path, title, names, venue, 
 
 
 def test_edited_author_list_is_kept_and_reported(lab, site_root):
-    _load(sara_site(site_root), lab)
-    row = Authorship.objects.get(name="Souvik Kundu", publication__title__startswith="Revisiting")
-    row.name = "Souvik Kundu (Intel)"
+    _load(lena_site(site_root), lab)
+    row = Authorship.objects.get(name="Ritam Basuray", publication__title__startswith="Rethinking")
+    row.name = "Ritam Basuray (Northwind)"
     row.save()
-    site = sara_site(site_root)
+    site = lena_site(site_root)
     site.pages[0].publications[1].authors.append(AuthorRecord("New Author"))
 
     report = _load(site, lab)
 
-    names = Authorship.objects.filter(publication__title__startswith="Revisiting")
-    assert "Souvik Kundu (Intel)" in names.values_list("name", flat=True)
+    names = Authorship.objects.filter(publication__title__startswith="Rethinking")
+    assert "Ritam Basuray (Northwind)" in names.values_list("name", flat=True)
     assert report.pages[1].conflicts == [
-        "publication 'Revisiting Sparsity Hunting in Federated Learning': the author list was "
+        "publication 'Rethinking Pruning Schedules in Split Learning': the author list was "
         "edited after the last import; kept"
     ]
 
 
 def test_figure_found_later_is_attached(lab, site_root):
-    _load(sara_site(site_root), lab)
+    _load(lena_site(site_root), lab)
     from PIL import Image
 
     Image.new("RGB", (20, 10), "red").save(site_root / "images" / "missing.png")
-    site = sara_site(site_root)
+    site = lena_site(site_root)
     site.pages[0].projects[0].figures[1].path = site_root / "images" / "missing.png"
 
     report = _load(site, lab)

@@ -19,7 +19,7 @@ def _as_mac_roman(text: str) -> str:
 @pytest.mark.parametrize(
     "broken, fixed",
     [
-        ("Donâ€™t Memorize", "Don’t Memorize"),
+        ("Donâ€™t Replay", "Don’t Replay"),
         (_as_cp1252("“Best Paper” — José"), "“Best Paper” — José"),
         ("‚≠ê August 2024: selected", "⭐ August 2024: selected"),
         ("\uf8ffüèÜ July 2024: award", "🏆 July 2024: award"),

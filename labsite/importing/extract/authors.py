@@ -1,7 +1,7 @@
 """Author lists as homepages print them: highlighted owner, equal-contribution marks, links.
 
-``<u>Sara Babakniya</u>\\*, Souvik Kundu\\*, Saurav Prakash, Yue Niu and Salman Avestimehr``,
-``**Sanae Lotfi<sup>\\*</sup>**, Yilun Kuang<sup>\\*</sup>``, ``Babakniya, S., Fabian, Z.`` — all
+``<u>Lena Varkonyi</u>\\*, Ritam Basuray\\*, Nikhil Varadan, Jin Tao and Tobias Ellerbrook``,
+``**Yasmine Ouazzani<sup>\\*</sup>**, Kexin Dai<sup>\\*</sup>``, ``Varkonyi, L., Rethy, T.`` — all
 become ordered :class:`AuthorRecord` lists.
 """
 
@@ -98,7 +98,7 @@ def _one(raw: str) -> AuthorRecord | None:
 
 
 def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
-    """``Babakniya, S., Fabian, Z.`` was split at every comma: join surname and initials."""
+    """``Varkonyi, L., Rethy, T.`` was split at every comma: join surname and initials."""
     if len(records) < 2 or len(records) % 2:
         return records
     firsts = records[1::2]
@@ -157,7 +157,7 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
 
 
 def same_person(name: str, other: str) -> bool:
-    """Loose name match: full name, or same surname and first initial ("J Sun" / "Jinzhao Sun")."""
+    """Loose name match: full name, or same surname and first initial ("J Park" / "Jiwoo Park")."""
     a, b = normalise(name).split(), normalise(other).split()
     if not a or not b:
         return False

@@ -84,7 +84,7 @@ def classify(heading: str) -> str:
 
 
 def person_like(title: str) -> bool:
-    """Does a page title name a person ("Sara Babakniya", "Jian Li (Andrew)")?"""
+    """Does a page title name a person ("Lena Varkonyi", "Wei Chen (Victor)")?"""
     text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(title)).strip()
     text = re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I)
     words = text.split()

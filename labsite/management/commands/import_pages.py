@@ -33,7 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--lab-name", default=None, help="name for a new lab")
         parser.add_argument("--domain", default=None, help="host for a new lab (<slug>.localhost)")
         parser.add_argument(
-            "--person", default=None, help='page owner: a slug, or a full name ("Yue Niu")'
+            "--person", default=None, help='page owner: a slug, or a full name ("Jin Tao")'
         )
         parser.add_argument("--dry-run", action="store_true", help="report only; write nothing")
 
