@@ -47,7 +47,9 @@ class LabFactory(factory.django.DjangoModelFactory):
 
     slug = factory.Sequence(lambda n: f"lab-{n}")
     name = factory.Sequence(lambda n: f"Laboratory {n}")
-    site = factory.SubFactory(SiteFactory, domain=factory.LazyAttribute(lambda s: f"{s.factory_parent.slug}.localhost"))
+    site = factory.SubFactory(
+        SiteFactory, domain=factory.LazyAttribute(lambda s: f"{s.factory_parent.slug}.localhost")
+    )
 
 
 class PersonFactory(factory.django.DjangoModelFactory):

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('pages', models.CharField(blank=True, max_length=50)),
                 ('publisher', models.CharField(blank=True, max_length=200)),
                 ('doi', models.CharField(blank=True, help_text='e.g. 10.1145/3372297', max_length=200, verbose_name='DOI')),
-                ('arxiv_id', models.CharField(blank=True, help_text='e.g. 2311.07784', max_length=50, verbose_name='arXiv id')),
+                ('arxiv_id', models.CharField(blank=True, help_text='e.g. 2401.01234', max_length=50, verbose_name='arXiv id')),
                 ('abstract', markdownx.models.MarkdownxField(blank=True)),
                 ('abstract_html', models.TextField(blank=True, editable=False)),
                 ('award', models.CharField(blank=True, help_text="e.g. 'Best Paper Award'", max_length=200)),
