@@ -500,6 +500,28 @@ class _Collector:
                         break
 
 
+def site_paths(path: Path) -> list[Path]:
+    """The sites one PATH argument names: itself, or each Jekyll site in a folder of sites.
+
+    A lab often keeps its members' homepage repositories side by side in one folder
+    (``lab/ada/_config.yml``, ``lab/ben/_config.yml``). Read as one site, every figure and
+    avatar path would be resolved against the wrong root and every page credited to one owner;
+    so such a folder stands for the sites in it, in name order. Anything else is itself.
+    """
+    path = Path(path)
+    if not path.is_dir() or is_site(path):
+        return [path]
+    try:
+        children = sorted(
+            child
+            for child in path.iterdir()
+            if child.is_dir() and not child.name.startswith(".") and is_site(child)
+        )
+    except OSError:
+        return [path]
+    return children or [path]
+
+
 def collect(path: Path) -> SiteRecord:
     """Read, repair, parse and extract everything under ``path``; never touches the database.
 

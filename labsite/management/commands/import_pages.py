@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from labsite.importing.discover import site_paths
 from labsite.importing.load import load_sites
 from labsite.importing.pool import collect_all
 from labsite.importing.report import render_report
@@ -41,7 +43,8 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
         failures: list[str] = []
-        paths = [str(path) for path in options["paths"]]
+        # A folder of members' sites stands for each site in it (discover.site_paths).
+        paths = [str(site) for path in options["paths"] for site in site_paths(Path(path))]
 
         def readable_sites():
             # Workers read the next sites while this process writes the current one.
