@@ -180,10 +180,14 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
             profile.name = alias
         elif alias != profile.name and alias not in profile.aliases:
             profile.aliases.append(alias)
-    profile.bio = get(author, "bio")
-    tagline = strip_markup(profile.bio)
+    bio = get(author, "bio")
+    tagline = strip_markup(bio)
     if tagline and len(tagline) <= 120 and "\n" not in tagline:
-        profile.position = tagline  # academicpages' bio is a one-line tagline under the name
+        # academicpages' bio is a one-line tagline under the name: that is the position the
+        # member page shows under the name; kept as the bio as well it would be said twice.
+        profile.position = tagline
+    else:
+        profile.bio = bio
     profile.location = get(author, "location")
     profile.affiliation = get(author, "employer", "affiliation", "organization")
     profile.email = get(author, "email") or get(config, "email")

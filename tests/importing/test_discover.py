@@ -298,3 +298,20 @@ def test_collect_read_more_by_jekyll_url_brings_the_post_in(tmp_path):
     ]
     assert research.warnings == ["_pages/research.md:12: write-up /posts/missing/ not found"]
     assert other.source.path == "_posts/2024-05-01-other.md"  # the used post is not a page
+
+
+def test_config_tagline_bio_is_the_position_not_said_twice(tmp_path):
+    _write(
+        tmp_path, "_config.yml", 'author:\n  name: Ada Lovelace\n  bio: "PhD student, Engine Lab"\n'
+    )
+    _write(tmp_path, "_pages/about.md", GOOD_PAGE)
+    profile = collect(tmp_path).profile
+    assert (profile.position, profile.bio) == ("PhD student, Engine Lab", "")
+
+
+def test_config_long_bio_stays_the_bio(tmp_path):
+    long_bio = "I build analytical engines. " * 10
+    _write(tmp_path, "_config.yml", f'author:\n  name: Ada Lovelace\n  bio: "{long_bio}"\n')
+    _write(tmp_path, "_pages/about.md", GOOD_PAGE)
+    profile = collect(tmp_path).profile
+    assert (profile.position, profile.bio) == ("", long_bio.strip())
