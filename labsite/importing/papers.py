@@ -23,6 +23,7 @@ from labsite.importing.rows import (
     merge_fields,
     plain,
     prepare,
+    web_url,
 )
 from publications.models import (
     Authorship,
@@ -365,7 +366,7 @@ class PublicationWriter:
         """New PublicationLink rows for ``record``'s links not in ``seen`` (which grows)."""
         out = []
         for link in record.links:
-            url = (link.url or "").strip()
+            url = web_url(link.url)
             kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
             if not url or len(url) > 1000 or (kind, url) in seen:
                 continue

@@ -16,6 +16,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
 
 from labsite.importing.report import PageReport
@@ -72,6 +74,26 @@ def merge_fields(
     return changed
 
 
+_WEB_URL = URLValidator(schemes=["http", "https"])
+
+
+def web_url(url: str | None) -> str:
+    """``url`` when it is an http(s) address a link may point to, else ``""``.
+
+    Imported pages are written by anyone: a ``javascript:`` or ``data:`` link in a paper's
+    link list or a collaborator's name must never reach an ``href``. (The admin's URL fields
+    validate the same way; the importer writes without forms, so it checks here.)
+    """
+    url = (url or "").strip()
+    if not url or len(url) > 2000:
+        return ""
+    try:
+        _WEB_URL(url)
+    except ValidationError:
+        return ""
+    return url
+
+
 def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Cut text to the column's length, drop URLs that would not fit, remove NUL characters.
 
@@ -83,6 +105,8 @@ def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
         limit = getattr(model._meta.get_field(name), "max_length", None)
         if isinstance(value, str):
             value = value.replace("\x00", "").strip()
+            if isinstance(model._meta.get_field(name), models.URLField):
+                value = web_url(value)
             if limit and len(value) > limit:
                 if isinstance(model._meta.get_field(name), models.URLField):
                     value = ""

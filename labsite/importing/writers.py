@@ -39,6 +39,7 @@ from labsite.importing.rows import (
     insert,
     merge_fields,
     plain,
+    web_url,
 )
 from labsite.models import Redirect, normalize_path
 from people.models import (
@@ -355,7 +356,7 @@ class SiteWriter(PublicationWriter):
             for c in record.collaborators
             if c.name.strip()
         ]
-        desired = [[name, url if len(url) <= 500 else ""] for name, url in desired]
+        desired = [[name, web_url(url) if len(url) <= 500 else ""] for name, url in desired]
         current_rows = [] if created else sorted(project.collaborators.all(), key=lambda c: c.order)
         current = [[c.name, c.url] for c in current_rows]
         previous = project.imported_values.get("collaborators")
