@@ -74,10 +74,22 @@ def category_kind(category: str, categories: dict[str, Any]) -> str:
     return ""
 
 
-def citation_parts(citation: str) -> tuple[str, str, str]:
-    """(authors, title, rest) of an academicpages ``citation`` (HTML-escaped, quoted title)."""
+def citation_parts(citation: str, title: str = "") -> tuple[str, str, str]:
+    """(authors, title, rest) of an academicpages ``citation`` (HTML-escaped).
+
+    The title is found quoted (the template's style), else as the page's own ``title``
+    written unquoted (ACM "A, B, and C. 2022. Title. Venue"; APA "Last, F. (2025). <b>Title</b>.
+    In <i>Venue</i>"), else in bold.
+    """
     text = html.unescape(citation)
     m = re.search(r"[\"“](.{3,500}?)[,.]?[\"”]", text)
+    if not m and title:
+        words = re.findall(r"\w+", title)
+        if words:
+            text = re.sub(r"</?(?:b|strong|i|em)>", "", text, flags=re.I)
+            m = re.search("(" + r"[\W_]+".join(map(re.escape, words)) + ")", text, re.I)
+    if not m:
+        m = re.search(r"<(?:b|strong)>(.{3,500}?)</(?:b|strong)>", text, re.I)
     if not m:
         return "", "", text
     before = text[: m.start()].strip()
@@ -97,7 +109,9 @@ def collection_publication(
     record.key = source_path
     venue_text = _s(meta, "venue", "journal", "booktitle", "conference")
     citation = _s(meta, "citation")
-    cite_authors, _cite_title, cite_rest = citation_parts(citation) if citation else ("", "", "")
+    cite_authors, _cite_title, cite_rest = (
+        citation_parts(citation, title) if citation else ("", "", "")
+    )
     authors_text = _s(meta, "authors", "author")
     if authors_text:
         record.authors = parse_authors(authors_text)

@@ -83,19 +83,43 @@ def classify(heading: str) -> str:
     return ""
 
 
+# A degree after a name: "Jane Roe, PhD", "Jane Roe Ph.D.", "Jane Roe, MD, MPH".
+_DEGREE = re.compile(
+    r"(?:,\s*|\s+)(?:Ph\.?\s?D\.?|D\.?\s?Phil\.?)\s*$|"
+    r",\s*(?:M\.?D|M\.?P\.?H|M\.?B\.?A|M\.?Sc?|M\.?A|M\.?Eng|B\.?Sc?|P\.?Eng|FRS|RN)\.?\s*$"
+)
+# Lower-case name particles: "Jens d'Hondt", "Anna van der Berg", "Luis de la Cruz".
+_PARTICLE = re.compile(
+    r"^(?:(?:van|von|der|den|de|del|della|di|da|du|dos|das|le|la|ter|ten|bin|ibn|al|y|e)"
+    r"|[dlo][’'][^\W\d_][\w'’.\-]*)$"
+)
+
+
+def _strip_degrees(text: str) -> str:
+    previous = None
+    while previous != text:
+        previous, text = text, _DEGREE.sub("", text).strip()
+    return text
+
+
 def person_like(title: str) -> bool:
     """Does a page title name a person ("Lena Varkonyi", "Wei Chen (Victor)")?"""
     text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(title)).strip()
-    text = re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I)
+    text = _strip_degrees(re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I))
     words = text.split()
-    if not 2 <= len(words) <= 4 or _NOT_PERSON.search(text):
+    if not 2 <= len(words) <= 5 or _NOT_PERSON.search(text):
         return False
-    return all(re.match(r"^[^\W\d_][\w'’.\-]*$", w) and w[0].isupper() for w in words)
+    if not words[0][0].isupper():
+        return False
+    return all(
+        re.match(r"^[^\W\d_][\w'’.\-]*$", w) and (w[0].isupper() or _PARTICLE.match(w))
+        for w in words
+    )
 
 
 def clean_person_name(name: str) -> str:
     text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(name)).strip()
-    return re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I).strip()
+    return _strip_degrees(re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I).strip())
 
 
 class SectionError(Exception):
