@@ -83,3 +83,51 @@ def test_degree_after_the_name_is_not_part_of_it():
     assert clean_person_name("Ada Brook Ph.D.") == "Ada Brook"
     assert clean_person_name("Dr. Ada Brook, MD, MPH") == "Ada Brook"
     assert person_like("Tomas E. d'Avril, PhD")
+
+
+# -- news and honors: HTML news boxes, date ranges, labels inside a list --------------------
+def test_news_in_an_html_list_with_italic_dates():
+    from labsite.importing.extract.lists import extract_news
+
+    text = (
+        '<div class="news-box">\n<ul>\n'
+        "  <li><i>2026.02</i>: &nbsp;🎉 One paper (<b>Frobnic</b>) in <b>ICXR 2026</b>!</li>\n"
+        "  <li><i>2025.10</i>: &nbsp;I joined the Quarry Lab.</li>\n"
+        "</ul>\n</div>"
+    )
+    news = extract_news(list(enumerate(text.split("\n"), 1)), "about.md")
+    assert [(n.date.isoformat(), n.precision) for n in news] == [
+        ("2026-02-01", "month"),
+        ("2025-10-01", "month"),
+    ]
+    assert news[0].text.startswith("🎉 One paper")
+    assert news[1].text == "I joined the Quarry Lab."
+
+
+def test_a_date_range_is_not_news():
+    from labsite.importing.extract.common import leading_date
+
+    assert leading_date("*2024.12 - Present*, Research Fellow, Quarry Institute") is None
+    assert leading_date("*2019.09 - 2024.06*, Ph.D. in Statistics, Quarry University") is None
+    assert leading_date("Jan 2022 – Jun 2022: visiting student") is None
+    assert leading_date("May 2024 - Our paper was accepted")[2] == "Our paper was accepted"
+
+
+def test_honors_with_italic_years_ranges_and_sub_labels():
+    from labsite.importing.extract.lists import extract_honors
+
+    text = (
+        "Scholarships\n\n"
+        "- _2025_, Quarry Scholarship (for students in technology fields)\n"
+        "- _2024_, Lantern Scholarship (Highest honor, Top 0.2%)\n"
+        "- _2022 - 2024_, Merit Student of Quarry University (3 years)\n\n"
+        "Competitions\n\n"
+        "- _2024_, Second Prize, The 7th Embedded Design Contest"
+    )
+    honors = extract_honors(list(enumerate(text.split("\n"), 1)), "about.md")
+    assert [(h.title, h.year) for h in honors] == [
+        ("Quarry Scholarship (for students in technology fields)", 2025),
+        ("Lantern Scholarship (Highest honor, Top 0.2%)", 2024),
+        ("Merit Student of Quarry University (3 years)", 2022),
+        ("Second Prize", 2024),
+    ]

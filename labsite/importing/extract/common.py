@@ -309,13 +309,13 @@ def parse_date_text(text: str) -> tuple[datetime.date, str] | None:
 # The date's own punctuation may sit inside the bold (``**May 2024:** …``, ``<b>May 2024:</b> …``);
 # closers are taken only after an opener, so ``2024-05-01: *Title* …`` keeps its italics.
 _LEAD = (
-    r"^(?P<lead>[^\w\[\(*_<`]{0,12}?)\s*(?P<tag><(?:b|strong|span)[^<>]{0,80}>)?"
+    r"^(?P<lead>[^\w\[\(*_<`]{0,12}?)\s*(?P<tag><(?:b|strong|span|i|em)(?=[\s>])[^<>]{0,80}>)?"
     r"(?P<open>[\[(*_`]{1,3})?\s*"
 )
 _PUNCT = r"[:：\-–—|~,.]"
 _TAIL = (
     rf"(?(open)(?:\s*{_PUNCT}{{1,3}}(?=[\])*_`]|</))?|(?(tag)(?:\s*{_PUNCT}{{1,3}}(?=</))?|))"
-    r"\s*(?(open)[\])*_`]{0,3}|)(?:\s*</(?:b|strong|span)>\s*(?(open)[\])*_`]{0,3}|))?"
+    r"\s*(?(open)[\])*_`]{0,3}|)(?:\s*</(?:b|strong|span|i|em)>\s*(?(open)[\])*_`]{0,3}|))?"
     rf"(?:\s*{_PUNCT}+\s*|\s+|(?(open)(?<=[*_`\])>])|(?(tag)(?<=>)|(?!))))"
 )
 _NEWS_DATE = [
@@ -344,8 +344,20 @@ def _drop_orphan_closer(rest: str) -> str:
     return rest
 
 
+# What follows a date that opens a range: "*2020.09 - 2025.09*, PhD", "2021 – present: …".
+_RANGE_REST = re.compile(
+    rf"^[\s*_`]*[-–—~]\s*(?:(?:19|20)\d\d\b|(?:present|now|current|today|ongoing)\b"
+    rf"|(?:{MONTH_RE})\.?,?\s+(?:\d{{1,2}},?\s+)?(?:19|20)\d\d)",
+    re.I,
+)
+
+
 def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
-    """(date, precision, rest) when ``text`` opens with a date; the lead emoji is kept in rest."""
+    """(date, precision, rest) when ``text`` opens with a date; the lead emoji is kept in rest.
+
+    A date that opens a range (``2020.09 - 2025.09``, ``2021 – present``) is not a news date:
+    such items are education or experience, and give None.
+    """
     head = text[:200]
     for pattern, form in _NEWS_DATE:
         m = pattern.match(head)
@@ -354,10 +366,15 @@ def leading_date(text: str) -> tuple[datetime.date, str, str] | None:
         built = _build_date(m, form)
         if not built:
             continue
+        date_end = max(m.end(g) for g in ("y", "m", "d", "mon") if m.groupdict().get(g))
+        if _RANGE_REST.match(text[date_end : date_end + 40]):
+            return None
         rest = _drop_orphan_closer(text[m.end() :].strip())
         lead = m.group("lead").strip()
         after = text[m.end("y") :]
-        wrapped = after.startswith(("**", "__", "]", ")", "</b>", "</strong>"))
+        wrapped = after.startswith(
+            ("**", "__", "]", ")", "</b>", "</strong>", "</i>", "</em>", "</span>", "*", "_", "`")
+        )
         if form == "year" and not (wrapped or re.match(r"[:：\-–—|]", after.lstrip(" *_])"))):
             continue  # "2024 was a good year" is prose; "2024: …" and "**2024** …" are items
         return built[0], built[1], (f"{lead} {rest}" if lead else rest).strip()

@@ -37,7 +37,7 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
         if not found:
             continue
         date, precision, rest = found
-        rest = rest.strip().strip("|").strip()
+        rest = re.sub(r"^(?:&nbsp;|\s)+", "", rest.strip().strip("|").strip())
         if not strip_markup(rest):
             continue
         out.append(
@@ -55,7 +55,7 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
 def _unwrap(text: str) -> str:
     """``<li><b>Jan 2024</b>: …</li>`` and ``| Jan 2024 | … |`` read like plain items."""
     text = re.sub(r"^(?:\s*<(?:li|p|div|td|tr)\b[^<>]{0,200}>)+", "", text, flags=re.I)
-    text = re.sub(r"(?:</(?:li|p|div|td|tr)>\s*)+$", "", text, flags=re.I)
+    text = re.sub(r"(?:</(?:li|p|div|td|tr|ul|ol)>\s*)+$", "", text, flags=re.I)
     return re.sub(r"</td>\s*<td[^<>]{0,200}>", " | ", text, flags=re.I).strip()
 
 
@@ -85,10 +85,21 @@ _RANGE_END = re.compile(
 )
 
 
+_LEAD_RANGE = re.compile(
+    r"^[^\w]{0,6}((?:19|20)\d\d)(?:[./-]\d{1,2})?\s*[-–—~]\s*"
+    r"(?:(?:19|20)\d\d(?:[./-]\d{1,2})?|present|now)\s*[)\]]?\s*(?:[:,.|–—-]\s*|\s)",
+    re.I,
+)
+
+
 def split_honor(text: str) -> tuple[str, int | None, str, str]:
     """(title, year, detail, url) of one honor line."""
     links = find_links(text)
     url = links[0][1] if links else ""
+    span = _LEAD_RANGE.match(strip_markup(text))
+    if span and span.end() < len(strip_markup(text)):  # "_2021 - 2023_, Merit Student"
+        title, _, detail, _ = split_honor(strip_markup(text)[span.end() :])
+        return title, int(span.group(1)), detail, url
     lead = leading_date(text)
     if lead and lead[2]:  # "2023: Best Paper Award", "**2023** Fellowship"
         title, _, detail, _ = split_honor(lead[2])
@@ -104,9 +115,10 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
     elif years:
         year = int(years[0])
     title, detail = plain, ""
-    m = re.search(r"\s*[,:;]\s+|\s+[-–—]\s+", plain)
-    if m:
-        title, detail = plain[: m.start()], plain[m.end() :]
+    for m in re.finditer(r"\s*[,:;]\s+|\s+[-–—]\s+", plain):
+        if plain.count("(", 0, m.start()) == plain.count(")", 0, m.start()):  # not in (…)
+            title, detail = plain[: m.start()], plain[m.end() :]
+            break
     if year is not None and not detail:
         title = re.sub(rf"[\s,]*\(?{year}\)?$", "", title).strip()
     detail = re.sub(r"[\s,]*$", "", detail)
@@ -115,13 +127,18 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
 
 def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[HonorRecord]:
     out: list[HonorRecord] = []
-    for item in split_items(lines):
+    items = split_items(lines)
+    has_list = any(item.is_list for item in items)
+    for item in items:
         text = " ".join(item_lines(item))[:2000]
         if not strip_markup(text):
             continue
         title, year, detail, url = split_honor(text)
         if not title:
             continue
+        label = not item.is_list and year is None and not detail and not url
+        if has_list and label and len(title.split()) <= 4:
+            continue  # a label over part of the list ("Scholarships", "Competitions")
         out.append(
             HonorRecord(
                 title=title,
