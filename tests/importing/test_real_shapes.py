@@ -1,3 +1,4 @@
+# ruff: noqa: E501, W291  (literal page text keeps its long lines and hard-break spaces)
 """Shapes met on real homepages outside the seeds and corpus, on literal strings we wrote.
 
 Each test names the shape it covers; every name, title and address here is fictional.
@@ -131,3 +132,110 @@ def test_honors_with_italic_years_ranges_and_sub_labels():
         ("Merit Student of Quarry University (3 years)", 2022),
         ("Second Prize", 2024),
     ]
+
+
+# -- AcadHomepage: paper boxes, badges, venue before authors, "Authors, *Venue*" ------------
+def _pubs(text: str):
+    from labsite.importing.extract.publications import extract_publications
+
+    return extract_publications(list(enumerate(text.split("\n"), 1)), Context(), "about.md")
+
+
+_BOXES = """<div class='paper-box'><div class='paper-box-image'><div><div class="badge">ICXR 2026</div><img src='images/frob.png' alt="Frob" width="100%"></div></div>
+<div class='paper-box-text' markdown="1">
+
+Frobnic: Learning to Rake Sand Gardens from Sparse Views
+
+Ada Brook, Ben Carr, Cleo Dunn\\*, Dev Eno
+
+_The 3rd International Conference on Xenial Representations (ICXR), 2026_
+
+<a href="https://arxiv.org/abs/2601.01234"><img src="https://img.shields.io/badge/arXiv-2601.01234-b31b1b.svg" alt="arXiv"></a>
+<a href="https://openreview.net/forum?id=AbCdEf"><img src="https://img.shields.io/badge/OpenReview-Paper-8c1b13.svg" alt="OpenReview"></a>
+<a href="https://github.com/example/frobnic"><img src="https://img.shields.io/badge/Github-Code-black" alt="GitHub"></a>
+
+- Identified a limitation of rakes.
+- Reached the state of the art with 1.5% of the labels.
+
+</div>
+</div>
+
+## Second-Author
+
+<div class='paper-box'><div class='paper-box-image'><div><div class="badge">TQX 2025</div><img src='images\\q.png' alt="sym" width="100%"></div></div>
+<div class='paper-box-text' markdown="1">
+
+**Quill Fusion Networks via Attribution Maps**
+
+IEEE Transactions on Quill Xylography (**TQX**), 35(4), pp. 1-11, 2025. <span style="color:red">(Highlight)</span>
+
+Ben Carr, <span style="color:rgb(34,75,141)">**Ada Brook**</span>, Cleo Dunn\\*
+
+[**Paper**](https://example.org/quill) \\|
+[**ArXiv**](https://arxiv.org/abs/2502.01467) \\|
+[**Code**](https://github.com/example/quill)
+- An attribution-guided fusion framework.
+</div>
+</div>
+
+## Collaborative Works
+
+- ``NeurIPS 2025``<span style="color:red"> (Spotlight)</span> **A Unified Answer to Sand Raking: From Frames to Benchmarks.**   
+Neural Information Processing Systems (**NeurIPS**), 2025.  
+Ben Carr, <span style="color:rgb(34,75,141)">**Ada Brook**</span>, Eli Fenn, Gus Hale  
+[**Project Page**](https://example.org/sand) \\|
+**Paper** \\|
+[**ArXiv**](https://arxiv.org/abs/2505.19858)
+"""
+
+
+def test_paper_boxes_and_code_badges():
+    pubs = _pubs(_BOXES)
+    assert [p.title for p in pubs] == [
+        "Frobnic: Learning to Rake Sand Gardens from Sparse Views",
+        "Quill Fusion Networks via Attribution Maps",
+        "A Unified Answer to Sand Raking: From Frames to Benchmarks",
+    ]
+    frob, quill, sand = pubs
+    assert [a.name for a in frob.authors] == ["Ada Brook", "Ben Carr", "Cleo Dunn", "Dev Eno"]
+    assert frob.authors[2].equal_contribution
+    assert (frob.short_venue, frob.year) == ("ICXR", 2026)
+    assert [(ln.kind, ln.url) for ln in frob.links] == [
+        ("arxiv", "https://arxiv.org/abs/2601.01234"),
+        ("paper", "https://openreview.net/forum?id=AbCdEf"),
+        ("code", "https://github.com/example/frobnic"),
+    ]
+    # the venue line comes before the author line; "(Highlight)" in red is a note
+    assert [(a.name, a.is_owner) for a in quill.authors] == [
+        ("Ben Carr", False),
+        ("Ada Brook", True),
+        ("Cleo Dunn", False),
+    ]
+    assert (quill.short_venue, quill.year, quill.note, quill.award) == (
+        "TQX",
+        2025,
+        "Highlight",
+        "",
+    )
+    assert [a.name for a in sand.authors] == ["Ben Carr", "Ada Brook", "Eli Fenn", "Gus Hale"]
+    assert (sand.short_venue, sand.year, sand.note) == ("NeurIPS", 2025, "Spotlight")
+
+
+def test_authors_then_italic_venue_and_empty_title_links():
+    pubs = _pubs(
+        "- [Sandglass: Timing Dunes with Wind](https://doi.org/10.1234/sg.2025.1), **A. Brook**, "
+        "B. Carr, and C. Dunn*, *IEEE Trans. Dunes*, 2025, Early access.\n"
+        "- [Raking Reflections: Augmenting Gravel Data](), **A. Brook**†, B. Carr† , and C. Dunn*, "
+        "*Gravel Networks*, vol.176, p.106351, 2024.\n"
+    )
+    assert [p.title for p in pubs] == [
+        "Sandglass: Timing Dunes with Wind",
+        "Raking Reflections: Augmenting Gravel Data",
+    ]
+    assert [a.name for a in pubs[0].authors] == ["A. Brook", "B. Carr", "C. Dunn"]
+    assert pubs[0].authors[0].is_owner and pubs[0].year == 2025
+    assert pubs[0].venue.startswith("IEEE Trans. Dunes")
+    assert [a.name for a in pubs[1].authors] == ["A. Brook", "B. Carr", "C. Dunn"]
+    assert pubs[1].authors[0].equal_contribution and pubs[1].year == 2024
+    assert pubs[1].venue.startswith("Gravel Networks")
+    assert pubs[1].links == []

@@ -120,15 +120,23 @@ def strip_markup(text: str, keep_links: bool = False) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def _image_alt(label: str) -> str:
+    """The alt text of a badge image that is a link's only label (``<img alt="arXiv">``)."""
+    m = re.search(r"!\[([^\[\]\n]{1,80})\]|\balt\s*=\s*[\"']([^\"'\n]{1,80})[\"']", label, re.I)
+    return (m.group(1) or m.group(2)).strip() if m else ""
+
+
 def find_links(text: str) -> list[tuple[str, str, int]]:
     """(label, url, position) of markdown links, HTML anchors and autolinks, in order."""
     found: list[tuple[str, str, int]] = []
     for m in _LINK_HTML.finditer(text):
-        found.append((strip_markup(m.group(2)), html.unescape(m.group(1)).strip(), m.start()))
+        label = strip_markup(m.group(2)) or _image_alt(m.group(2))
+        found.append((label, html.unescape(m.group(1)).strip(), m.start()))
     masked = _LINK_HTML.sub(lambda m: " " * len(m.group(0)), text)
     masked = _IMG_MD.sub(lambda m: " " * len(m.group(0)), masked)
     for m in _LINK_MD.finditer(masked):
-        found.append((strip_markup(m.group(1)), m.group(2).strip(), m.start()))
+        label = strip_markup(m.group(1)) or _image_alt(text[m.start(1) : m.end(1)])
+        found.append((label, m.group(2).strip(), m.start()))
     for m in _AUTOLINK.finditer(masked):
         found.append((m.group(1), m.group(1), m.start()))
     found.sort(key=lambda t: t[2])

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from labsite.importing.extract.authors import looks_like_authors, parse_authors
+from labsite.importing.extract.authors import looks_like_authors, parse_authors, split_top_level
 from labsite.importing.extract.common import (
     YEAR,
     Context,
@@ -60,6 +60,30 @@ def _names_end(line: str) -> re.Match[str] | None:
         if re.search(r"[^\W\d_]{3,}$", strip_markup(line[: m.start()])):
             return m
     return None
+
+
+_EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
+_CODE_BADGE = re.compile(r"^`{0,2}([^`\n]{2,40}?)`{1,2}(?!`)\s*")
+_ITALIC_START = re.compile(r",\s*(?=(?:\*(?!\*)|_(?!_))[^\W\d_])")
+
+
+def _authors_before_italic(line: str) -> int:
+    """Where the venue starts in ``A. Lovelace, **B. Owner**, *Venue*, 2023`` (0 if it does not)."""
+    for m in _ITALIC_START.finditer(line[:3000]):
+        head = line[: m.start()]
+        if looks_like_authors(head, single_ok=True) and len(split_top_level(head)) >= 1:
+            return m.end()
+    return 0
+
+
+def _authors_after_venue(line: str) -> bool:
+    """An author line that follows the venue line: highlighted owner or three names or more."""
+    if not looks_like_authors(line, single_ok=False):
+        return False
+    return bool(_HIGHLIGHT_MARK.search(line)) or len(split_top_level(strip_markup(line))) >= 3
+
+
+_HIGHLIGHT_MARK = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>", re.I)
 
 
 def _is_link_line(line: str) -> bool:
@@ -130,7 +154,9 @@ def parse_entry(
     item: Item, ctx: Context, source_path: str, selected: bool = False
 ) -> PublicationRecord | None:
     """One list item or paragraph → a publication, or None if it does not read as one."""
-    lines = [_strip_lead(ln) for ln in item_lines(item)]
+    lines = [_strip_lead(_EMPTY_LINK.sub(r"**\1**", ln)) for ln in item_lines(item)]
+    if lines and item_lines(item)[0].lstrip().startswith("`"):
+        lines[0] = item_lines(item)[0].lstrip()  # keep the badge's backticks for _CODE_BADGE
     lines = [ln for ln in lines if ln]
     if not lines or len("".join(lines)) > 20000:
         return None
@@ -139,6 +165,12 @@ def parse_entry(
     title = url = ""
     authors_text = ""
     tail_parts: list[str] = []
+    badge = (
+        _CODE_BADGE.match(first) if first.startswith("`") else None
+    )  # "``NeurIPS 2025`` **Title**": the badge is a venue hint
+    if badge and strip_markup(first[badge.end() :]):
+        first = first[badge.end() :]
+        tail_parts.append(badge.group(1))
     first_plain = strip_markup(first)
     whole_span = re.fullmatch(
         r"(?:\*\*|__|<b>|<strong>)?\s*(?:\[.{2,800}\]\([^()\s]{1,1000}\)|[^\[\]]{2,800}?)\s*"
@@ -191,6 +223,15 @@ def parse_entry(
         if not record.authors and not venue_lines and looks_like_authors(line):
             record.authors = parse_authors(line)
             continue
+        if not record.authors and venue_lines and _authors_after_venue(line):
+            record.authors = parse_authors(line)  # venue line first, then the authors
+            continue
+        if not record.authors and not venue_lines:
+            italic = _authors_before_italic(line)  # "A. Lovelace, B. Smith, *Venue*, 2023"
+            if italic:
+                record.authors = parse_authors(line[:italic])
+                line = line[italic:].lstrip(" ,")
+                plain = strip_markup(line)
         if not record.authors and not venue_lines:
             split = _names_end(line)  # "A. Lovelace, B. Smith. NeurIPS 2023"
             if split and looks_like_authors(line[: split.start()], single_ok=False):
@@ -204,7 +245,11 @@ def parse_entry(
             r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", line, re.I
         )
         if red:
-            awards.append(strip_markup(red.group(1)).replace("🏆", "").strip(" !"))
+            red_text = strip_markup(red.group(1)).replace("🏆", "").strip(" !")
+            if _NOTE_LINE.match(red_text.strip(" ()")):
+                notes.append(red_text.strip(" ()"))  # "(Spotlight)" in red is a note
+            else:
+                awards.append(red_text)
             line = line.replace(red.group(0), " ")
             plain = strip_markup(line)
             if not plain:
@@ -298,7 +343,8 @@ def extract_publications(
     legend = _selected_marker(lines)
     corresponding = _corresponding_marker(lines)
     out: list[PublicationRecord] = []
-    for item in html_items(lines) or split_items(lines):
+    boxes, lines = paper_box_items(lines)
+    for item in boxes + (html_items(lines) or split_items(lines)):
         record = parse_entry(item, ctx, source_path, selected)
         if record is None:
             continue
@@ -309,6 +355,66 @@ def extract_publications(
                 author.corresponding = author.corresponding or author.is_owner
         out.append(record)
     return out
+
+
+_BOX_OPEN = re.compile(r"<div\s+class\s*=\s*['\"]paper-box['\"]", re.I)
+_BOX_TEXT = re.compile(r"<div\s+class\s*=\s*['\"]paper-box-text['\"][^<>]*>", re.I)
+_BADGE = re.compile(r"<div\s+class\s*=\s*['\"]badge['\"][^<>]*>(.{1,80}?)</div>", re.I)
+
+
+def paper_box_items(
+    lines: list[tuple[int, str]],
+) -> tuple[list[Item], list[tuple[int, str]]]:
+    """AcadHomepage's ``<div class='paper-box'>`` entries, one item each, and the other lines.
+
+    A box holds an image with a badge ("CVPR 2025") and a text part: the title, the author
+    and venue lines, the links and a bulleted description (dropped). The badge is kept as the
+    item's last line, so it is the venue when the box names no other.
+    """
+    if not any(_BOX_OPEN.search(text) for _, text in lines):
+        return [], lines
+    items: list[Item] = []
+    rest: list[tuple[int, str]] = []
+    current: Item | None = None
+    badge = ""
+    in_text = False
+    for lineno, text in lines:
+        if _BOX_OPEN.search(text):
+            m = _BADGE.search(text)
+            badge = strip_markup(m.group(1)) if m else ""
+            current, in_text = Item(lineno, []), False
+            after = _BOX_TEXT.split(text, maxsplit=1)
+            if len(after) == 2:
+                in_text, text = True, after[1]
+            else:
+                continue
+        if current is None:
+            rest.append((lineno, text))
+            continue
+        if not rest or rest[-1][1].strip():
+            rest.append((lineno, ""))  # the box ends whatever paragraph came before it
+        if not in_text:
+            after = _BOX_TEXT.split(text, maxsplit=1)
+            if len(after) == 2:
+                in_text, text = True, after[1]
+            else:
+                continue
+        stripped = text.strip()
+        if re.fullmatch(r"(?:</div>\s*)+", stripped) or stripped.endswith("</div>"):
+            head = re.sub(r"(?:</div>\s*)+$", "", stripped)
+            if head and not re.match(r"[-*+]\s", head):
+                current.lines.append(head)
+            if current.lines:
+                if badge:
+                    current.lines.append(badge)
+                items.append(current)
+            current = None
+            continue
+        if stripped and not re.match(r"[-*+]\s", stripped):
+            current.lines.append(stripped)
+    if current is not None and current.lines:
+        items.append(current)
+    return items, [(n, t) for n, t in rest if not re.fullmatch(r"\s*(?:</div>\s*)+", t)]
 
 
 _HTML_ENTRY = re.compile(r"<(?:li|tr)\b[^<>]{0,300}>", re.I)
