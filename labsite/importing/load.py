@@ -39,6 +39,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 
 from labsite.importing import identity
+from labsite.importing.extract.authors import same_person
 from labsite.importing.media import read_image
 from labsite.importing.records import ProfileRecord, SiteRecord
 from labsite.importing.report import PageReport, SiteReport
@@ -315,7 +316,15 @@ def owner_candidates(site: SiteRecord) -> list[str]:
                     if len(author.name) > len(printed.get(key, "")):
                         printed[key] = author.name
     names.extend(printed[key] for key, _ in highlighted.most_common())
-    return [name.strip() for name in names if name and not is_placeholder(name)]
+    names = [name.strip() for name in names if name and not is_placeholder(name)]
+    # "Z. Wang" highlighted on the page and "Ziwei Wang" in _config.yml: the full spelling wins
+    fuller = []
+    for name in names:
+        longer = [n for n in names if len(n) > len(name) and same_person(n, name)]
+        best = max(longer, key=len) if longer else name
+        if best not in fuller:
+            fuller.append(best)
+    return fuller
 
 
 def split_by_owner(site: SiteRecord) -> list[SiteRecord]:

@@ -6,6 +6,8 @@ Each test names the shape it covers; every name, title and address here is ficti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from labsite.importing.extract.collections import citation_parts, collection_publication
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.page import clean_person_name, person_like
@@ -239,3 +241,24 @@ def test_authors_then_italic_venue_and_empty_title_links():
     assert pubs[1].authors[0].equal_contribution and pubs[1].year == 2024
     assert pubs[1].venue.startswith("Gravel Networks")
     assert pubs[1].links == []
+
+
+def test_owner_is_the_full_name_when_the_page_highlights_initials():
+    from labsite.importing.load import owner_candidates
+    from labsite.importing.records import (
+        AuthorRecord,
+        PageRecord,
+        ProfileRecord,
+        PublicationRecord,
+        SiteRecord,
+        SourceRef,
+    )
+
+    pub = PublicationRecord(
+        title="Sandglass: Timing Dunes with Wind",
+        authors=[AuthorRecord("Q. Lind", is_owner=True), AuthorRecord("B. Carr")],
+    )
+    page = PageRecord(source=SourceRef("_pages/about.md"), owner_names=["Q. Lind"])
+    page.publications.append(pub)
+    site = SiteRecord(root=Path("."), profile=ProfileRecord(name="Quinn Lind"), pages=[page])
+    assert owner_candidates(site)[0] == "Quinn Lind"
