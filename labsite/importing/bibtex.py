@@ -151,12 +151,23 @@ def _person(raw: str) -> AuthorRecord | None:
 def split_bib_authors(value: str) -> list[AuthorRecord]:
     """``Last, First and First Last and …`` → ordered authors; ``*`` marks equal contribution."""
     out: list[AuthorRecord] = []
-    for part in re.split(r"\s+and\s+", value.strip(), flags=re.I):
-        part = part.strip()
+    parts = [p.strip() for p in re.split(r"\s+and\s+", value.strip(), flags=re.I)]
+    for n, part in enumerate(parts):
         commas = part.count(",")
         if commas >= 1:
             left, _, right = part.partition(",")
-            if commas == 1 and len(left.split()) >= 2 and len(right.split()) >= 2:
+            # "Garcia Lopez, Juan Carlos" or "del Arco, Flor" among "Last, First" names is one
+            # person; "Meiling Zhou, Haoran Qiu" among "First Last" names lacks an "and"
+            others = [p for i, p in enumerate(parts) if i != n and p.lower() != "others"]
+            last_first = sum("," in p for p in others) * 2 > len(others)
+            particle = bool(re.match(r"(?:van|von|der|de|del|della|di|da|du|le|la)\s", left))
+            if (
+                commas == 1
+                and len(left.split()) >= 2
+                and len(right.split()) >= 2
+                and not last_first
+                and not particle
+            ):
                 for name in (left, right):  # "Meiling Zhou, Haoran Qiu": a missing "and"
                     rec = _person(name)
                     if rec:

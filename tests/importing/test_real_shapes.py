@@ -262,3 +262,22 @@ def test_owner_is_the_full_name_when_the_page_highlights_initials():
     page.publications.append(pub)
     site = SiteRecord(root=Path("."), profile=ProfileRecord(name="Quinn Lind"), pages=[page])
     assert owner_candidates(site)[0] == "Quinn Lind"
+
+
+# -- BibTeX: "Last, First" names with particles or two surnames -----------------------------
+def test_bib_last_first_with_particle_or_double_surname_is_one_person():
+    from labsite.importing.bibtex import split_bib_authors
+
+    names = split_bib_authors(
+        "Garc{\\'\\i}a-Vela, Marta and del Olmo, Rosa Ines Prado and Ib{\\'a}{\\~n}ez Rios, "
+        "Juan Pablo and Tor, Ana and others"
+    )
+    assert [a.name for a in names] == [
+        "Marta García-Vela",
+        "Rosa Ines Prado del Olmo",
+        "Juan Pablo Ibáñez Rios",
+        "Ana Tor",
+    ]
+    # among "First Last" names, "A B, C D" still lacks an "and"
+    names = split_bib_authors("Rosa Lind and Ivo Marr, Petra Quell and Bo Chen")
+    assert [a.name for a in names] == ["Rosa Lind", "Ivo Marr", "Petra Quell", "Bo Chen"]
