@@ -281,3 +281,36 @@ def test_bib_last_first_with_particle_or_double_surname_is_one_person():
     # among "First Last" names, "A B, C D" still lacks an "and"
     names = split_bib_authors("Rosa Lind and Ivo Marr, Petra Quell and Bo Chen")
     assert [a.name for a in names] == ["Rosa Lind", "Ivo Marr", "Petra Quell", "Bo Chen"]
+
+
+# -- APA references written by hand ---------------------------------------------------------
+def test_apa_references():
+    pubs = _pubs(
+        "1. Marsh, O.A., Lind, Q., **Brook, A.**, Tarn, E.K., & Voss, W.M. (2024). Dunes in "
+        "motion: Fine-scale wind records reveal sorting. *Frontiers in Sand*. "
+        "https://doi.org/10.5555/fsand.2024.0101\n"
+        "   My contribution: software and visualization.\n\n"
+        "2. Marsh, O.A., **Brook, A.**, & Voss, W.M. (2021). Raking gardens: The potential "
+        "for order. *PLOS Gravel*, 16(2), e0265. https://doi.org/10.5555/pgr.0265\n\n"
+        "3. **Quill, G. E., & Orme, L. S. (1930).** On the theory of drifting sand. Sand "
+        "Review, 36(5), 823-841. [Link](https://example.org/sr/36/823)\n"
+    )
+    assert [(p.title, p.year) for p in pubs] == [
+        ("Dunes in motion: Fine-scale wind records reveal sorting", 2024),
+        ("Raking gardens: The potential for order", 2021),
+        ("On the theory of drifting sand", 1930),
+    ]
+    first, second, third = pubs
+    assert [(a.name, a.is_owner) for a in first.authors] == [
+        ("O.A. Marsh", False),
+        ("Q. Lind", False),
+        ("A. Brook", True),
+        ("E.K. Tarn", False),
+        ("W.M. Voss", False),
+    ]
+    assert first.venue == "Frontiers in Sand"
+    assert first.doi == "10.5555/fsand.2024.0101"
+    assert second.venue.startswith("PLOS Gravel") and second.doi == "10.5555/pgr.0265"
+    assert [a.name for a in third.authors] == ["G. E. Quill", "L. S. Orme"]
+    assert third.venue.startswith("Sand Review")
+    assert [ln.url for ln in third.links] == ["https://example.org/sr/36/823"]

@@ -134,6 +134,36 @@ def _title_span(line: str) -> tuple[str, str, int, int] | None:
     return None
 
 
+_APA = re.compile(
+    r"^(?P<authors>.{2,3000}?)\s*\(\s*(?P<year>(?:19|20)\d\d)[a-z]?"
+    r"(?:\s*,\s*[^()]{1,30})?\s*\)\s*\.?\s*(?:\*\*|__|</b>|</strong>)?\s*\.?\s*(?P<rest>\S.*)$"
+)
+_APA_NAME = re.compile(r"[^\W\d_]{2,},\s*(?:[A-Z]\.\s?-?){1,3}")
+
+
+def _apa_citation(line: str) -> tuple[str, str, str, str] | None:
+    """(authors, title, year, rest) of an APA reference, ``Last, F. M., & Last, F. (2023). Title.
+    *Venue*, 18(2), e1.`` — the owner may be bold, or the whole author-and-year part."""
+    m = _APA.match(line[:4000])
+    if not m:
+        return None
+    authors = re.sub(r"^(?:\*\*|__|<b>|<strong>)", "", m.group("authors").strip())
+    if authors.count("**") % 2:
+        authors = authors.replace("**", "")
+    if not _APA_NAME.search(strip_markup(authors)) or not looks_like_authors(authors):
+        return None
+    rest = m.group("rest")
+    end = re.search(r"(?<=[^\s.]{2})[.?!](?=\s+\S)|(?<=[^\s.]{2})[.?!]$", rest[:800])
+    if end is None:
+        return None
+    title = strip_markup(rest[: end.end()]).rstrip(".").strip()
+    if len(title.split()) < 2:
+        return None
+    after = rest[end.end() :].strip()
+    after = re.sub(r"(?<![(<\"'=])\b(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;])", r"<\1>", after)
+    return authors, title, m.group("year"), after
+
+
 def _plain_citation(line: str) -> tuple[str, str, int, int] | None:
     """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
     names = _names_end(line)
@@ -172,6 +202,14 @@ def parse_entry(
         first = first[badge.end() :]
         tail_parts.append(badge.group(1))
     first_plain = strip_markup(first)
+    apa = _apa_citation(first)
+    if apa:  # "Last, F., & Last, F. (2023). Title. *Venue*": authors, then the year, then the title
+        authors_text, title, year, after = apa
+        record = PublicationRecord(title=title, source=SourceRef(source_path, item.line))
+        done = _finish_entry(record, item, ctx, selected, authors_text, "", [after, *rest_lines])
+        if done is not None and done.year is None:
+            done.year = int(year)
+        return done
     whole_span = re.fullmatch(
         r"(?:\*\*|__|<b>|<strong>)?\s*(?:\[.{2,800}\]\([^()\s]{1,1000}\)|[^\[\]]{2,800}?)\s*"
         r"(?:\*\*|__|</b>|</strong>)?[\s†‡*✉⭑\\]*(?:\((?:spotlight|oral|poster)[^()]{0,40}\))?",
@@ -208,7 +246,21 @@ def parse_entry(
     if not title or len(title.split()) < 2 and not rest_lines:
         return None
     record = PublicationRecord(title=title, source=SourceRef(source_path, item.line))
+    return _finish_entry(record, item, ctx, selected, authors_text, url, rest_lines + tail_parts)
+
+
+def _finish_entry(
+    record: PublicationRecord,
+    item: Item,
+    ctx: Context,
+    selected: bool,
+    authors_text: str,
+    url: str,
+    more: list[str],
+) -> PublicationRecord | None:
+    """Authors, venue, year, links, awards and notes from the lines after the title."""
     record.selected = selected
+    title = record.title
     if authors_text:
         record.authors = parse_authors(authors_text)
     links: list[LinkRecord] = []
@@ -216,7 +268,7 @@ def parse_entry(
     awards: list[str] = []
     notes: list[str] = []
     status = ""
-    for line in rest_lines + tail_parts:
+    for line in more:
         plain = strip_markup(line)
         if not plain and not find_links(line):
             continue
@@ -288,7 +340,7 @@ def parse_entry(
             continue
         seen.add(link.url)
         record.links.append(link)
-    everything = " ".join([url, *[link.url for link in record.links], *rest_lines, *tail_parts])
+    everything = " ".join([url, *[link.url for link in record.links], *more])
     record.arxiv_id = arxiv_id(everything)
     record.doi = doi_of(everything)
     record.key = normalise(title)[:200]
