@@ -192,9 +192,13 @@ def _file_url(value: str, ctx: Context) -> str:
 
 
 def entry_to_publication(
-    entry: model.Entry, ctx: Context, source_path: str, line_offset: int = 0
+    entry: model.Entry,
+    ctx: Context,
+    source_path: str,
+    line_offset: int = 0,
+    strings: dict[str, str] | None = None,
 ) -> PublicationRecord | None:
-    fields = {f.key.lower(): str(f.value) for f in entry.fields}
+    fields = {f.key.lower(): _concatenated(str(f.value), strings or {}) for f in entry.fields}
     title = decode_latex(fields.get("title", ""))
     if not title:
         return None
@@ -206,7 +210,7 @@ def entry_to_publication(
     if title.endswith("🏆"):
         record.title = title.rstrip(" 🏆")
         record.award = "🏆"
-    record.authors = split_bib_authors(fields.get("author", ""))
+    record.authors = split_bib_authors(fields.get("author", "") or fields.get("editor", ""))
     venue_field = fields.get("booktitle") or fields.get("journal") or fields.get("school") or ""
     venue_field = venue_field or fields.get("institution", "") or fields.get("howpublished", "")
     record.venue = decode_latex(venue_field)
@@ -246,7 +250,7 @@ def entry_to_publication(
     record.arxiv_id = arxiv_value.strip() if arxiv_value else ""
     seen: set[str] = set()
     for key, kind in _URL_KEYS:
-        value = fields.get(key, "").strip()
+        value = re.sub(r"\\([_%&#~$])", r"\1", fields.get(key, "").strip())  # "a\_b" → "a_b"
         if not value:
             continue
         if key == "arxiv":
@@ -283,21 +287,52 @@ def _strip_front_matter(text: str) -> str:
     return text
 
 
+def _concatenated(value: str, strings: dict[str, str]) -> str:
+    """``neurips # " 36"`` (an @string joined with ``#``) → ``Advances in … 36``."""
+    if "#" not in value or not re.search(r"[\"}]\s*#|#\s*[\"{]", value):
+        return value
+    parts = re.split(r"\s+#\s+|(?<=[\"}])\s*#\s*|\s*#\s*(?=[\"{])", value)
+    out = []
+    for part in (p.strip() for p in parts):
+        if re.fullmatch(r"[A-Za-z][\w:-]*", part) and part.lower() in strings:
+            part = strings[part.lower()]
+        out.append(part.removeprefix('"').removesuffix('"').strip("{}"))
+    return "".join(out)
+
+
+# A field that ends a line without its comma, before the next field: ``title={A}\n author=…``.
+_MISSING_COMMA = re.compile(r"([}\"])([ \t]*\r?\n[ \t]*[A-Za-z_-]{2,30}[ \t]*=[ \t]*[{\"\d])")
+
+
 def parse_bibtex(text: str, ctx: Context, source_path: str) -> BibResult:
-    """Every entry of a .bib file; a broken entry is an error with its line, the rest still load."""
+    """Every entry of a .bib file; a broken entry is an error with its line, the rest still load.
+
+    What jekyll-scholar forgives is forgiven here too: a missing comma between two fields,
+    and two entries with one key (the second keeps its place under a suffixed key).
+    """
     result = BibResult()
-    body = _strip_front_matter(text)
+    body = _MISSING_COMMA.sub(r"\1,\2", _strip_front_matter(text))
     try:
         library = bibtexparser.parse_string(body)
     except Exception as exc:  # bibtexparser raises on some malformed input
         result.errors.append((1, f"unreadable BibTeX: {type(exc).__name__}: {exc}"[:300]))
         return result
+    strings = {
+        str(b.key).lower(): str(b.value).strip().removeprefix('"').removesuffix('"').strip("{}")
+        for b in library.strings
+    }
     for block in library.blocks:
         entry: model.Entry | None = None
         if isinstance(block, model.Entry):
             entry = block
         elif isinstance(block, model.DuplicateFieldKeyBlock):
             entry = block.ignore_error_block  # jekyll-scholar takes these; so do we
+        elif isinstance(block, model.DuplicateBlockKeyBlock):
+            duplicate = block.ignore_error_block
+            if isinstance(duplicate, model.Entry):
+                duplicates = sum(1 for r in result.publications if r.key.startswith(duplicate.key))
+                duplicate.key = f"{duplicate.key}~{duplicates + 1}"
+                entry = duplicate  # "smith2020deep" twice, as Google Scholar names them
         elif isinstance(block, model.ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             message = str(getattr(block, "error", "")) or "unparseable BibTeX block"
@@ -306,7 +341,7 @@ def parse_bibtex(text: str, ctx: Context, source_path: str) -> BibResult:
         if entry is None:
             continue
         try:
-            record = entry_to_publication(entry, ctx, source_path)
+            record = entry_to_publication(entry, ctx, source_path, strings=strings)
         except Exception as exc:  # one odd entry must not lose the others
             result.errors.append(
                 ((entry.start_line or 0) + 1, f"{type(exc).__name__}: {exc}"[:200])

@@ -314,3 +314,57 @@ def test_apa_references():
     assert [a.name for a in third.authors] == ["G. E. Quill", "L. S. Orme"]
     assert third.venue.startswith("Sand Review")
     assert [ln.url for ln in third.links] == ["https://example.org/sr/36/823"]
+
+
+def test_bib_file_with_duplicate_keys_missing_comma_concatenation_and_escapes():
+    from labsite.importing.bibtex import parse_bibtex
+
+    bib = """---
+---
+@string{sandconf = "Advances in Sand Processing Systems"}
+@inproceedings{brook2023a,
+  title     = {Raking at Scale},
+  author    = {Brook, Ada and Lind, Q.},
+  booktitle = sandconf # " 36",
+  year      = {2023},
+  url       = {https://example.org/sand\\_gravel},
+}
+@article{brook2022dup,
+  title={Dune Sorting},
+  author={Brook, A. and Marr, Ivo},
+  journal={Sand Letters},
+  year={2022},
+}
+@article{brook2022dup,
+  title={Dune Sorting Revisited},
+  author={Brook, A. and Marr, Ivo},
+  journal={Sand Letters},
+  year={2022},
+}
+@misc{brook2021broken,
+  title={A Broken Entry}
+  author={Brook, Ada},
+  year={2021}
+}
+@book{brook2019book,
+  title={Raking},
+  editor={Brook, Ada},
+  publisher={Quarry Press},
+  year={2019},
+}
+"""
+    result = parse_bibtex(bib, Context(), "_bibliography/papers.bib")
+    assert result.errors == []
+    pubs = {p.title: p for p in result.publications}
+    assert list(pubs) == [
+        "Raking at Scale",
+        "Dune Sorting",
+        "Dune Sorting Revisited",
+        "A Broken Entry",
+        "Raking",
+    ]
+    assert pubs["Raking at Scale"].venue == "Advances in Sand Processing Systems 36"
+    assert [ln.url for ln in pubs["Raking at Scale"].links] == ["https://example.org/sand_gravel"]
+    assert len({p.key for p in result.publications}) == 5  # the duplicate key is made unique
+    assert [a.name for a in pubs["A Broken Entry"].authors] == ["Ada Brook"]
+    assert [a.name for a in pubs["Raking"].authors] == ["Ada Brook"]  # editors, when no authors
