@@ -35,11 +35,15 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix .
 
 ## make bench: every benchmark; make bench-import: 50 sites x 100 papers, then a no-change re-run
-.PHONY: bench-import
-bench: bench-import
+## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
+.PHONY: bench-import bench-pages
+bench: bench-import bench-pages
 
 bench-import: $(STAMP)
 	$(BIN)/python benchmarks/bench_import.py
+
+bench-pages: $(STAMP)
+	$(BIN)/python benchmarks/bench_pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -18,6 +18,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # Decompression bombs: refuse anything over ~50 megapixels before decoding it.
 MAX_PIXELS = 50_000_000
+#: The extension a stored image is given for each allowed format, and the ones it may keep.
+FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+IMAGE_EXTENSIONS = frozenset(FORMAT_EXTENSIONS.values()) | {".jpeg"}
 
 
 def validate_image_file(file) -> None:
@@ -136,8 +139,28 @@ class UploadTo:
     def __call__(self, instance, filename: str) -> str:
         from django.utils import timezone
 
-        ext = os.path.splitext(filename)[1].lower()[:6] or ".bin"
+        ext = os.path.splitext(filename)[1].lower()
+        if ext not in IMAGE_EXTENSIONS:
+            # A valid PNG called "me.html" or "me.svg" passes the image check; stored under that
+            # name, the media server (or bucket) would send it as a page or an SVG, scripts and
+            # all. The extension comes from what Pillow finds instead.
+            ext = self.detected_extension(instance)
         return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex[:16]}{ext}"
+
+    def detected_extension(self, instance) -> str:
+        """The extension of the image being saved into this field of ``instance`` (``.bin``
+        when it is not one of the allowed images: served as a download, never rendered)."""
+        from django.db.models import FileField
+
+        for field in instance._meta.concrete_fields:
+            if isinstance(field, FileField) and field.upload_to == self:
+                upload = getattr(instance, field.attname)
+                if upload and not upload._committed:
+                    try:
+                        return FORMAT_EXTENSIONS[image_format(upload.file)]
+                    except ValidationError:
+                        break
+        return ".bin"
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UploadTo) and other.prefix == self.prefix

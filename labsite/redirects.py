@@ -34,7 +34,11 @@ class RedirectFallbackMiddleware:
         lab = getattr(request, "lab", None)
         if response.status_code != 404 or lab is None:
             return response
-        paths = candidate_paths(request)
+        # A NUL cannot be in a stored path, and PostgreSQL refuses one in a query (a 500 for
+        # ``/x%00/``): such paths stay the 404 they are.
+        paths = [path for path in candidate_paths(request) if "\x00" not in path]
+        if not paths:
+            return response
         found = {
             r.old_path: r.new_path
             for r in Redirect.objects.filter(lab=lab, old_path__in=paths).only(

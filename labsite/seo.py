@@ -9,6 +9,7 @@ absolute on the request's host, the host the page was asked for.
 
 from __future__ import annotations
 
+import html as html_lib
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,8 +31,12 @@ def absolute(request: HttpRequest, path: str) -> str:
 
 
 def plain(html: str, words: int = DESCRIPTION_WORDS) -> str:
-    """Stored HTML as one line of text for a description (no markdown is rendered here)."""
-    text = " ".join(strip_tags(html or "").split())
+    """Stored HTML as one line of text for a description (no markdown is rendered here).
+
+    Entities are decoded (``&lt;`` → ``<``): the result is text, escaped once by whatever prints
+    it (template autoescape, JSON-LD, Atom), not shown as a literal ``&lt;`` to readers.
+    """
+    text = " ".join(html_lib.unescape(strip_tags(html or "")).split())
     return Truncator(text).words(words, truncate="…")
 
 

@@ -19,7 +19,10 @@ def split_domain_port(host: str) -> str:
     host = host.lower().strip()
     if host.startswith("["):
         return host.split("]", 1)[0] + "]"
-    return host.rsplit(":", 1)[0] if ":" in host else host
+    host = host.rsplit(":", 1)[0] if ":" in host else host
+    # "lab.example.org." is the fully qualified spelling of the same name (Django's
+    # ALLOWED_HOSTS check accepts it): serve that lab, not the default one.
+    return host.removesuffix(".")
 
 
 def lab_for_host(host: str) -> Lab | None:
@@ -72,6 +75,10 @@ class LabMiddleware:
         return self.get_response(request)
 
 
+#: Most hosts kept in Django's ``SITE_CACHE`` (see ``agree_with_sites_framework``).
+SITE_CACHE_LIMIT = 1000
+
+
 def agree_with_sites_framework(request: HttpRequest, lab: Lab | None) -> None:
     """Make Django's own ``get_current_site(request)`` answer what this request resolved to.
 
@@ -83,4 +90,8 @@ def agree_with_sites_framework(request: HttpRequest, lab: Lab | None) -> None:
     makes both agree. It is rewritten on every request, so it is never staler than ``request.lab``.
     """
     host = request.get_host()
+    if host not in sites_models.SITE_CACHE and len(sites_models.SITE_CACHE) >= SITE_CACHE_LIMIT:
+        # Hosts come from visitors: with a wildcard in ALLOWED_HOSTS (".lab.example.org") each
+        # made-up subdomain would add an entry to this process-wide dict forever.
+        sites_models.SITE_CACHE.clear()
     sites_models.SITE_CACHE[host] = lab.site if lab is not None else RequestSite(request)

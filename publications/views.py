@@ -7,6 +7,7 @@ members wrote it, without ``DISTINCT``.
 
 from __future__ import annotations
 
+import re
 from itertools import groupby
 
 from django.db.models import F, Q
@@ -34,6 +35,9 @@ PUBLICATION_ORDER = (
 MAX_QUERY_LENGTH = 200
 #: Words of ``?q=`` used; each adds a condition to the query.
 MAX_QUERY_WORDS = 8
+#: What ``?person=`` may hold: a person slug (anything else cannot match one).
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PublicationListView(LabMixin, PageMetaMixin, ListView):
@@ -60,11 +64,16 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
         params = self.request.GET
         year = params.get("year", "").strip()
         kind = params.get("type", "").strip()
+        person = params.get("person", "").strip()[:80]
+        # Control characters become blanks: PostgreSQL refuses a NUL in a query parameter
+        # (a 500 for ``?q=%00``), and no title or name holds one.
+        query = _CONTROL_CHARS.sub(" ", params.get("q", ""))
         return {
-            "year": year if year.isdigit() and len(year) == 4 else "",
+            # ASCII digits only: "²⁰²⁴".isdigit() is true, but int() refuses it.
+            "year": year if year.isascii() and year.isdigit() and len(year) == 4 else "",
             "type": kind if kind in PublicationKind.values else "",
-            "person": params.get("person", "").strip()[:80],
-            "q": " ".join(params.get("q", "").split())[:MAX_QUERY_LENGTH],
+            "person": person if _SLUG.fullmatch(person) else "",
+            "q": " ".join(query.split())[:MAX_QUERY_LENGTH],
         }
 
     def get_queryset(self):

@@ -126,7 +126,9 @@
       var span = document.createElement("span");
       span.className = display ? "math math-display" : "math";
       try {
-        window.katex.render(tex, span, { displayMode: display, throwOnError: false });
+        // trust: false (KaTeX's default, said out loud): \href{javascript:…}, \url, \htmlId
+        // and friends in a member's text render as inert text, never as a link or attribute.
+        window.katex.render(tex, span, { displayMode: display, throwOnError: false, trust: false });
       } catch (e) {
         span.textContent = match[0];
       }
