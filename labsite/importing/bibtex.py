@@ -251,8 +251,8 @@ def entry_to_publication(
     seen: set[str] = set()
     for key, kind in _URL_KEYS:
         value = re.sub(r"\\([_%&#~$])", r"\1", fields.get(key, "").strip())  # "a\_b" → "a_b"
-        if not value:
-            continue
+        if not value or re.search(r"[xX]{4}\.[xX]{4}|/[xX]{4,}(?:[/.]|$)", value):
+            continue  # empty, or the template's placeholder ("arxiv.org/pdf/xxxx.xxxxx")
         if key == "arxiv":
             url = f"https://arxiv.org/abs/{value}"
         elif key in _FILE_KEYS:

@@ -368,3 +368,15 @@ def test_bib_file_with_duplicate_keys_missing_comma_concatenation_and_escapes():
     assert len({p.key for p in result.publications}) == 5  # the duplicate key is made unique
     assert [a.name for a in pubs["A Broken Entry"].authors] == ["Ada Brook"]
     assert [a.name for a in pubs["Raking"].authors] == ["Ada Brook"]  # editors, when no authors
+
+
+def test_bib_placeholder_links_are_not_links():
+    from labsite.importing.bibtex import parse_bibtex
+
+    bib = (
+        "@article{brook2019a,\n  title={Automatic raking of gravel},\n"
+        "  author={Brook, Ada-Lin and Marr, Ivo},\n  journal={Gravel Letters},\n"
+        "  year={2019},\n  pdf={https://arxiv.org/pdf/xxxx.xxxxx}\n}\n"
+    )
+    (pub,) = parse_bibtex(bib, Context(), "papers.bib").publications
+    assert pub.links == [] and pub.arxiv_id == ""
