@@ -129,6 +129,10 @@ def code_version() -> str:
     return digest.hexdigest()[:12]
 
 
+#: The query parameters public views read (filters, search, pagination).
+CACHEABLE_PARAMETERS = frozenset({"year", "type", "person", "q", "page"})
+
+
 def page_key(request: HttpRequest, lab_pk: int, version: int) -> str:
     """Cache key of a page: release, content version, lab, scheme, host and full path (query
     string included).
@@ -160,7 +164,17 @@ class PageCacheMiddleware:
             or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
             or request.path.startswith(self.skip)
+            or not self.known_query(request)
         )
+
+    @staticmethod
+    def known_query(request: HttpRequest) -> bool:
+        """Only query strings the views read make cache entries.
+
+        Every distinct query string is its own entry: ``?utm_source=…`` or ``?a=1``, ``?a=2``…
+        would otherwise let anyone fill the cache with copies of the largest page.
+        """
+        return set(request.GET).issubset(CACHEABLE_PARAMETERS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.bypass(request):

@@ -164,3 +164,12 @@ def test_a_transaction_bumps_once_more_on_commit_however_many_saves(alice):
             f.HonorFactory(person=alice.person)
         assert page_cache.content_version() > before  # at once, for the writer's next request
         assert pending() == 1  # and once after commit
+
+
+def test_only_query_strings_the_views_read_are_cached(client, alice):
+    client.get("/publications/?year=2024", HTTP_HOST=A)
+    assert client.get("/publications/?year=2024", HTTP_HOST=A)["X-Page-Cache"] == "hit"
+    for junk in ("?utm_source=mail", "?a=1", "?year=2024&a=2"):
+        client.get(f"/publications/{junk}", HTTP_HOST=A)
+        response = client.get(f"/publications/{junk}", HTTP_HOST=A)
+        assert (response.status_code, "X-Page-Cache" in response) == (200, False)
