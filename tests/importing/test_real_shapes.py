@@ -380,3 +380,15 @@ def test_bib_placeholder_links_are_not_links():
     )
     (pub,) = parse_bibtex(bib, Context(), "papers.bib").publications
     assert pub.links == [] and pub.arxiv_id == ""
+
+
+def test_an_italic_venue_name_leaves_volume_pages_and_remarks_out():
+    from labsite.importing.extract.venues import split_venue
+
+    v = split_venue("*IEEE Trans. Dunes*, 2025, DOI: 10.5555/td.2025.1, Early access. (Q1 journal)")
+    assert (v.venue, v.year, v.kind) == ("IEEE Trans. Dunes", 2025, "journal")
+    v = split_venue("<i>Journal of Sand</i>, 12(3), pp. 1-10, 2021.")
+    assert (v.venue, v.year) == ("Journal of Sand", 2021)
+    v = split_venue("*NeurIPS*, 2023 (Spotlight)")
+    assert (v.venue, v.short, v.year, v.note) == ("NeurIPS", "NeurIPS", 2023, "Spotlight")
+    assert split_venue("*Under review*, 2024").status == "under_review"

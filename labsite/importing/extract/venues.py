@@ -147,6 +147,7 @@ _TRAILING_DATE = re.compile(
 
 def split_venue(text: str) -> Venue:
     """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
+    lead = _LEAD_ITALIC.match(text[:2000])  # "*IEEE JBHI*, 2025, DOI: …, Early access."
     plain = strip_markup(text[:2000])
     plain = re.sub(r"^\s*(?:published|presented|appeared)\s+(?:in|at)\s+", "", plain, flags=re.I)
     plain = re.sub(r"^\s*in:?\s+(?=[A-Z0-9])", "", plain)
@@ -181,7 +182,17 @@ def split_venue(text: str) -> Venue:
             result.status = status
     if re.fullmatch(_REVIEW + r"[\w ,.]*", venue, re.I):
         venue = ""  # "Under review, soon on arxiv" says a status, not a venue
+    whole = venue
+    if lead and venue:
+        named = strip_markup(lead.group(1)).strip(" ,.")
+        if named and not status_of(named) and not YEAR.search(named):
+            venue = named  # the italic name, without volume, pages, DOI and remarks
     result.venue = venue
     result.short = short_venue(venue)
-    result.kind = kind_of(venue, result.status)
+    result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
     return result
+
+
+_LEAD_ITALIC = re.compile(
+    r"\s*(?:In:?\s+)?(?:\*(?!\*)|_(?!_)|<i>|<em>)([^*_<>\n]{2,200}?)(?:\*|_|</i>|</em>)(?=\s*[,.;(]\s*\S)"
+)
