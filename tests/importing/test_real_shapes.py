@@ -392,3 +392,33 @@ def test_an_italic_venue_name_leaves_volume_pages_and_remarks_out():
     v = split_venue("*NeurIPS*, 2023 (Spotlight)")
     assert (v.venue, v.short, v.year, v.note) == ("NeurIPS", "NeurIPS", 2023, "Spotlight")
     assert split_venue("*Under review*, 2024").status == "under_review"
+
+
+def test_html_blocks_opened_by_headings_and_two_digit_years():
+    pubs = _pubs(
+        '<div class="home">\n    <div>\n'
+        '        <h2 style="color:#115d62">Learning Rake Maps to Explain Dune Classifiers</h2>\n'
+        '        <div style="margin-top:-10px">\n'
+        "            <p><i><u><span>A Brook</span></u>, R Carr, T. Dunn</i>\n            </p>\n"
+        "        </div>\n"
+        '        <div style="color:black">\n'
+        "            <p>CIKM ’21 (21.7% acceptance rate), QLD, Australia</p>\n        </div>\n"
+        '        <div style="text-align:center">\n'
+        '            <p><a href="https://github.com/example/rake">Code</a></p>\n        </div>\n'
+        "    </div>\n    <div>\n"
+        '        <h2 style="color:#115d62">Second Paper About Gravel Sorting</h2>\n'
+        "        <p><i><u><span>A Brook</span></u>, R Carr</i></p>\n"
+        "        <p>KDD'22, Washington, DC</p>\n"
+        "    </div>\n</div>"
+    )
+    assert [(p.title, p.year) for p in pubs] == [
+        ("Learning Rake Maps to Explain Dune Classifiers", 2021),
+        ("Second Paper About Gravel Sorting", 2022),
+    ]
+    assert [(a.name, a.is_owner) for a in pubs[0].authors] == [
+        ("A Brook", True),
+        ("R Carr", False),
+        ("T. Dunn", False),
+    ]
+    assert pubs[0].short_venue == "CIKM" and pubs[1].short_venue == "KDD"
+    assert [ln.kind for ln in pubs[0].links] == ["code"]

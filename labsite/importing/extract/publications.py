@@ -470,8 +470,9 @@ def paper_box_items(
 
 
 _HTML_ENTRY = re.compile(r"<(?:li|tr)\b[^<>]{0,300}>", re.I)
+_HTML_HEADING = re.compile(r"<h[2-6]\b[^<>]{0,300}>", re.I)
 _HTML_BLOCK = re.compile(
-    r"<br\s*/?>|</?(?:td|th|p|div|li|tr|ul|ol|table|tbody|thead)\b[^<>]{0,300}>", re.I
+    r"<br\s*/?>|</?(?:td|th|p|div|li|tr|ul|ol|table|tbody|thead|h[2-6])\b[^<>]{0,300}>", re.I
 )
 
 
@@ -479,6 +480,8 @@ def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
     """Entries written as HTML (``<li>`` or table rows): one item each, its blocks as lines."""
     text = "\n".join(t for _, t in lines)
     starts = [m.start() for m in _HTML_ENTRY.finditer(text)]
+    if len(starts) < 2:  # <div> blocks each opened by an HTML heading: <h3>Title</h3><p>…</p>
+        starts = [m.start() for m in _HTML_HEADING.finditer(text)]
     if len(starts) < 2 or not lines:
         return None
     line, previous = lines[0][0], 0

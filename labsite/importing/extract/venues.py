@@ -7,6 +7,7 @@ note ("Spotlight"), a status ("accepted", "under_review", "preprint") and a shor
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -166,6 +167,10 @@ def split_venue(text: str) -> Venue:
     plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
     result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
     years = [int(y) for y in YEAR.findall(plain)]
+    short_year = _SHORT_YEAR.search(plain) if not years else None
+    if short_year:  # "CIKM ’21", "NeurIPS'23"
+        yy = int(short_year.group(1))
+        result.year = 2000 + yy if 2000 + yy <= datetime.date.today().year + 2 else 1900 + yy
     if years:
         result.year = years[0] if len(set(years)) > 1 else years[-1]
         m = re.search(rf"({MONTH_RE})[\s,.]*(?:\d{{1,2}}[\s,]+)?{result.year}", plain, re.I)
@@ -189,10 +194,13 @@ def split_venue(text: str) -> Venue:
             venue = named  # the italic name, without volume, pages, DOI and remarks
     result.venue = venue
     result.short = short_venue(venue)
+    if short_year:
+        result.short = _SHORT_YEAR.sub("", result.short).strip()
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
     return result
 
 
+_SHORT_YEAR = re.compile(r"(?<=[A-Za-z])\s?['’‘](\d\d)(?![\d%])")
 _LEAD_ITALIC = re.compile(
     r"\s*(?:In:?\s+)?(?:\*(?!\*)|_(?!_)|<i>|<em>)([^*_<>\n]{2,200}?)(?:\*|_|</i>|</em>)(?=\s*[,.;(]\s*\S)"
 )
