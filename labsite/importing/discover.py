@@ -26,7 +26,7 @@ from labsite.importing.extract.collections import (
     collection_talk,
     collection_teaching,
 )
-from labsite.importing.extract.common import Context, strip_markup
+from labsite.importing.extract.common import Context, normalise, strip_markup
 from labsite.importing.extract.page import (
     SectionError,
     clean_person_name,
@@ -81,6 +81,10 @@ _COLLECTIONS = [
 ]
 
 
+# ``_data/publications.yml`` and the like: a list that a page renders with Liquid
+_DATA_PUBLICATIONS = re.compile(r"(?:my[_-]?)?(?:publications?|papers?|pubs?|publist|preprints)")
+
+
 def is_site(folder: Path) -> bool:
     if any((folder / name).is_file() for name in _SITE_MARKERS):
         return True
@@ -114,6 +118,11 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
     for folder, kind in _COLLECTIONS:
         plan.extend((p, kind) for p in _files(root / folder, "**/*", PAGE_SUFFIXES + (".html",)))
     plan.extend((p, "bib") for p in _files(root / "_bibliography", "**/*", (".bib",)))
+    plan.extend(
+        (p, "data")
+        for p in _files(root / "_data", "*", (".yml", ".yaml"))
+        if _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
+    )
     plan.extend((p, "post") for p in _files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",)))
     return plan
 
@@ -432,6 +441,39 @@ class _Collector:
         page.publications = result.publications
         return page
 
+    def data(self, path: Path) -> PageRecord | None:
+        """``_data/publications.yml``: entries with a title, authors, venue, year and links."""
+        text = self.read(path)
+        if text is None:
+            return None
+        rel = _rel(path, self.root)
+        try:
+            data = load_yaml(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.error(path, (mark.line + 1) if mark else 1, f"broken YAML: {exc}"[:200])
+            return None
+        page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
+        ctx = self.context_for(path)
+        seen: set[str] = set()
+        for entry in _data_entries(data):
+            record = collection_publication(_flat_entry(entry), "", ctx, rel, {})
+            if record is None:
+                continue
+            key = f"{rel}:{normalise(record.title)[:150]}"
+            if key in seen:
+                continue
+            seen.add(key)
+            record.key = key
+            record.selected = record.selected or _truthy(entry.get("selected"))
+            doi = entry.get("doi")
+            if not record.doi and isinstance(doi, str) and "10." in doi:
+                record.doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip())
+            page.publications.append(record)
+        if not page.publications:
+            page.warnings.append(f"{rel}: no publications with a title in this data file")
+        return page
+
     def post(self, path: Path) -> PageRecord | None:
         parsed = self.parsed(path)
         if parsed is None:
@@ -558,6 +600,7 @@ def collect(path: Path) -> SiteRecord:
     handlers: dict[str, Callable[[Path], PageRecord | None]] = {
         "page": collector.page,
         "bib": collector.bib,
+        "data": collector.data,
     }
     posts: list[Path] = []
     for file_path, kind in plan:
@@ -576,6 +619,52 @@ def collect(path: Path) -> SiteRecord:
         _run(collector, post, collector.post)
     collector.mark_owners()
     return site
+
+
+def _data_entries(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every mapping with a ``title`` in a data file: a list, or lists grouped under keys."""
+    if depth > 4:
+        return []
+    if isinstance(data, dict):
+        if isinstance(data.get("title"), str):
+            return [data]
+        return [e for value in data.values() for e in _data_entries(value, depth + 1)]
+    if isinstance(data, list):
+        return [e for value in data for e in _data_entries(value, depth + 1)]
+    return []
+
+
+def _flat_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A data entry in ``_publications`` front-matter terms: author lists joined, links lifted."""
+    flat = dict(entry)
+    for key in ("authors", "author"):
+        value = entry.get(key)
+        if isinstance(value, list):
+            names = [v.get("name", "") if isinstance(v, dict) else str(v) for v in value]
+            flat[key] = ", ".join(n for n in names if n)
+    links = entry.get("links")
+    if isinstance(links, dict):
+        for name, url in links.items():
+            if isinstance(url, str) and url.strip():
+                lowered = str(name).lower()
+                key = {"paper": "paperurl", "arxiv": "arxivurl", "slides": "slidesurl"}.get(
+                    lowered, f"{lowered}url" if lowered in ("code", "poster", "video") else lowered
+                )
+                flat.setdefault(key, url)
+    for key in ("venue", "journal", "booktitle", "conference"):
+        if isinstance(flat.get(key), dict):
+            flat[key] = str(flat[key].get("name", ""))
+    if "paperurl" not in flat:
+        for key in ("doi", "arxiv"):
+            value = entry.get(key)
+            if isinstance(value, str) and value.startswith("http"):
+                flat["paperurl"] = value
+                break
+    return flat
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "yes", "1")
 
 
 def _run(collector: _Collector, path: Path, handler: Callable[[Path], PageRecord | None]) -> None:

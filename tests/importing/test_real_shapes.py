@@ -422,3 +422,42 @@ def test_html_blocks_opened_by_headings_and_two_digit_years():
     ]
     assert pubs[0].short_venue == "CIKM" and pubs[1].short_venue == "KDD"
     assert [ln.kind for ln in pubs[0].links] == ["code"]
+
+
+# -- publications kept in _data/*.yml and rendered by Liquid --------------------------------
+def test_data_file_publications(tmp_path):
+    from labsite.importing.discover import collect
+
+    (tmp_path / "_config.yml").write_text("author:\n  name: Ada Brook\n")
+    (tmp_path / "_pages").mkdir()
+    (tmp_path / "_pages" / "publications.md").write_text(
+        "---\ntitle: Publications\n---\n{% for p in site.data.publications %}\n"
+        "- **{{ p.title }}** {{ p.authors }}\n{% endfor %}\n"
+    )
+    (tmp_path / "_data").mkdir()
+    (tmp_path / "_data" / "navigation.yml").write_text("main:\n  - title: Home\n    url: /\n")
+    (tmp_path / "_data" / "publications.yml").write_text(
+        '- title: "Raking Reflections: Augmenting Gravel Data"\n'
+        '  authors: "Ada Brook*, Ben Carr*, Cleo Dunn"\n'
+        "  venue: Gravel Networks\n  year: 2024\n"
+        "  links:\n    arxiv: https://arxiv.org/abs/2401.01234\n    paper: ''\n"
+        "    code: https://github.com/example/raking\n"
+        "- title: Dune Sorting at Scale\n  authors:\n    - Ben Carr\n    - Ada Brook\n"
+        "  venue: Sand Letters\n  year: 2021\n  doi: 10.5555/sl.2021.7\n  selected: true\n"
+    )
+    site = collect(tmp_path)
+    assert site.errors == []
+    pubs = [p for page in site.pages for p in page.publications]
+    assert [(p.title, p.year, p.venue) for p in pubs] == [
+        ("Raking Reflections: Augmenting Gravel Data", 2024, "Gravel Networks"),
+        ("Dune Sorting at Scale", 2021, "Sand Letters"),
+    ]
+    assert [(a.name, a.is_owner, a.equal_contribution) for a in pubs[0].authors] == [
+        ("Ada Brook", True, True),
+        ("Ben Carr", False, True),
+        ("Cleo Dunn", False, False),
+    ]
+    assert [ln.kind for ln in pubs[0].links] == ["arxiv", "code"]
+    assert pubs[1].doi == "10.5555/sl.2021.7" and pubs[1].selected
+    assert [a.name for a in pubs[1].authors] == ["Ben Carr", "Ada Brook"]
+    assert len({p.key for p in pubs}) == 2
