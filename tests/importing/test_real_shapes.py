@@ -461,3 +461,10 @@ def test_data_file_publications(tmp_path):
     assert pubs[1].doi == "10.5555/sl.2021.7" and pubs[1].selected
     assert [a.name for a in pubs[1].authors] == ["Ben Carr", "Ada Brook"]
     assert len({p.key for p in pubs}) == 2
+
+
+def test_page_title_with_a_tagline_names_its_owner():
+    assert person_like("Quinn (Q) Lind — Sand & Dunes")
+    assert clean_person_name("Quinn (Q) Lind — Sand & Dunes") == "Quinn Lind"
+    assert clean_person_name("Quinn Lind | Homepage") == "Quinn Lind"
+    assert not person_like("Publications — 2024")

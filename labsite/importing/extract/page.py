@@ -102,9 +102,14 @@ def _strip_degrees(text: str) -> str:
     return text
 
 
+def _name_part(title: str) -> str:
+    """ "Lena Varkonyi — Sand & Dunes" → "Lena Varkonyi": a tagline after a dash or bar goes."""
+    return re.split(r"\s+[—–|·]\s+|\s+-\s+", strip_markup(title), maxsplit=1)[0]
+
+
 def person_like(title: str) -> bool:
     """Does a page title name a person ("Lena Varkonyi", "Wei Chen (Victor)")?"""
-    text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(title)).strip()
+    text = re.sub(r"\([^()]{0,40}\)", "", _name_part(title)).strip()
     text = _strip_degrees(re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I))
     words = text.split()
     if not 2 <= len(words) <= 5 or _NOT_PERSON.search(text):
@@ -118,7 +123,7 @@ def person_like(title: str) -> bool:
 
 
 def clean_person_name(name: str) -> str:
-    text = re.sub(r"\([^()]{0,40}\)", "", strip_markup(name)).strip()
+    text = " ".join(re.sub(r"\([^()]{0,40}\)", "", _name_part(name)).split())
     return _strip_degrees(re.sub(r"^(?:dr|prof|professor)\.?\s+", "", text, flags=re.I).strip())
 
 
