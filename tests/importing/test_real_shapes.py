@@ -468,3 +468,43 @@ def test_page_title_with_a_tagline_names_its_owner():
     assert clean_person_name("Quinn (Q) Lind — Sand & Dunes") == "Quinn Lind"
     assert clean_person_name("Quinn Lind | Homepage") == "Quinn Lind"
     assert not person_like("Publications — 2024")
+
+
+def test_linked_title_authors_then_bold_venue_and_red_ranking():
+    pubs = _pubs(
+        "- [Rake: A Feature-based Ensemble for Gravel Prediction](https://example.org/rake), "
+        "**Ada Brook**, Ben Carr, Cleo Dunn and Dev Eno, **EMSE** (CCF-B, JCR-Q1).\n\n"
+        "- [Benchmark Builders for Sand](https://example.org/bb), Ben Carr, Cleo Dunn and "
+        '**Ada Brook**, **ICPC 2025** (CCF-B),  🏆 <span style="color:red">***ACM Sandy '
+        "Distinguished Paper Award***</span>.\n\n"
+        "- [Dune Fault Study](), Ben Carr, **Ada Brook** and Eli Fenn, **APSEC 2024** (CCF-C).\n"
+    )
+    assert [p.title for p in pubs] == [
+        "Rake: A Feature-based Ensemble for Gravel Prediction",
+        "Benchmark Builders for Sand",
+        "Dune Fault Study",
+    ]
+    assert [a.name for a in pubs[0].authors] == ["Ada Brook", "Ben Carr", "Cleo Dunn", "Dev Eno"]
+    assert (pubs[0].venue, pubs[0].year) == ("EMSE", None)
+    assert [a.name for a in pubs[1].authors] == ["Ben Carr", "Cleo Dunn", "Ada Brook"]
+    assert (pubs[1].short_venue, pubs[1].year) == ("ICPC", 2025)
+    assert pubs[1].award == "ACM Sandy Distinguished Paper Award"
+    assert (pubs[2].short_venue, pubs[2].year) == ("APSEC", 2024)
+    box = _pubs(
+        "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">TQX 2024"
+        '</div><img src=\'images/t.png\' alt="sym" width="100%"></div></div>\n'
+        "<div class='paper-box-text' markdown=\"1\">\n\n"
+        "[How Do Rakes Adapt to Their Gardens?](https://example.org/how) \\\\\n"
+        "**Ada Brook#**, Ben Carr#, Cleo Dunn\n\n"
+        '**TQX 2024** (<span style="color:red">CCF-A</span>, SCI-Q1)\n\n'
+        "**Rakes** are tools that make gravel gardens tidy. We study 300 real gardens and "
+        "find four typical patterns of adaptation that gardeners use in practice every day.\n"
+        "</div>\n</div>\n"
+    )
+    (pub,) = box
+    assert [(a.name, a.equal_contribution) for a in pub.authors] == [
+        ("Ada Brook", True),
+        ("Ben Carr", True),
+        ("Cleo Dunn", False),
+    ]
+    assert (pub.venue, pub.year, pub.award, pub.note) == ("TQX", 2024, "", "CCF-A")

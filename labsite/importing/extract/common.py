@@ -207,7 +207,9 @@ def item_lines(item: Item) -> list[str]:
     for raw in item.lines:
         for part in re.split(r"<br\s*/?>", raw, flags=re.I):
             part = part.strip()
-            if part.endswith("\\") and not part.endswith("\\\\"):
+            if part.endswith("\\\\"):  # kramdown's forced line break: "Title \\"
+                part = part[:-2].rstrip()
+            elif part.endswith("\\"):
                 part = part[:-1].rstrip()
             if part:
                 out.append(part)

@@ -46,6 +46,9 @@ _AWARD = re.compile(
     r"|\bprize\b|🏆|color\s*:\s*red",
     re.I,
 )
+_AWARD_WORDS = re.compile(
+    r"award|best|outstanding|distinguished|honou?rable|runner[- ]up|prize|winner|🏆|🥇", re.I
+)
 _NOTE_LINE = re.compile(
     r"^(?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk|"
     r"selected for|top \d)",
@@ -65,13 +68,25 @@ def _names_end(line: str) -> re.Match[str] | None:
 _EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
 _CODE_BADGE = re.compile(r"^`{0,2}([^`\n]{2,40}?)`{1,2}(?!`)\s*")
 _ITALIC_START = re.compile(r",\s*(?=(?:\*(?!\*)|_(?!_))[^\W\d_])")
+_BOLD_VENUE = re.compile(r",\s*(?=\*\*([^*\n]{2,120})\*\*)")
 
 
 def _authors_before_italic(line: str) -> int:
-    """Where the venue starts in ``A. Lovelace, **B. Owner**, *Venue*, 2023`` (0 if it does not)."""
+    """Where the venue starts in ``A. Lovelace, **B. Owner**, *Venue*, 2023`` (0 if it does not).
+
+    A bold venue works too (``A. Lovelace and **B. Owner**, **ICSE 2025** (CCF-A)``) when the
+    bold text reads as a venue: it holds a year, or is one acronym such as ``EMSE``.
+    """
     for m in _ITALIC_START.finditer(line[:3000]):
         head = line[: m.start()]
         if looks_like_authors(head, single_ok=True) and len(split_top_level(head)) >= 1:
+            return m.end()
+    for m in _BOLD_VENUE.finditer(line[:3000]):
+        bold = m.group(1).strip()
+        if not (YEAR.search(bold) or re.fullmatch(r"[A-Z][\w&\-]*[A-Z][\w&\-]*", bold)):
+            continue
+        head = line[: m.start()]
+        if looks_like_authors(head, single_ok=True):
             return m.end()
     return 0
 
@@ -272,6 +287,12 @@ def _finish_entry(
         plain = strip_markup(line)
         if not plain and not find_links(line):
             continue
+        if not record.authors and not venue_lines:
+            venue_at = _authors_before_italic(line)  # "A, B, **Owner**, **EMSE** (CCF-B)"
+            if venue_at:
+                record.authors = parse_authors(line[:venue_at].rstrip(" ,"))
+                line = line[venue_at:].lstrip(" ,")
+                plain = strip_markup(line)
         if not record.authors and not venue_lines and looks_like_authors(line):
             record.authors = parse_authors(line)
             continue
@@ -300,9 +321,11 @@ def _finish_entry(
             red_text = strip_markup(red.group(1)).replace("🏆", "").strip(" !")
             if _NOTE_LINE.match(red_text.strip(" ()")):
                 notes.append(red_text.strip(" ()"))  # "(Spotlight)" in red is a note
-            else:
+            elif _AWARD_WORDS.search(red.group(1)) or len(red_text.split()) > 3:
                 awards.append(red_text)
-            line = line.replace(red.group(0), " ")
+            else:
+                notes.append(red_text)  # "CCF-A", "Q1": a ranking in red, not an award
+            line = line.replace(red.group(0), " ").replace("🏆", " ")
             plain = strip_markup(line)
             if not plain:
                 continue
@@ -414,6 +437,12 @@ _BOX_TEXT = re.compile(r"<div\s+class\s*=\s*['\"]paper-box-text['\"][^<>]*>", re
 _BADGE = re.compile(r"<div\s+class\s*=\s*['\"]badge['\"][^<>]*>(.{1,80}?)</div>", re.I)
 
 
+def _description(line: str) -> bool:
+    """A paragraph describing the paper (in a box, below its links), not a venue line."""
+    words = len(strip_markup(line).split())
+    return words >= 40 or (words >= 20 and not YEAR.search(line))
+
+
 def paper_box_items(
     lines: list[tuple[int, str]],
 ) -> tuple[list[Item], list[tuple[int, str]]]:
@@ -462,7 +491,7 @@ def paper_box_items(
                 items.append(current)
             current = None
             continue
-        if stripped and not re.match(r"[-*+]\s", stripped):
+        if stripped and not re.match(r"[-*+]\s", stripped) and not _description(stripped):
             current.lines.append(stripped)
     if current is not None and current.lines:
         items.append(current)

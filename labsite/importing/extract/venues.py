@@ -190,8 +190,9 @@ def split_venue(text: str) -> Venue:
     whole = venue
     if lead and venue:
         named = strip_markup(lead.group(1)).strip(" ,.")
-        if named and not status_of(named) and not YEAR.search(named):
-            venue = named  # the italic name, without volume, pages, DOI and remarks
+        bare = re.sub(r"[\s,'’]*(?:19|20)\d\d$", "", named).strip()  # "**ICSE 2025**" → ICSE
+        if bare and not status_of(bare) and not YEAR.search(bare):
+            venue = bare  # the italic or bold name, without volume, pages, DOI and remarks
     result.venue = venue
     result.short = short_venue(venue)
     if short_year:
@@ -202,5 +203,6 @@ def split_venue(text: str) -> Venue:
 
 _SHORT_YEAR = re.compile(r"(?<=[A-Za-z])\s?['’‘](\d\d)(?![\d%])")
 _LEAD_ITALIC = re.compile(
-    r"\s*(?:In:?\s+)?(?:\*(?!\*)|_(?!_)|<i>|<em>)([^*_<>\n]{2,200}?)(?:\*|_|</i>|</em>)(?=\s*[,.;(]\s*\S)"
+    r"\s*(?:In:?\s+)?(?:\*{1,2}(?!\*)|_(?!_)|<i>|<em>|<b>|<strong>)([^*_<>\n]{2,200}?)"
+    r"(?:\*{1,2}|_|</i>|</em>|</b>|</strong>)(?=\s*[,.;(]\s*\S)"
 )
