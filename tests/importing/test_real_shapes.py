@@ -508,3 +508,28 @@ def test_linked_title_authors_then_bold_venue_and_red_ranking():
         ("Cleo Dunn", False),
     ]
     assert (pub.venue, pub.year, pub.award, pub.note) == ("TQX", 2024, "", "CCF-A")
+
+
+def test_owner_of_a_bib_alone_is_the_author_of_every_entry():
+    from labsite.importing.load import owner_candidates
+    from labsite.importing.records import (
+        AuthorRecord,
+        PageRecord,
+        PublicationRecord,
+        SiteRecord,
+        SourceRef,
+    )
+
+    def pub(title, *names):
+        return PublicationRecord(title=title, authors=[AuthorRecord(n) for n in names])
+
+    page = PageRecord(source=SourceRef("_bibliography/papers.bib"))
+    page.publications = [
+        pub("Gravel at Library Scale", "Jonas Quill Marr"),
+        pub("Rakes", "Ben Carr", "Jonas Quill Marr", "Dev Eno"),
+        pub("Dunes", "Ben Carr", "Jonas Marr"),
+        pub("Sand", "Jonas Marr", "Dev Eno", "Ben Carr"),
+    ]
+    assert owner_candidates(SiteRecord(root=Path("."), pages=[page])) == ["Jonas Quill Marr"]
+    page.publications.pop(0)  # now Ben Carr is on every paper too: no guess
+    assert owner_candidates(SiteRecord(root=Path("."), pages=[page])) == []
