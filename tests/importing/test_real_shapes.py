@@ -533,3 +533,20 @@ def test_owner_of_a_bib_alone_is_the_author_of_every_entry():
     assert owner_candidates(SiteRecord(root=Path("."), pages=[page])) == ["Jonas Quill Marr"]
     page.publications.pop(0)  # now Ben Carr is on every paper too: no guess
     assert owner_candidates(SiteRecord(root=Path("."), pages=[page])) == []
+
+
+def test_citation_with_year_and_month_and_a_github_link_in_the_body():
+    meta = {
+        "title": "Review of Rakes for Sand Analysis",
+        "venue": "Conference on Sand, Inference, and Learning (CSIL)",
+        "date": "2024-05-01",
+        "citation": "Brook, A., Carr, B. and Dunn, C. (2024, May). <b>Review of Rakes for Sand "
+        "Analysis</b>. In <i>Spring Symposium on Gravel Models.</i>.",
+    }
+    body = "We review rakes.\n\nCode available on [GitHub](https://github.com/example/rakes)."
+    record = collection_publication(meta, body, Context(), "_publications/r.md", {})
+    assert record is not None
+    assert [a.name for a in record.authors] == ["A. Brook", "B. Carr", "C. Dunn"]
+    assert [(ln.kind, ln.url) for ln in record.links] == [
+        ("code", "https://github.com/example/rakes")
+    ]

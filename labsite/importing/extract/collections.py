@@ -93,7 +93,10 @@ def citation_parts(citation: str, title: str = "") -> tuple[str, str, str]:
     if not m:
         return "", "", text
     before = text[: m.start()].strip()
-    before = re.sub(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\.?\s*$", "", before).strip().rstrip(",")
+    before = re.sub(
+        r"\(\s*(?:19|20)\d\d[a-z]?(?:\s*,\s*[^()]{1,30})?\s*\)\.?\s*$", "", before
+    ).strip()  # "(2024)", "(2024, May)"
+    before = before.rstrip(",")
     before = re.sub(r",?\s*(?:19|20)\d\d[a-z]?\.?$", "", before).strip()
     return before, m.group(1).strip(" ,."), text[m.end() :].strip(" ,.")
 
@@ -181,7 +184,7 @@ def collection_publication(
             LinkRecord(kind=kind or link_kind(label, url), url=ctx.absolute(url), label="")
         )
     for label, url, _ in find_links(body):
-        if re.search(r"download|paper|pdf|code|slides|poster|arxiv|video", label, re.I):
+        if re.search(r"download|paper|pdf|code|github|slides|poster|arxiv|video", label, re.I):
             record.links.append(LinkRecord(kind=link_kind(label, url), url=ctx.absolute(url)))
     seen: set[str] = set()
     record.links = [ln for ln in record.links if not (ln.url in seen or seen.add(ln.url))]
