@@ -6,6 +6,7 @@ Each test names the shape it covers; every name, title and address here is ficti
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from labsite.importing.extract.collections import citation_parts, collection_publication
@@ -550,3 +551,36 @@ def test_citation_with_year_and_month_and_a_github_link_in_the_body():
     assert [(ln.kind, ln.url) for ln in record.links] == [
         ("code", "https://github.com/example/rakes")
     ]
+
+
+# -- plain "Authors. Title. *Venue*" lines, other languages ---------------------------------
+def test_authors_plain_title_then_italic_venue_of_three_words():
+    pubs = _pubs(
+        "- **Ada Brook**, Ben Carr. Gravel sorting at scale. *Journal of Sand*, 2021.\n"
+        "- Ben Carr, **Ada Brook**, and Cleo Dunn. Raking in the dark: a field study. "
+        "*Proceedings of the Sand Conference*, pp. 1-10, 2019.\n"
+    )
+    assert [(p.title, p.venue, p.year) for p in pubs] == [
+        ("Gravel sorting at scale", "Journal of Sand", 2021),
+        ("Raking in the dark: a field study", "Proceedings of the Sand Conference", 2019),
+    ]
+    assert [a.name for a in pubs[1].authors] == ["Ben Carr", "Ada Brook", "Cleo Dunn"]
+
+
+def test_headings_and_dates_in_other_languages(tmp_path):
+    from labsite.importing.extract.lists import split_honor
+    from labsite.importing.extract.page import classify
+
+    assert classify("新闻动态") == "news" and classify("发表论文") == "publications"
+    assert classify("获奖情况") == "honors" and classify("Publicaciones") == "publications"
+    assert classify("Noticias") == "news" and classify("Neuigkeiten") == "news"
+    from labsite.importing.extract.common import leading_date
+
+    assert leading_date("2024年5月：论文被接收。")[:2] == (datetime.date(2024, 5, 1), "month")
+    assert leading_date("2024年5月12日：加入")[0] == datetime.date(2024, 5, 12)
+    assert leading_date("Marzo 2024: Artículo aceptado")[0] == datetime.date(2024, 3, 1)
+    assert leading_date("15 de enero de 2024: Nuevo")[0] == datetime.date(2024, 1, 15)
+    assert leading_date("15. März 2024: Vortrag")[0] == datetime.date(2024, 3, 15)
+    assert leading_date("juillet 2022 – conférence")[0] == datetime.date(2022, 7, 1)
+    assert split_honor("2023 国家奖学金")[:2] == ("国家奖学金", 2023)
+    assert split_honor("2023 Best Paper Award")[:2] == ("Best Paper Award", 2023)

@@ -34,8 +34,28 @@ MONTHS = {
     )
     for name in names
 }
+# Month names of the other languages homepages are written in (es, fr, de, pt, it)
+_FOREIGN_MONTHS = [
+    ("enero", "janvier", "januar", "janeiro", "gennaio"),
+    ("febrero", "février", "fevrier", "februar", "fevereiro", "febbraio"),
+    ("marzo", "mars", "märz", "maerz", "março", "marco"),
+    ("abril", "avril", "aprile"),
+    ("mayo", "mai", "maio", "maggio"),
+    ("junio", "juin", "juni", "junho", "giugno"),
+    ("julio", "juillet", "juli", "julho", "luglio"),
+    ("agosto", "août", "aout"),
+    ("septiembre", "setiembre", "septembre", "setembro", "settembre"),
+    ("octubre", "octobre", "oktober", "outubro", "ottobre"),
+    ("noviembre", "novembre", "novembro"),
+    ("diciembre", "décembre", "decembre", "dezember", "dezembro", "dicembre"),
+]
+for _number, _names in enumerate(_FOREIGN_MONTHS, start=1):
+    for _name in _names:
+        MONTHS.setdefault(_name, _number)
+_FOREIGN_RE = "|".join(sorted({n for names in _FOREIGN_MONTHS for n in names}, key=len)[::-1])
 MONTH_RE = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
+    rf"(?:{_FOREIGN_RE}|"
+    r"Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
     r"Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.]\d)")
@@ -331,11 +351,14 @@ _TAIL = (
 _NEWS_DATE = [
     (re.compile(_LEAD + p + _TAIL, re.I), form)
     for p, form in (
+        (r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号]", "ymd"),
+        (r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月", "ym"),
+        (rf"(?P<d>\d{{1,2}})\.?\s+de\s+(?P<mon>{MONTH_RE})\s+de\s+(?P<y>\d{{4}})", "monthday"),
         (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})", "ymd"),
         (r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})", "ymd"),
         (rf"(?P<mon>{MONTH_RE})\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", "monthday"),
-        (rf"(?P<d>\d{{1,2}})\s+(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", "monthday"),
-        (rf"(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", "month"),
+        (rf"(?P<d>\d{{1,2}})\.?\s+(?P<mon>{MONTH_RE}),?\s+(?P<y>\d{{4}})", "monthday"),
+        (rf"(?P<mon>{MONTH_RE}),?\s+(?:de\s+)?(?P<y>\d{{4}})", "month"),
         (r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})(?!\d)", "ym"),
         (r"(?P<m>\d{1,2})/(?P<y>\d{4})", "ym"),
         (r"(?P<y>(?:19|20)\d\d)", "year"),

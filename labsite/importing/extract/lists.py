@@ -105,6 +105,10 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
         title, _, detail, _ = split_honor(lead[2])
         return title, lead[0].year, detail, url
     plain = strip_markup(text).strip().rstrip(".")
+    lead_year = re.match(r"((?:19|20)\d\d)\s+(?=\S)", plain)
+    if lead_year and len(YEAR.findall(plain)) == 1:  # "2023 Best Paper Award"
+        title, _, detail, _ = split_honor(plain[lead_year.end() :])
+        return title, int(lead_year.group(1)), detail, url
     year = None
     years = YEAR.findall(plain)
     m = _RANGE_END.search(plain)

@@ -179,6 +179,23 @@ def _apa_citation(line: str) -> tuple[str, str, str, str] | None:
     return authors, title, m.group("year"), after
 
 
+def _sentence_title_before_italic(
+    line: str, span: tuple[str, str, int, int]
+) -> tuple[str, str, int, int]:
+    """``A. Author, B. Owner. Plain title. *Journal of Sand*, 2021``: the italic span is the
+    venue and the sentence between the names and it is the title."""
+    start = span[2]
+    if line[start : start + 1] not in ("*", "_") or line[start : start + 2] in ("**", "__"):
+        return span
+    names = _names_end(line[:start])
+    if names is None or not looks_like_authors(line[: names.start()], single_ok=True):
+        return span
+    middle = line[names.end() : start].strip().rstrip(".,").strip()
+    if len(strip_markup(middle).split()) < 2 or find_links(middle):
+        return span
+    return strip_markup(middle), "", names.start(), start
+
+
 def _plain_citation(line: str) -> tuple[str, str, int, int] | None:
     """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
     names = _names_end(line)
@@ -251,6 +268,7 @@ def parse_entry(
         span = _title_span(first) or _plain_citation(first)
         if span is None:
             return None
+        span = _sentence_title_before_italic(first, span)
         title, url, start, end = span
         authors_text = first[:start].strip().rstrip(".,:")
         if re.search(r"\w", strip_markup(authors_text)) and not looks_like_authors(authors_text):
