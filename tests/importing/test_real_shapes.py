@@ -584,3 +584,24 @@ def test_headings_and_dates_in_other_languages(tmp_path):
     assert leading_date("juillet 2022 – conférence")[0] == datetime.date(2022, 7, 1)
     assert split_honor("2023 国家奖学金")[:2] == ("国家奖学金", 2023)
     assert split_honor("2023 Best Paper Award")[:2] == ("Best Paper Award", 2023)
+
+
+def test_publication_table_and_lettered_numbers():
+    pubs = _pubs(
+        "| Year | Title | Venue | Links |\n"
+        "|------|-------|-------|-------|\n"
+        "| 2024 | [Raking Sand at Scale](https://example.org/a) | ICXR | "
+        "[Code](https://github.com/example/a) |\n"
+        "| 2023 | **Gravel Sorting Revisited** | Sand Letters | |\n"
+    )
+    assert [(p.title, p.venue, p.year) for p in pubs] == [
+        ("Raking Sand at Scale", "ICXR", 2024),
+        ("Gravel Sorting Revisited", "Sand Letters", 2023),
+    ]
+    assert [ln.kind for ln in pubs[0].links] == ["paper", "code"]
+    (pub,) = _pubs(
+        '[C3] A. Brook<sup>*</sup>, B. Carr<sup>*</sup>, C. Dunn. "Raking Sand at Scale." '
+        "In *ICXR*, 2024. [[pdf]](https://example.org/a.pdf)"
+    )
+    assert [a.name for a in pub.authors] == ["A. Brook", "B. Carr", "C. Dunn"]
+    assert [a.equal_contribution for a in pub.authors] == [True, True, False]

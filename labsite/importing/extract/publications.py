@@ -120,7 +120,7 @@ def _link_records(line: str, ctx: Context) -> list[LinkRecord]:
 
 def _strip_lead(line: str) -> str:
     """Drop leading bullets, ``[12]`` numbers and emoji (``🔹**Title**``) but keep markup."""
-    line = re.sub(r"^\s*[\[(]\d{1,3}[\])]\s*", "", line)
+    line = re.sub(r"^\s*[\[(][A-Z]{0,3}[-.]?\d{1,3}[\])]\s*", "", line)  # [12], [C3], (J-2)
     m = _LEAD_SYMBOLS.match(line)
     return line[m.end() :] if m else line
 
@@ -437,7 +437,8 @@ def extract_publications(
     corresponding = _corresponding_marker(lines)
     out: list[PublicationRecord] = []
     boxes, lines = paper_box_items(lines)
-    for item in boxes + (html_items(lines) or split_items(lines)):
+    rows, lines = table_items(lines)
+    for item in boxes + rows + (html_items(lines) or split_items(lines)):
         record = parse_entry(item, ctx, source_path, selected)
         if record is None:
             continue
@@ -448,6 +449,53 @@ def extract_publications(
                 author.corresponding = author.corresponding or author.is_owner
         out.append(record)
     return out
+
+
+_TABLE_ROLES = [
+    ("title", r"title|paper|publication|article"),
+    ("authors", r"authors?"),
+    ("venue", r"venue|conference|journal|published|where|booktitle"),
+    ("year", r"year|date|when"),
+]
+
+
+def table_items(
+    lines: list[tuple[int, str]],
+) -> tuple[list[Item], list[tuple[int, str]]]:
+    """A markdown table of publications (``| Year | Title | Venue |``): one item per row,
+    its cells in the order title, authors, venue and year, links; and the other lines."""
+    rows = [(n, t) for n, t in lines if t.strip().startswith("|") and t.strip().count("|") >= 3]
+    if len(rows) < 3:
+        return [], lines
+
+    def cells(text: str) -> list[str]:
+        return [c.strip() for c in re.split(r"(?<!\\)\|", text.strip().strip("|"))]
+
+    header = cells(rows[0][1])
+    roles: dict[str, int] = {}
+    for i, name in enumerate(header):
+        for role, pattern in _TABLE_ROLES:
+            if role not in roles and re.fullmatch(rf"\W*(?:{pattern})\W*", name.lower()):
+                roles[role] = i
+    if "title" not in roles:
+        return [], lines
+    items = []
+    for lineno, text in rows[1:]:
+        row = cells(text)
+        if all(re.fullmatch(r":?-{2,}:?|", c) for c in row) or len(row) <= roles["title"]:
+            continue
+
+        def cell(role: str, row: list[str] = row) -> str:
+            i = roles.get(role)
+            return row[i] if i is not None and i < len(row) else ""
+
+        venue = ", ".join(c for c in (cell("venue"), cell("year")) if c)
+        used = set(roles.values())
+        rest = [c for i, c in enumerate(row) if i not in used and find_links(c)]
+        parts = [cell("title"), cell("authors"), venue, *rest]
+        items.append(Item(lineno, [p for p in parts if p]))
+    used_lines = {n for n, _ in rows}
+    return items, [(n, t) for n, t in lines if n not in used_lines]
 
 
 _BOX_OPEN = re.compile(r"<div\s+class\s*=\s*['\"]paper-box['\"]", re.I)
