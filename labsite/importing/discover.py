@@ -178,8 +178,11 @@ def _profile_from_config(config: dict[str, Any], ctx: Context) -> ProfileRecord:
         raw_name = title if person_like(title) else ""
     if raw_name:
         profile.name = clean_person_name(raw_name)
-        if strip_markup(raw_name) != profile.name:
-            profile.aliases.append(strip_markup(raw_name))
+        printed = strip_markup(raw_name)
+        if printed != profile.name and (
+            "(" in printed or re.match(r"(?:dr|prof|professor)\.?\s", printed, re.I)
+        ):
+            profile.aliases.append(printed)  # "Wei Chen (Victor)", "Dr. Ada Lovelace"
         nickname = re.search(r"\(([^()]{2,30})\)", raw_name)
         if nickname and profile.name.split():
             profile.aliases.append(f"{nickname.group(1).strip()} {profile.name.split()[-1]}")

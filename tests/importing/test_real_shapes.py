@@ -605,3 +605,10 @@ def test_publication_table_and_lettered_numbers():
     )
     assert [a.name for a in pub.authors] == ["A. Brook", "B. Carr", "C. Dunn"]
     assert [a.equal_contribution for a in pub.authors] == [True, True, False]
+
+
+def test_site_title_that_says_whose_homepage_it_is():
+    assert clean_person_name("Quinn Lind's Homepage") == "Quinn Lind"
+    assert clean_person_name("Academic Homepage of Quinn Lind") == "Quinn Lind"
+    assert person_like("Quinn Lind - Homepage")
+    assert not person_like("My Homepage")

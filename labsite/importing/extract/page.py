@@ -117,7 +117,20 @@ def _strip_degrees(text: str) -> str:
 
 def _name_part(title: str) -> str:
     """ "Lena Varkonyi — Sand & Dunes" → "Lena Varkonyi": a tagline after a dash or bar goes."""
-    return re.split(r"\s+[—–|·]\s+|\s+-\s+", strip_markup(title), maxsplit=1)[0]
+    text = re.split(r"\s+[—–|·]\s+|\s+-\s+", strip_markup(title), maxsplit=1)[0]
+    text = re.sub(  # "Jane Roe's Homepage", "Homepage of Jane Roe"
+        r"['’]s\s+(?:personal\s+|academic\s+)?(?:home\s?page|web\s?site|site|page)$",
+        "",
+        text.strip(),
+        flags=re.I,
+    )
+    text = re.sub(
+        r"^(?:the\s+)?(?:personal\s+|academic\s+)?(?:home\s?page|web\s?site)\s+of\s+",
+        "",
+        text,
+        flags=re.I,
+    )
+    return text
 
 
 def person_like(title: str) -> bool:
