@@ -612,3 +612,25 @@ def test_site_title_that_says_whose_homepage_it_is():
     assert clean_person_name("Academic Homepage of Quinn Lind") == "Quinn Lind"
     assert person_like("Quinn Lind - Homepage")
     assert not person_like("My Homepage")
+
+
+def test_numbered_research_highlights_with_and_without_figures():
+    from labsite.importing.extract.page import extract_page
+    from labsite.importing.parse import parse_page
+
+    text = (
+        "---\ntitle: Quinn Lind\n---\n\nI study sand.\n\n## Research Highlights\n\n"
+        "### 1. Analytical Modeling of Dune Growth\n"
+        "We developed theoretical frameworks for dune growth in windy deserts.\n\n"
+        "### 2. Shape Programming of Gravel Gardens\n"
+        "![Shape](/images/shape.jpg)\nWe proposed a growth approach for shape programming.\n\n"
+        "### 3. Coupled Simulation of Sand Ripples\n"
+        "![Ripples](/images/ripples.png)\nWe developed finite element frameworks for ripples.\n"
+    )
+    page = extract_page(parse_page(text, "_pages/about.md"), "_pages/about.md", Context())
+    assert [p.title for p in page.projects] == [
+        "Analytical Modeling of Dune Growth",
+        "Shape Programming of Gravel Gardens",
+        "Coupled Simulation of Sand Ripples",
+    ]
+    assert page.projects[0].summary.startswith("We developed theoretical frameworks")

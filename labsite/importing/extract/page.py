@@ -263,13 +263,20 @@ class _Builder:
             page.teaching.extend(records)
         elif kind == "projects":
             records = []
-            for child in _item_headings(sec, "projects"):
-                if child.heading:
-                    project = project_from_block(
-                        child.heading, child.all_lines(), child.line, self.ctx, self.path
+            children = [c for c in _item_headings(sec, "projects") if c.heading]
+            found = [
+                project_from_block(c.heading, c.all_lines(), c.line, self.ctx, self.path)
+                for c in children
+            ]
+            if any(found):  # a text-only block among figured projects is a project too
+                found = [
+                    project
+                    or project_from_block(
+                        c.heading, c.all_lines(), c.line, self.ctx, self.path, lenient=True
                     )
-                    if project is not None:
-                        records.append(project)
+                    for c, project in zip(children, found, strict=True)
+                ]
+            records = [project for project in found if project is not None]
             if not records:
                 records = projects_from_list(sec.lines, self.ctx, self.path)
             page.projects.extend(records)

@@ -103,9 +103,18 @@ def _collaborators(text: str) -> list[CollaboratorRecord]:
 
 
 def project_from_block(
-    title: str, lines: list[tuple[int, str]], line: int, ctx: Context, source_path: str
+    title: str,
+    lines: list[tuple[int, str]],
+    line: int,
+    ctx: Context,
+    source_path: str,
+    lenient: bool = False,
 ) -> ProjectRecord | None:
-    """One ``### Title`` block → a project, or None when the block has no project shape."""
+    """One ``### Title`` block → a project, or None when the block has no project shape.
+
+    ``lenient``: a sibling of real projects needs no figure or collaborators, only a summary.
+    """
+    title = re.sub(r"^\s*\d{1,2}[.)]\s+(?=\S)", "", title)  # "### 1. Analytical Modeling"
     record = ProjectRecord(
         title=title, source=SourceRef(source_path, line), key=normalise(title)[:200]
     )
@@ -158,7 +167,8 @@ def project_from_block(
         summary.append(raw.rstrip())
     record.collaborators = _collaborators("\n".join(collab_text))
     record.summary = "\n".join(summary).strip()
-    if not (record.collaborators or record.figures or record.read_more):
+    shaped = record.collaborators or record.figures or record.read_more
+    if not shaped and not (lenient and len(strip_markup(record.summary).split()) >= 5):
         return None
     return record
 
