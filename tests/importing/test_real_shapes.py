@@ -634,3 +634,17 @@ def test_numbered_research_highlights_with_and_without_figures():
         "Coupled Simulation of Sand Ripples",
     ]
     assert page.projects[0].summary.startswith("We developed theoretical frameworks")
+
+
+def test_news_in_an_html_table_ends_clean():
+    from labsite.importing.extract.lists import extract_news
+
+    text = (
+        "<table>\n<tr><td>Jan 2024</td><td>Paper accepted at ICXR.</td></tr>\n"
+        "<tr><td>Oct 2023</td><td>Joined the lab.</td></tr>\n</table>"
+    )
+    news = extract_news(list(enumerate(text.split("\n"), 1)), "about.md")
+    assert [(n.date.isoformat(), n.text) for n in news] == [
+        ("2024-01-01", "Paper accepted at ICXR."),
+        ("2023-10-01", "Joined the lab."),
+    ]

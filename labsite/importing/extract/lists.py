@@ -55,7 +55,7 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
 def _unwrap(text: str) -> str:
     """``<li><b>Jan 2024</b>: …</li>`` and ``| Jan 2024 | … |`` read like plain items."""
     text = re.sub(r"^(?:\s*<(?:li|p|div|td|tr)\b[^<>]{0,200}>)+", "", text, flags=re.I)
-    text = re.sub(r"(?:</(?:li|p|div|td|tr|ul|ol)>\s*)+$", "", text, flags=re.I)
+    text = re.sub(r"(?:</(?:li|p|div|td|tr|ul|ol|table|tbody)>\s*)+$", "", text, flags=re.I)
     return re.sub(r"</td>\s*<td[^<>]{0,200}>", " | ", text, flags=re.I).strip()
 
 
