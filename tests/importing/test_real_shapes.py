@@ -648,3 +648,33 @@ def test_news_in_an_html_table_ends_clean():
         ("2024-01-01", "Paper accepted at ICXR."),
         ("2023-10-01", "Joined the lab."),
     ]
+
+
+def test_vancouver_references_and_equal_contribution_in_words():
+    pubs = _pubs(
+        "- Brook A, Carr BC, Dunn C. Sand grain sorting in windy conditions. Nature Sand. "
+        "2020;5(2):10-20. doi:10.5555/ns.2020.5\n"
+        "- **Brook A**, Van der Berg J, Carr B, et al. Grain shapes of desert sand. J Sand Res. "
+        "2019 Mar;12:1-9.\n"
+        '- Ada Brook\\*, Ben Carr\\* (equal contribution), Cleo Dunn. "Dunes: a story." '
+        "NeurIPS 2022 Workshop on Sand. [paper](https://example.org/d)\n"
+    )
+    first, second, third = pubs
+    assert (first.title, first.venue, first.year, first.doi) == (
+        "Sand grain sorting in windy conditions",
+        "Nature Sand",
+        2020,
+        "10.5555/ns.2020.5",
+    )
+    assert [a.name for a in first.authors] == ["A. Brook", "B. C. Carr", "C. Dunn"]
+    assert [(a.name, a.is_owner) for a in second.authors] == [
+        ("A. Brook", True),
+        ("J. Van der Berg", False),
+        ("B. Carr", False),
+    ]
+    assert (second.venue, second.year) == ("J Sand Res", 2019)
+    assert [(a.name, a.equal_contribution) for a in third.authors] == [
+        ("Ada Brook", True),
+        ("Ben Carr", True),
+        ("Cleo Dunn", False),
+    ]

@@ -72,6 +72,11 @@ def _one(raw: str) -> AuthorRecord | None:
     plain_marked = re.sub(r"</?(?:u|b|strong|mark|em|ins|span)[^<>]{0,100}>|\*\*|__", "", token)
     plain_marked = re.sub(r"\[([^\[\]]{0,300})\]\([^()]{0,1000}\)", r"\1", plain_marked).strip()
     equal = corresponding = False
+    note = re.search(r"\s*\(([^()]{2,40})\)\s*$", plain_marked)  # "Ben Carr (equal contribution)"
+    if note and re.search(r"equal|co-?first|joint first|corresponding", note.group(1), re.I):
+        equal = bool(re.search(r"equal|first", note.group(1), re.I))
+        corresponding = bool(re.search(r"corresponding", note.group(1), re.I))
+        plain_marked = plain_marked[: note.start()].rstrip()
     for _ in range(3):
         m = _EQUAL_MARK.search(plain_marked)
         if m:

@@ -196,6 +196,36 @@ def _sentence_title_before_italic(
     return strip_markup(middle), "", names.start(), start
 
 
+# Vancouver / PubMed: "Brook A, Carr BC, **Dunn C**. Title. Journal. 2020;5(2):10-20."
+_VANCOUVER_NAME = (
+    r"(?:\*\*|<b>|<strong>|<u>)?[^\W\d_][\w'’\-]*(?:\s[^\W\d_][\w'’\-]*){0,2}\s[A-Z]{1,3}"
+    r"(?:\*\*|</b>|</strong>|</u>)?[*†#]?"
+)
+_VANCOUVER = re.compile(
+    rf"^(?P<authors>{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME}){{0,200}}(?:,?\s*et al)?)\.\s+"
+    r"(?P<title>[^.?!]{8,400}[.?!])\s+(?P<rest>\S.*)$"
+)
+
+
+def _vancouver_citation(line: str) -> tuple[str, str, str] | None:
+    """(authors, title, rest) of a Vancouver reference, the authors as "A. Brook, B. C. Carr"."""
+    m = _VANCOUVER.match(line[:4000])
+    if not m or not YEAR.search(m.group("rest")):
+        return None
+
+    authors = re.sub(
+        r"(?P<open>(?:\*\*|<b>|<strong>|<u>)?)(?P<last>[^\W\d_][\w'’\-]*(?:\s[^\W\d_][\w'’\-]*){0,2})"
+        r"\s(?P<ini>[A-Z]{1,3})(?=(?:\*\*|</b>|</strong>|</u>)?[*†#]?(?:,|$|\s*et al))",
+        lambda n: f"{n.group('open')}{'. '.join(n.group('ini'))}. {n.group('last')}",
+        m.group("authors"),
+    )
+    rest = m.group("rest")
+    journal = re.match(r"(?P<j>[^.;]{2,200}?)\.\s+(?P<y>(?:19|20)\d\d)\b(?P<tail>.*)$", rest)
+    if journal:  # "Nature Sand. 2020;5(2):10-20." → "Nature Sand, 2020" and the rest apart
+        rest = f"{journal.group('j')}, {journal.group('y')}\n{journal.group('tail')}"
+    return authors, m.group("title").rstrip("."), rest
+
+
 def _plain_citation(line: str) -> tuple[str, str, int, int] | None:
     """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
     names = _names_end(line)
@@ -234,6 +264,12 @@ def parse_entry(
         first = first[badge.end() :]
         tail_parts.append(badge.group(1))
     first_plain = strip_markup(first)
+    vancouver = _vancouver_citation(first) if not _apa_citation(first) else None
+    if vancouver:  # "Brook A, Carr B. Title. Journal. 2020;5(2):10-20."
+        authors_text, title, after = vancouver
+        record = PublicationRecord(title=title, source=SourceRef(source_path, item.line))
+        more = [p for p in after.split("\n") if p.strip(" .;")]
+        return _finish_entry(record, item, ctx, selected, authors_text, "", [*more, *rest_lines])
     apa = _apa_citation(first)
     if apa:  # "Last, F., & Last, F. (2023). Title. *Venue*": authors, then the year, then the title
         authors_text, title, year, after = apa
