@@ -678,3 +678,18 @@ def test_vancouver_references_and_equal_contribution_in_words():
         ("Ben Carr", True),
         ("Cleo Dunn", False),
     ]
+
+
+def test_a_paper_box_left_open_does_not_swallow_the_next():
+    pubs = _pubs(
+        "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">ICXR 2024"
+        "</div></div></div>\n<div class='paper-box-text' markdown=\"1\">\n\n"
+        "**Raking Sand at Scale**\n\n**Ada Brook**, Ben Carr\n\n"
+        "<div class='paper-box'><div class='paper-box-image'><div><div class=\"badge\">TQX 2023"
+        "</div></div></div>\n<div class='paper-box-text' markdown=\"1\">\n\n"
+        "**Gravel Sorting Revisited**\n\nBen Carr, **Ada Brook**\n</div>\n</div>\n"
+    )
+    assert [(p.title, p.short_venue, p.year) for p in pubs] == [
+        ("Raking Sand at Scale", "ICXR", 2024),
+        ("Gravel Sorting Revisited", "TQX", 2023),
+    ]

@@ -563,6 +563,10 @@ def paper_box_items(
     in_text = False
     for lineno, text in lines:
         if _BOX_OPEN.search(text):
+            if current is not None and current.lines:  # the previous box was never closed
+                items.append(current)
+                if badge:
+                    current.lines.append(badge)
             m = _BADGE.search(text)
             badge = strip_markup(m.group(1)) if m else ""
             current, in_text = Item(lineno, []), False
