@@ -65,7 +65,8 @@ def axe_source() -> str:
 def browser():
     """One Chromium per module: Playwright's sync API allows one running instance per thread,
     and other browser modules start their own."""
-    sync_api = pytest.importorskip("playwright.sync_api")
+    from playwright import sync_api  # a dev dependency: missing is a failure, not a skip
+
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         pytest.fail("Debian's chromium is not installed: apt-get install -y chromium")
