@@ -68,7 +68,11 @@ class LabNewsFeed(LabMixin, View):
     """The lab's own news and its members', newest first."""
 
     def get(self, request, *args, **kwargs):
-        items = NewsItem.objects.for_lab(self.lab).select_related("person").order_by("-date", "-pk")
+        items = (
+            NewsItem.objects.for_lab(self.lab)
+            .select_related("person")
+            .order_by("-date", "order", "-pk")
+        )
         return news_feed(
             request,
             title=f"{self.lab.name} — news",
@@ -85,7 +89,9 @@ class PersonNewsFeed(LabMixin, View):
     def get(self, request, *args, **kwargs):
         person = get_object_or_404(Person.objects.for_lab(self.lab), slug=kwargs["slug"])
         items = (
-            NewsItem.objects.for_person(person).select_related("person").order_by("-date", "-pk")
+            NewsItem.objects.for_person(person)
+            .select_related("person")
+            .order_by("-date", "order", "-pk")
         )
         return news_feed(
             request,

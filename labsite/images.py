@@ -24,9 +24,18 @@ IMAGE_EXTENSIONS = frozenset(FORMAT_EXTENSIONS.values()) | {".jpeg"}
 
 
 def validate_image_file(file) -> None:
-    """Raise ``ValidationError`` unless ``file`` is a readable JPEG, PNG, GIF or WebP image."""
-    if file is not None:
-        image_format(file)
+    """Raise ``ValidationError`` unless ``file`` is a readable JPEG, PNG, GIF or WebP image.
+
+    Only a new upload is read. A model field's validators also run on every later save of the
+    form, with the *stored* file as value: it was checked when it was uploaded, and re-reading it
+    here opened (and then sought) a file Django had already closed, so a member with a photo
+    could never save their profile again ("Upload a valid image").
+    """
+    if file is None or not file:
+        return
+    if getattr(file, "_committed", False):
+        return  # a FieldFile already in storage: validated at upload
+    image_format(file)
 
 
 def image_format(file) -> str:

@@ -319,7 +319,7 @@ class ProfileSection(RenderedMarkdownModel, ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "order", "pk"]
+        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.title}"
@@ -359,13 +359,18 @@ class NewsItem(RenderedMarkdownModel, ImportedModel):
     )
     text = MarkdownxField()
     text_html = models.TextField(blank=True, editable=False)
-    is_highlight = models.BooleanField(default=False, help_text="Show on the lab's home page")
+    is_highlight = models.BooleanField(
+        default=False, verbose_name="highlight", help_text="Also show on the lab's home page"
+    )
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position among news of the same date, lower first"
+    )
 
     markdown_fields = {"text": "text_html"}
     objects = NewsQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "-pk"]
+        ordering = ["-date", "order", "-pk"]
         verbose_name = "news item"
         constraints = [
             models.CheckConstraint(
@@ -393,7 +398,7 @@ class Honor(ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "order", "-year", "pk"]
+        ordering = ["order", "-year", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | (Q(year__gte=1900) & Q(year__lte=2200)),
@@ -431,12 +436,15 @@ class Talk(RenderedMarkdownModel, ImportedModel):
     video_url = models.URLField(blank=True, max_length=500)
     description = MarkdownxField(blank=True)
     description_html = models.TextField(blank=True, editable=False)
+    order = models.PositiveIntegerField(
+        default=0, help_text="Position among talks of the same date, lower first"
+    )
 
     markdown_fields = {"description": "description_html"}
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "-date", "pk"]
+        ordering = ["-date", "order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.event}" if self.event else self.title
@@ -460,7 +468,7 @@ class Teaching(ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["person", "order", "-year", "pk"]
+        ordering = ["order", "-year", "pk"]
         verbose_name_plural = "teaching"
 
     def __str__(self) -> str:

@@ -158,7 +158,7 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
                 "honors",
                 "talks",
                 "teaching",
-                Prefetch("news", queryset=NewsItem.objects.order_by("-date", "-pk")),
+                Prefetch("news", queryset=NewsItem.objects.order_by("-date", "order", "-pk")),
                 Prefetch(
                     "memberships",
                     queryset=Membership.objects.for_lab(self.lab).order_by(
@@ -291,7 +291,11 @@ class NewsListView(LabMixin, PageMetaMixin, ListView):
     paginate_by = 50
 
     def get_queryset(self):
-        return NewsItem.objects.for_lab(self.lab).select_related("person").order_by("-date", "-pk")
+        return (
+            NewsItem.objects.for_lab(self.lab)
+            .select_related("person")
+            .order_by("-date", "order", "-pk")
+        )
 
     def get_meta(self, context):
         return page_meta(

@@ -31,7 +31,21 @@ class PublicationStatus(models.TextChoices):
     PREPRINT = "preprint", "Preprint"
 
 
+#: Newest year first; within a year the author's own order (``order``: an imported page's, or the
+#: admin's), then month, then the most recently added. Never alphabetical. Undated papers last on
+#: every database (PostgreSQL sorts NULL first in DESC).
+PUBLICATION_ORDER = (
+    models.F("year").desc(nulls_last=True),
+    "order",
+    models.F("month").desc(nulls_last=True),
+    "-pk",
+)
+
+
 class PublicationQuerySet(models.QuerySet):
+    def newest_first(self) -> PublicationQuerySet:
+        return self.order_by(*PUBLICATION_ORDER)
+
     def for_lab(self, lab) -> PublicationQuerySet:
         """Papers with at least one author who is (or was) a member of ``lab``."""
         return self.filter(
@@ -84,6 +98,11 @@ class Publication(RenderedMarkdownModel, ImportedModel):
     award = models.CharField(max_length=200, blank=True, help_text="e.g. 'Best Paper Award'")
     note = models.CharField(max_length=300, blank=True, help_text="e.g. 'Spotlight presentation'")
     bibtex = models.TextField(blank=True, help_text="Your own BibTeX entry; generated when empty")
+    order = models.PositiveIntegerField(
+        default=0,
+        help_text="Position among the papers of the same year, lower first "
+        "(the order of an imported page; new papers come first)",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -91,7 +110,7 @@ class Publication(RenderedMarkdownModel, ImportedModel):
     objects = PublicationQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-year", "-month", "title"]
+        ordering = ["-year", "order", "-month", "-pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["doi"], condition=~Q(doi=""), name="publication_unique_doi"
@@ -166,7 +185,7 @@ class Authorship(models.Model):
     hidden = models.BooleanField(default=False, help_text="Keep off this author's pages")
 
     class Meta:
-        ordering = ["publication", "position"]
+        ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "position"], name="authorship_unique_position"
@@ -207,7 +226,7 @@ class PublicationLink(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["publication", "order", "pk"]
+        ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "kind", "url"], name="link_unique_kind_url"

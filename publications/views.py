@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import groupby
 
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views import View
@@ -21,15 +21,7 @@ from labsite.seo import PageMetaMixin, article_ld, citation_meta, page_meta, pla
 from people.models import Person
 from publications import bibtex
 from publications.bibtex import attach_entries
-from publications.models import Authorship, Publication, PublicationKind
-
-#: Newest first; undated papers last on every database (PostgreSQL sorts NULL first in DESC).
-PUBLICATION_ORDER = (
-    F("year").desc(nulls_last=True),
-    F("month").desc(nulls_last=True),
-    "title",
-    "pk",
-)
+from publications.models import PUBLICATION_ORDER, Authorship, Publication, PublicationKind
 
 #: Longest search string taken from ``?q=``.
 MAX_QUERY_LENGTH = 200

@@ -63,7 +63,7 @@ class Project(RenderedMarkdownModel, ImportedModel):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["lab", "order", "-start", "title"]
+        ordering = ["lab", "order", "-start", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["lab", "slug"], name="project_unique_slug_per_lab"),
             models.CheckConstraint(
@@ -104,7 +104,7 @@ class Collaborator(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["project", "order", "pk"]
+        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return self.name
@@ -151,7 +151,7 @@ class Figure(ImportedModel):
     RENDITION_WIDTH = 1200
 
     class Meta:
-        ordering = ["project", "order", "pk"]
+        ordering = ["order", "pk"]
 
     def __str__(self) -> str:
         return self.caption or self.alt_text or f"Figure {self.pk}"

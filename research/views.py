@@ -13,7 +13,7 @@ from publications.views import PUBLICATION_ORDER
 from research.models import Collaborator, Project
 
 #: The lab's chosen order, then newest first; undated last on every database.
-PROJECT_ORDER = ("order", F("start").desc(nulls_last=True), "title", "pk")
+PROJECT_ORDER = ("order", F("start").desc(nulls_last=True), "-pk")
 
 
 def _collaborators() -> Prefetch:
