@@ -1,36 +1,34 @@
 # labsite — two commands set everything up: `make run` and `make test`.
-PYTHON ?= $(shell command -v python3.11 || command -v python3)
+# Python 3.11, 3.12 or 3.13: the first python3 on PATH, unless told (make PYTHON=python3.13).
+PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: run test install migrate demo lint format bench clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+# Always asked: scripts/venv.sh rebuilds .venv when its Python is not $(PYTHON) or the last
+# install failed, reinstalls when pyproject.toml changed, and otherwise returns at once.
+install:
+	@PYTHON="$(PYTHON)" VENV="$(VENV)" sh scripts/venv.sh
 
-install: $(STAMP)
 
-## make run: virtualenv, install, migrate, example content, admin login, server on :8000
-run: $(STAMP)
+## make run: virtualenv, install, migrate, example content, admin login, server on HOST:PORT
+run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo
+	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo --host $(HOST) --port $(PORT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
-test: $(STAMP)
+test: install
 	LABSITE_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(STAMP)
+lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -39,10 +37,10 @@ format: $(STAMP)
 .PHONY: bench-import bench-pages
 bench: bench-import bench-pages
 
-bench-import: $(STAMP)
+bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
 
-bench-pages: $(STAMP)
+bench-pages: install
 	$(BIN)/python benchmarks/bench_pages.py
 
 clean:

@@ -30,7 +30,16 @@ SECOND_LAB_EXAMPLE = "harbor-lab"
 class Command(BaseCommand):
     help = "Create the example content and an admin account if they do not exist yet."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="The host the server will listen on (banner)"
+        )
+        parser.add_argument(
+            "--port", default="8000", help="The port the server will listen on (banner)"
+        )
+
     def handle(self, *args, **options):
+        base = server_url(options["host"], options["port"])
         with transaction.atomic():
             lab, created_lab = ensure_default_lab()
             if created_lab:
@@ -55,13 +64,14 @@ class Command(BaseCommand):
                 self.stdout.write(line)
 
         self.stdout.write("")
-        self.stdout.write("  labsite is starting on http://127.0.0.1:8000/")
+        self.stdout.write(f"  labsite is starting on {base}/")
         second = (
             Lab.objects.filter(slug=_lab_slug(SECOND_LAB_EXAMPLE)).select_related("site").first()
         )
         if second is not None:
-            self.stdout.write(f"  A second lab: http://{second.site.domain}:8000/")
-        self.stdout.write("  Admin: http://127.0.0.1:8000/admin/")
+            port = options["port"]
+            self.stdout.write(f"  A second lab: http://{second.site.domain}:{port}/")
+        self.stdout.write(f"  Admin: {base}/admin/")
         if password:
             self.stdout.write(self.style.SUCCESS(f"  Login: {ADMIN_USERNAME} / {password}"))
             self.stdout.write(
@@ -73,6 +83,20 @@ class Command(BaseCommand):
                 ".venv/bin/python manage.py changepassword admin)"
             )
         self.stdout.write("")
+
+
+def server_url(host: str, port: str) -> str:
+    """The address to open for a server listening on ``host:port``.
+
+    A server on every interface (0.0.0.0 or ::) is opened on the loopback address; an IPv6
+    address goes in brackets.
+    """
+    host = host.strip("[]")
+    if host in {"0.0.0.0", "", "::"}:
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}"
 
 
 def _lab_slug(example: str) -> str:
