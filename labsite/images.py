@@ -110,7 +110,10 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
     """A resized copy of ``file`` at most ``max_width`` wide, or ``None`` if it is small enough.
 
     PNG and GIF stay PNG (they carry transparency and line art); everything else becomes JPEG.
+    A stored file (a ``FieldFile``) that Django has closed since it was saved is opened again.
     """
+    if getattr(file, "closed", False):
+        file.open("rb")
     file.seek(0)
     with Image.open(file) as image:
         image.load()
@@ -136,6 +139,14 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
         ext = "jpg"
     file.seek(0)
     return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex[:12]}.{ext}")
+
+
+def needs_rendition(width: int | None, height: int | None, max_width: int, max_height: int) -> bool:
+    """Would an image of this stored size get a smaller copy? (Read from the size fields, so
+    deciding costs no file read.)"""
+    if not width or not height:
+        return True  # size unknown: let make_rendition read it
+    return width > max_width or height > max_height
 
 
 @deconstructible

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from labsite.images import UploadTo, make_rendition, validate_image_file
+from labsite.images import UploadTo, make_rendition, needs_rendition, validate_image_file
 from labsite.models import ImportedModel, RenderedMarkdownModel
 
 
@@ -162,8 +162,18 @@ class Person(RenderedMarkdownModel, ImportedModel):
             if self.avatar_thumbnail:
                 self.avatar_thumbnail = None
             return
-        if getattr(self.avatar, "_committed", True) and self.avatar_thumbnail:
-            return  # unchanged avatar that already has its thumbnail
+        if getattr(self.avatar, "_committed", True) and (
+            self.avatar_thumbnail
+            or not needs_rendition(
+                self.avatar_width,
+                self.avatar_height,
+                self.AVATAR_THUMBNAIL_SIZE,
+                self.AVATAR_THUMBNAIL_SIZE,
+            )
+        ):
+            # An unchanged avatar with its thumbnail, or small enough to need none: nothing to
+            # read (re-reading the stored file on every save is what broke profile saves).
+            return
         rendition = make_rendition(
             self.avatar, self.AVATAR_THUMBNAIL_SIZE, self.AVATAR_THUMBNAIL_SIZE
         )

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from labsite.images import UploadTo, make_rendition, validate_image_file
+from labsite.images import UploadTo, make_rendition, needs_rendition, validate_image_file
 from labsite.models import ImportedModel, RenderedMarkdownModel
 from people.models import unique_slug
 
@@ -160,7 +160,16 @@ class Figure(ImportedModel):
         return self.project.get_absolute_url()
 
     def save(self, *args, **kwargs):
-        if self.image and (not getattr(self.image, "_committed", True) or not self.rendition):
+        new_image = not getattr(self.image, "_committed", True)
+        if self.image and (
+            new_image
+            or (
+                not self.rendition
+                and needs_rendition(
+                    self.width, self.height, self.RENDITION_WIDTH, 4 * self.RENDITION_WIDTH
+                )
+            )
+        ):
             rendition = make_rendition(self.image, self.RENDITION_WIDTH)
             if rendition is not None:
                 self.rendition.save(rendition.name, rendition, save=False)
