@@ -53,6 +53,11 @@ class Lab(RenderedMarkdownModel):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    content_version = models.PositiveBigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Raised by every change to what this lab's pages show (labsite/cache.py)",
+    )
 
     markdown_fields = {"about": "about_html"}
 
@@ -69,6 +74,18 @@ class Lab(RenderedMarkdownModel):
 
     def get_absolute_url(self) -> str:
         return reverse("people:lab_home")
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            # Never write back the content version read with this object: bumps made since
+            # (by other requests, processes or an import) would be undone, and a page cached
+            # under a version number that comes round again would be served stale.
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "content_version"
+            ]
+        super().save(*args, **kwargs)
 
     @property
     def domain(self) -> str:

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from labsite.cache import accept_query
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, article_ld, citation_meta, page_meta, plain
 from people.models import Person
@@ -111,7 +112,23 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
         context["lab_member_ids"] = frozenset(p.pk for p in people)
         context["filters"] = self.filters
         context["is_filtered"] = any(self.filters.values())
+        if self.query_is_canonical(context):
+            accept_query(self.request)
         return context
+
+    def query_is_canonical(self, context) -> bool:
+        """May this page be stored in the page cache? Only for a query string made of values
+        the filter form itself offers, each once: a year, a type and a person of this lab.
+        Searches (``?q=``) are free text, each different: answered, never stored."""
+        params = self.request.GET
+        if "q" in params or any(len(params.getlist(name)) > 1 for name in params):
+            return False
+        offered = {
+            "year": {str(year) for year in context["filter_years"]},
+            "type": {value for value, _ in context["filter_kinds"]},
+            "person": {person.slug for person in context["filter_people"]},
+        }
+        return all(params[name] in offered.get(name, ()) for name in params)
 
     def get_meta(self, context):
         return page_meta(
