@@ -19,6 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.request import split_domain_port
 from django.urls import path, reverse
@@ -57,7 +58,7 @@ class PersonChoiceMixin:
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Person:
-            kwargs["queryset"] = permissions.people_to_choose(
+            kwargs["queryset"] = permissions.person_field_queryset(
                 request.user, self.model, db_field.name
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -293,11 +294,58 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     stamp_lab = True
 
 
+class LinkGuardFormSet(BaseInlineFormSet):
+    """Refuses the link changes ``permissions`` does not allow in an author or collaborator
+    list: naming another lab's member anew (``may_link``), and removing — deleting the row or
+    pointing it at someone else — a colleague only their lab admin may remove (``may_unlink``).
+    Rows saved unchanged are never refused, whoever they link."""
+
+    link_user = None  # set per request by LabInlineMixin.get_formset
+
+    def clean(self):
+        super().clean()
+        fields = [name for model, name in permissions.LINK_FIELDS if model is self.model]
+        problems = []
+        for form in self.forms:
+            if not getattr(form, "cleaned_data", None) and not form.instance.pk:
+                continue
+            deleting = self.can_delete and self._should_delete_form(form)
+            for name in fields:
+                # The stored value: by now the form has copied the new one onto the instance.
+                before_id = form.initial.get(name) if form.instance.pk else None
+                after = (form.cleaned_data or {}).get(name)
+                after_id = getattr(after, "pk", None)
+                if before_id is not None and (deleting or after_id != before_id):
+                    before = Person.objects.filter(pk=before_id).first()
+                    if before is not None and not permissions.may_unlink(self.link_user, before):
+                        problems.append(
+                            f"Only a lab admin of {before.name}'s lab can take them off this "
+                            "list; ask them, or hide the paper from your own pages instead."
+                        )
+                new_link = after is not None and after_id != before_id and not deleting
+                if new_link and not permissions.may_link(self.link_user, after):
+                    problems.append(
+                        f"{after.name} is a member of another lab: keep the printed name "
+                        "without a link (their lab can link it)."
+                    )
+        if problems:
+            raise ValidationError(problems)
+
+
 class LabInlineMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     """Inline rows follow their parent: editable when the parent is."""
 
     extra = 0
     view_on_site = False  # a row's page is its parent's; the parent has the button
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if not any(model is self.model for model, _ in permissions.LINK_FIELDS):
+            return formset
+        guarded = formset if issubclass(formset, LinkGuardFormSet) else None
+        if guarded is None:
+            guarded = type(formset.__name__, (LinkGuardFormSet, formset), {})
+        return type(guarded.__name__, (guarded,), {"link_user": request.user})
 
     def _parent_ok(self, request, obj) -> bool:
         actor = permissions.actor_for(request.user)

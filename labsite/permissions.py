@@ -9,10 +9,12 @@
 obj)`` checks one object, both from the same rule per model, so a list and a single-object check
 can never disagree. The admin only delegates here (``labsite.admin.LabPermissionMixin``).
 
-Deleting is editing, except for a lab (superusers only) and a person (a lab admin of all their
-labs): ``can_delete``. *Choosing* is not editing: ``choices_for`` says what a relation may point
-at — any person as a co-author or collaborator, one's own lab's people as an owner, unenrolled
-people for a new membership — for the form field and its autocomplete alike.
+Deleting is editing, except for a lab (superusers only), a person (a lab admin of all their
+labs) and a paper shared with another lab member (a lab admin of that member's lab):
+``can_delete``. *Choosing* is not editing: ``choices_for`` says what a relation may point at —
+one's own labs' people and outside people as a co-author or collaborator, one's own lab's
+people as an owner, unenrolled people for a new membership. Taking a colleague off an author
+list is ``may_unlink``.
 """
 
 from __future__ import annotations
@@ -214,6 +216,16 @@ def can_delete(user, obj: Model) -> bool:
     if isinstance(obj, Person):
         labs = set(Membership.objects.filter(person=obj).values_list("lab_id", flat=True))
         return bool(labs) and labs <= actor.admin_lab_ids
+    if isinstance(obj, Publication):
+        # A paper is every co-author's: it goes only when no other lab member is an author,
+        # or by a lab admin of all of those members' labs. A member who wants a shared paper
+        # off their own pages hides their authorship instead.
+        if not can_edit(user, obj):
+            return False
+        others = Membership.objects.filter(
+            person__authorships__publication=obj,
+        ).exclude(person_id=actor.person_id)
+        return set(others.values_list("lab_id", flat=True)) <= actor.admin_lab_ids
     return can_edit(user, obj)
 
 
@@ -265,13 +277,39 @@ def people_to_enrol(user) -> QuerySet:
 
 
 def people_to_link(user) -> QuerySet:
-    """People ``user`` may name as a co-author or collaborator: anyone, for an editor.
+    """People ``user`` may name as a new co-author or collaborator: the people of their own
+    lab(s), current or past, and people who belong to no lab (outside co-authors).
 
-    Linking someone to your paper or project changes your paper or project, not them.
+    Not another lab's members: a paper that names one shows on that lab's pages, so linking
+    them would let one lab write into another's site. They stay printed names (or their own
+    lab links them). A superuser links anyone.
     """
-    if not actor_for(user).is_editor:
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Person.objects.all()
+    if not actor.is_editor:
         return Person.objects.none()
-    return Person.objects.all()
+    return Person.objects.filter(
+        Q(pk__in=Membership.objects.filter(lab__in=actor.lab_ids).values("person"))
+        | Q(memberships__isnull=True)
+    ).distinct()
+
+
+def may_link(user, person: Person) -> bool:
+    """May ``user`` newly name ``person`` as a co-author or collaborator?"""
+    return people_to_link(user).filter(pk=person.pk).exists()
+
+
+def may_unlink(user, person: Person) -> bool:
+    """May ``user`` take ``person`` off an author or collaborator list (delete the row, or point
+    it at someone else)? Themselves and people outside every lab, yes; another lab member only
+    as a lab admin of one of that member's labs (or a superuser): a colleague's authorship is
+    theirs, not their co-author's, to drop."""
+    actor = actor_for(user)
+    if actor.is_superuser or person.pk == actor.person_id:
+        return True
+    labs = set(Membership.objects.filter(person=person).values_list("lab_id", flat=True))
+    return not labs or bool(labs & actor.admin_lab_ids)
 
 
 #: Person fields whose choice links a person without giving any right over them.
@@ -279,12 +317,24 @@ LINK_FIELDS = {(Authorship, "person"), (Collaborator, "person")}
 
 
 def people_to_choose(user, model: type[Model], field_name: str) -> QuerySet:
-    """The people ``user`` may pick in ``model.field_name`` (a form field or its autocomplete)."""
+    """The people ``user`` may pick in ``model.field_name`` (the autocomplete's offer).
+
+    For a link field this is ``people_to_link``; the form field itself accepts anyone (a row
+    saved unchanged keeps a co-author another lab linked), and the inline's formset refuses a
+    *new* link outside ``people_to_link`` (``labsite.admin.LinkGuardFormSet``).
+    """
     if (model, field_name) in LINK_FIELDS:
         return people_to_link(user)
     if model is Membership:
         return people_to_enrol(user)
     return people_to_own(user)
+
+
+def person_field_queryset(user, model: type[Model], field_name: str) -> QuerySet:
+    """What a POST may carry in ``model.field_name`` (validated further by the formset)."""
+    if (model, field_name) in LINK_FIELDS:
+        return Person.objects.all() if actor_for(user).is_editor else Person.objects.none()
+    return people_to_choose(user, model, field_name)
 
 
 def publications_to_link(user, *, project: Project | None = None) -> QuerySet:

@@ -583,26 +583,152 @@ def test_member_who_adds_a_paper_is_its_author(client, world):
     }
 
 
-def test_member_links_any_person_as_coauthor_or_collaborator(client, world):
-    alice, carol = world["alice"], world["carol"]
-    client.force_login(alice.user)
-    url = admin_url(Project, "change", alice.project)
+def _collaborator_post(client, url, person, name):
     data = form_data(client, url, Project)
     data.update(
         {
             "collaborators-TOTAL_FORMS": "1",
             "collaborators-0-order": "0",
-            "collaborators-0-name": "Carol Chen",
-            "collaborators-0-person": str(carol.person.pk),
+            "collaborators-0-name": name,
+            "collaborators-0-person": str(person.pk),
+        }
+    )
+    return client.post(url, data)
+
+
+def test_member_links_her_labs_people_and_outsiders_as_collaborators(client, world):
+    alice, bob = world["alice"], world["bob"]
+    outsider = f.PersonFactory(name="Olga Outside")
+    client.force_login(alice.user)
+    url = admin_url(Project, "change", alice.project)
+    assert _collaborator_post(client, url, bob.person, "Bob Brown").status_code == 302
+    data = form_data(client, url, Project)
+    data.update(
+        {
+            "collaborators-TOTAL_FORMS": "2",
+            "collaborators-1-order": "1",
+            "collaborators-1-name": "Olga Outside",
+            "collaborators-1-person": str(outsider.pk),
         }
     )
     assert client.post(url, data).status_code == 302
     assert list(alice.project.collaborators.values_list("person__name", flat=True)) == [
-        "Carol Chen"
+        "Bob Brown",
+        "Olga Outside",
     ]
-    # Linking carol gives alice nothing of carol's.
+    # Linking bob gives alice nothing of bob's.
     response = client.get(admin_url(Person, "changelist"))
     assert [p.name for p in response.context["cl"].result_list] == ["Alice Anders"]
+
+
+@pytest.mark.parametrize("actor", ["alice", "dana"])
+def test_another_labs_member_cannot_be_linked_as_author_or_collaborator(client, world, actor):
+    carol = world["carol"]
+    login(client, world, actor)
+    owner = world[actor]
+    url = admin_url(Project, "change", owner.project)
+    response = _collaborator_post(client, url, carol.person, "Carol Chen")
+    assert response.status_code == 200
+    formsets = response.context["inline_admin_formsets"]
+    errors = [e for inline in formsets for e in inline.formset.non_form_errors()]
+    assert errors == [
+        "Carol Chen is a member of another lab: keep the printed name without a link "
+        "(their lab can link it)."
+    ]
+    assert list(owner.project.collaborators.all()) == []
+
+    paper_url = admin_url(Publication, "change", owner.publication)
+    data = form_data(client, paper_url, Publication)
+    data["authorships-1-person"] = str(carol.person.pk)
+    response = client.post(paper_url, data)
+    assert response.status_code == 200
+    before = list(owner.publication.authorships.values_list("name", "person"))
+    assert (
+        Publication.objects.for_lab(world["carol"].person.memberships.get().lab)
+        .filter(pk=owner.publication.pk)
+        .exists()
+        is False
+    )
+    assert list(owner.publication.authorships.values_list("name", "person")) == before
+
+
+def test_an_existing_cross_lab_coauthor_survives_an_unchanged_save(client, world):
+    alice, carol = world["alice"], world["carol"]
+    f.AuthorshipFactory(publication=alice.publication, person=carol.person, position=7)
+    client.force_login(alice.user)
+    url = admin_url(Publication, "change", alice.publication)
+    data = form_data(client, url, Publication, title="Retitled by Alice")
+    assert client.post(url, data).status_code == 302
+    assert alice.publication.authorships.filter(person=carol.person).exists()
+
+
+def _shared_paper(world):
+    alice, bob = world["alice"], world["bob"]
+    f.AuthorshipFactory(publication=alice.publication, person=bob.person, position=5)
+    return alice.publication
+
+
+def test_member_cannot_remove_a_colleague_from_the_authors(client, world):
+    paper = _shared_paper(world)
+    client.force_login(world["alice"].user)
+    url = admin_url(Publication, "change", paper)
+    data = form_data(client, url, Publication)
+    rows = list(paper.authorships.order_by("position").values_list("person__name", flat=True))
+    bob_row = rows.index("Bob Brown")
+    for change in ({f"authorships-{bob_row}-DELETE": "on"}, {f"authorships-{bob_row}-person": ""}):
+        response = client.post(url, {**data, **change})
+        assert response.status_code == 200
+        errors = [
+            e
+            for inline in response.context["inline_admin_formsets"]
+            for e in inline.formset.non_form_errors()
+        ]
+        assert errors == [
+            "Only a lab admin of Bob Brown's lab can take them off this list; ask them, or "
+            "hide the paper from your own pages instead."
+        ]
+        assert paper.authorships.filter(person=world["bob"].person).exists()
+
+
+def test_lab_admin_removes_a_member_from_the_authors(client, world):
+    paper = _shared_paper(world)
+    client.force_login(world["dana"].user)
+    url = admin_url(Publication, "change", paper)
+    data = form_data(client, url, Publication)
+    rows = list(paper.authorships.order_by("position").values_list("person__name", flat=True))
+    data[f"authorships-{rows.index('Bob Brown')}-DELETE"] = "on"
+    assert client.post(url, data).status_code == 302
+    assert not paper.authorships.filter(person=world["bob"].person).exists()
+
+
+def test_shared_paper_is_deleted_only_by_a_lab_admin(client, world):
+    paper = _shared_paper(world)
+    url = admin_url(Publication, "delete", paper)
+    client.force_login(world["alice"].user)
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Publication.objects.filter(pk=paper.pk).exists()
+    # Bob's paper with only outside co-authors is his to delete.
+    client.force_login(world["bob"].user)
+    assert (
+        client.post(
+            admin_url(Publication, "delete", world["bob"].publication), {"post": "yes"}
+        ).status_code
+        == 302
+    )
+    assert not Publication.objects.filter(pk=world["bob"].publication.pk).exists()
+    client.force_login(world["dana"].user)
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Publication.objects.filter(pk=paper.pk).exists()
+
+
+def test_lab_admin_cannot_delete_a_paper_shared_with_another_labs_member(client, world):
+    dana, carol = world["dana"], world["carol"]
+    f.AuthorshipFactory(publication=dana.publication, person=carol.person, position=5)
+    client.force_login(dana.user)
+    url = admin_url(Publication, "delete", dana.publication)
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Publication.objects.filter(pk=dana.publication.pk).exists()
 
 
 def _autocomplete(client, app_label, model_name, field_name, term=""):
@@ -615,11 +741,12 @@ def _autocomplete(client, app_label, model_name, field_name, term=""):
 
 
 def test_autocomplete_offers_what_each_field_accepts(client, world):
-    everyone = ["Alice Anders", "Bob Brown", "Carol Chen", "Dana Diaz"]
+    outsider = f.PersonFactory(name="Olga Outside")
+    linkable = ["Alice Anders", "Bob Brown", "Dana Diaz", outsider.name]  # not lab B's Carol
     client.force_login(world["alice"].user)
-    assert _autocomplete(client, "publications", "authorship", "person") == everyone
-    assert _autocomplete(client, "research", "collaborator", "person") == everyone
-    assert _autocomplete(client, "publications", "authorship", "person", "car") == ["Carol Chen"]
+    assert _autocomplete(client, "publications", "authorship", "person") == linkable
+    assert _autocomplete(client, "research", "collaborator", "person") == linkable
+    assert _autocomplete(client, "publications", "authorship", "person", "car") == []
     assert _autocomplete(client, "people", "profilesection", "person") == ["Alice Anders"]
     # A project lists any paper of the member's lab, not only her own; not another lab's.
     assert _autocomplete(client, "research", "project", "publications") == [
@@ -632,7 +759,9 @@ def test_autocomplete_offers_what_each_field_accepts(client, world):
     assert _autocomplete(client, "people", "profilesection", "person") == lab_a
     assert _autocomplete(client, "research", "project", "owner") == lab_a
     unenrolled = f.PersonFactory(name="Nora New")
-    assert _autocomplete(client, "people", "membership", "person") == [*lab_a, unenrolled.name]
+    assert _autocomplete(client, "people", "membership", "person") == sorted(
+        [*lab_a, unenrolled.name, outsider.name]
+    )
 
 
 def test_collaborator_saving_a_project_keeps_papers_others_linked(client, world):
