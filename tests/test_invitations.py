@@ -170,7 +170,13 @@ def test_the_link_opens_on_the_members_lab_host(client, root, lab_a, lab_b):
     ("overrides", "errors"),
     [
         ({"username": "bob"}, {"username": ["The username 'bob' is taken; choose another."]}),
-        ({"email": "bob@example.org"}, {"username": ["The username 'bob' is taken; choose another."], "email": ["bob@example.org is already used by another account."]}),  # fmt: skip
+        (
+            {"email": "bob@example.org"},
+            {
+                "username": ["The username 'bob' is taken; choose another."],
+                "email": ["bob@example.org is already used by another account."],
+            },
+        ),
         (
             {"email": "BOB@example.org", "username": "lena"},
             {"email": ["BOB@example.org is already used by another account."]},
@@ -315,9 +321,7 @@ def test_the_login_page_links_to_forgotten_password(client, lab_a):
 
 
 def test_forgotten_password_sends_one_link_for_a_known_email(client, alice):
-    response = client.post(
-        "/admin/password-reset/", {"email": "ALICE@example.org"}, HTTP_HOST=HOST
-    )
+    response = client.post("/admin/password-reset/", {"email": "ALICE@example.org"}, HTTP_HOST=HOST)
     assert (response.status_code, response.headers["Location"]) == (
         302,
         "/admin/password-reset/done/",
@@ -357,7 +361,7 @@ def test_an_invited_member_whose_link_expired_asks_for_a_new_one(client, lab_a):
 def start_panel(client, host: str = HOST) -> dict | None:
     response = client.get("/admin/", HTTP_HOST=host)
     assert response.status_code == 200
-    return response.context["start"] if "start" in response.context else None
+    return response.context.get("start")
 
 
 def test_a_member_sees_her_homepage_and_things_first(client, alice, lab_b):
