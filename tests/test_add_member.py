@@ -186,10 +186,10 @@ def test_running_again_updates_the_membership_instead_of_adding_one(lab_a):
             '(e.g. --person "Ada Lovelace").',
         ),
         (
-            ["--lab", "lab-a", "--person", "Ada Lovelace", "--username", "ada",
-             "--email", "ALICE@example.org"],
+            ["--lab", "lab-a", "--person", "Ada Lovelace", "--username", "ada", "--email"]
+            + ["ALICE@example.org"],
             "The email address ALICE@example.org is already used by another account.",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_clear_errors_and_nothing_written(alice, lab_b, args, message):

@@ -5,7 +5,11 @@ labsite/invitations.py, templates/admin/index.html)."""
 from __future__ import annotations
 
 import datetime
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -453,3 +457,53 @@ def test_a_lab_filter_with_one_lab_is_left_out(client, cast, lab_b):
         "Lab A",
         "Lab B",
     ]
+
+
+# -- email settings from the environment ----------------------------------------------------------
+
+
+def email_settings(**env: str) -> str:
+    """labsite.settings' email choices under ``env`` (a fresh interpreter: settings read the
+    environment once, at import)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "LABSITE_"))}
+    code = (
+        "import labsite.settings as s; print(s.EMAIL_BACKEND.rsplit('.', 2)[1], s.EMAIL_HOST, "
+        "s.EMAIL_PORT, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL, s.PASSWORD_RESET_TIMEOUT)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return (result.stdout or result.stderr.strip().splitlines()[-1]).strip()
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, "console  587 True False 604800"),
+        (
+            {"LABSITE_TESTING": "1", "EMAIL_HOST": "smtp.example.org"},
+            "locmem smtp.example.org 587 True False 604800",
+        ),
+        ({"EMAIL_HOST": "smtp.example.org"}, "smtp smtp.example.org 587 True False 604800"),
+        (
+            {"EMAIL_HOST": "smtp.org", "EMAIL_USE_SSL": "1", "LABSITE_PASSWORD_LINK_DAYS": "2"},
+            "smtp smtp.org 465 False True 172800",
+        ),
+        (
+            {"EMAIL_HOST": "mail", "EMAIL_USE_TLS": "0", "EMAIL_PORT": "2525"},
+            "smtp mail 2525 False False 604800",
+        ),
+        (
+            {"EMAIL_USE_SSL": "1", "EMAIL_USE_TLS": "1"},
+            "django.core.exceptions.ImproperlyConfigured: Set only one of EMAIL_USE_TLS and "
+            "EMAIL_USE_SSL.",
+        ),
+    ],
+)
+def test_email_settings_come_from_the_environment(env, expected):
+    assert email_settings(**env) == expected
