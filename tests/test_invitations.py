@@ -131,7 +131,9 @@ def test_lab_admin_adds_a_member_who_sets_a_password_and_lands_on_the_start_page
     response = client.get(link.split(HOST, 1)[1], HTTP_HOST=HOST)
     assert (response.status_code, response.context["validlink"]) == (200, False)
     assert response.context["title"] == "Password reset unsuccessful"
-    assert "The password reset link was invalid" in response.content.decode()
+    page = response.content.decode()
+    assert "The password reset link was invalid" in page
+    assert '<a href="/admin/password-reset/">Ask for a new link</a>' in page
     assert client.get("/admin/", HTTP_HOST=HOST).status_code == 302
 
 
