@@ -113,6 +113,19 @@ def public_url(request: HttpRequest, path: str, labs: list[Lab]) -> str:
     return f"{request.scheme}://{host}{path}"
 
 
+class LabListFilter(admin.RelatedFieldListFilter):
+    """A changelist filter on a lab (``lab``, ``memberships__lab``, …) that offers the user's own
+    labs only (``permissions.labs_for_new_content``; a superuser: all). With one lab there is
+    nothing to choose, and Django leaves the filter out.
+
+    Use as ``list_filter = [("memberships__lab", LabListFilter)]``.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        labs = permissions.labs_for_new_content(request.user).order_by("name")
+        return [(lab.pk, str(lab)) for lab in labs]
+
+
 class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     #: The person field stamped with the editor's own Person on create (members cannot choose).
     owner_field: str | None = None
@@ -369,7 +382,7 @@ class LabInlineMixin(PersonChoiceMixin, MarkdownxAdminMedia):
 @admin.register(Redirect)
 class RedirectAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["old_path", "new_path", "lab"]
-    list_filter = ["lab"]
+    list_filter = [("lab", LabListFilter)]
     search_fields = ["old_path", "new_path"]
     list_select_related = ["lab"]
     lab_field = "lab"

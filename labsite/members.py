@@ -1,10 +1,13 @@
 """Giving a person an admin account and a place in a lab (``manage.py add_member``).
 
-The command is a thin shell around :func:`add_member`, so the rules are tested without it.
+The command and the admin's "Add a member" form (``labsite/member_admin.py``) are thin shells
+around :func:`add_member`, so the rules are tested without them. The admin asks for more: a new
+username only (never an existing account), and a person its user may give a login to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -46,35 +49,48 @@ def find_person(value: str) -> Person | None:
 
 def add_member(
     *,
-    lab: str,
-    person: str,
+    lab: str | Lab,
+    person: str | Person,
     username: str,
     email: str = "",
     role: str | None = None,
     lab_admin: bool | None = None,
+    link_existing_user: bool = True,
+    may_link_person: Callable[[Person], bool] | None = None,
 ) -> MemberResult:
-    """Give ``person`` (slug or full name; created if a new full name) a staff account and a
-    membership of ``lab`` (a slug).
+    """Give ``person`` (a Person, a slug or a full name; created if a new full name) a staff
+    account and a membership of ``lab`` (a Lab or its slug).
 
     The account is created, or an existing user named ``username`` is linked, unless that user is
     already linked to another person or the person to another user. An existing membership keeps
     its role and lab-admin flag unless ``role``/``lab_admin`` are given. No password is ever set
     here: a new account has an unusable one until the member sets their own.
+
+    ``link_existing_user=False`` refuses a ``username`` that exists instead of linking it, and
+    ``may_link_person`` (called with an existing person) refuses a person it says no to: the admin
+    form's rules, checked inside the same transaction as the writes. An ``email`` another account
+    already has is refused: a "forgotten password" link for it would reach both.
     """
     username = username.strip()
     if not username:
         raise MemberError("The username must not be empty.")
     if role is not None and role not in Role.values:
         raise MemberError(f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}.")
-    lab_obj = Lab.objects.filter(slug=lab).first()
+    email = email.strip()
+    lab_obj = lab if isinstance(lab, Lab) else Lab.objects.filter(slug=lab).first()
     if lab_obj is None:
         known = ", ".join(Lab.objects.order_by("slug").values_list("slug", flat=True)) or "none yet"
         raise MemberError(f"There is no lab {lab!r} (labs: {known}).")
 
     User = get_user_model()
     with transaction.atomic():
-        person_obj = find_person(person)
+        person_obj = person if isinstance(person, Person) else find_person(person)
         created_person = person_obj is None
+        if not created_person and may_link_person is not None and not may_link_person(person_obj):
+            raise MemberError(
+                f"{person_obj.name} ({person_obj.slug}) is a member of another lab; "
+                "that lab's admin can give them a login."
+            )
         if created_person:
             if not person.strip() or " " not in person.strip():
                 raise MemberError(
@@ -86,6 +102,14 @@ def add_member(
 
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
         created_user = user is None
+        if user is not None and not link_existing_user:
+            raise MemberError(f"The username {username!r} is taken; choose another.")
+        if email:
+            others = User.objects.filter(**{f"{User.get_email_field_name()}__iexact": email})
+            if user is not None:
+                others = others.exclude(pk=user.pk)
+            if others.exists():
+                raise MemberError(f"The email address {email} is already used by another account.")
         if user is not None:
             linked = Person.objects.filter(user=user).exclude(pk=person_obj.pk).first()
             if linked is not None:

@@ -250,6 +250,34 @@ def can_use(user, model: type[Model]) -> bool:
     return can_add(user, model) or editable(user, model._default_manager.all()).exists()
 
 
+def can_invite(user, person: Person | None = None) -> bool:
+    """May ``user`` create a login for ``person`` (``None``: a person not created yet) and send
+    them an invitation to set a password?
+
+    A superuser: anyone. A lab admin: a new person, a person of one of their labs, or a person in
+    no lab yet (whom the new membership puts in theirs, as ``people_to_enrol`` allows). Not a
+    person of another lab only: a login linked to them would make their profile the lab admin's
+    invitee's. A member: nobody, not even themselves.
+    """
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    if not actor.is_editor or not actor.admin_lab_ids:
+        return False
+    if person is None or person.pk is None:
+        return True
+    labs = set(Membership.objects.filter(person=person).values_list("lab_id", flat=True))
+    return not labs or bool(labs & actor.admin_lab_ids)
+
+
+def labs_to_invite_into(user) -> QuerySet:
+    """Labs ``user`` may give a new member a membership (and a login) in."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return Lab.objects.all()
+    return Lab.objects.filter(pk__in=actor.admin_lab_ids if actor.is_editor else ())
+
+
 def labs_for_new_content(user) -> QuerySet:
     """Labs ``user`` may put a new project or lab news item in."""
     actor = actor_for(user)

@@ -198,6 +198,31 @@ MARKDOWNX_SVG_JAVASCRIPT_PROTECTION = True
 
 LOGIN_URL = "admin:login"
 
+# Email: printed to the console unless EMAIL_HOST names an SMTP server; tests use Django's
+# in-memory outbox (django.core.mail.outbox) whatever the environment says, so a test never mails.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
+# STARTTLS unless implicit TLS is chosen: the mail carries one-time set-password links.
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+if EMAIL_USE_SSL and EMAIL_USE_TLS:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL.")
+EMAIL_PORT = envint("EMAIL_PORT", 465 if EMAIL_USE_SSL else 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+# A hung mail server must not hang the admin request that sends an invitation.
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "") or "labsite <webmaster@localhost>"
+if TESTING:
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# How long an invitation or "forgotten password" link works (Django's password-reset tokens:
+# a link also stops working once it has been used, because the password it signs changes).
+LABSITE_PASSWORD_LINK_DAYS = envint("LABSITE_PASSWORD_LINK_DAYS", 7)
+PASSWORD_RESET_TIMEOUT = LABSITE_PASSWORD_LINK_DAYS * 24 * 60 * 60
+
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if envbool("DJANGO_BEHIND_PROXY", False) else None
 )

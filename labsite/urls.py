@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
-from labsite import views
+from labsite import invitations, views
 from labsite.images import ImageUploadView  # markdownx's, with the image checked by Pillow
 
 admin.site.site_header = "labsite"
@@ -22,7 +22,36 @@ markdownx_patterns = [
     ),
 ]
 
+# Django's password-reset views, for "Forgotten your password?" on the admin login page (shown
+# because a URL named admin_password_reset exists) and for invitations (labsite/invitations.py).
+# Under /admin/, which the page cache never stores; before admin.site.urls, whose catch-all
+# would answer them.
+password_patterns = [
+    path("password-reset/", invitations.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/done/",
+        invitations.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        invitations.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "reset/done/",
+        invitations.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+]
+
 urlpatterns = [
+    path(
+        "admin/password-reset/",
+        invitations.PasswordResetView.as_view(),
+        name="admin_password_reset",
+    ),
+    path("admin/", include(password_patterns)),
     path("admin/", admin.site.urls),
     path("markdownx/", include(markdownx_patterns)),
     path("healthz", views.healthz, name="healthz"),

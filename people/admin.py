@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
+from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 
-from labsite import permissions
-from labsite.admin import LabInlineMixin, LabPermissionMixin, autocomplete_source
+from labsite import member_admin, permissions
+from labsite.admin import (
+    LabInlineMixin,
+    LabListFilter,
+    LabPermissionMixin,
+    autocomplete_source,
+)
 from people.models import (
     Honor,
     Lab,
@@ -117,7 +125,7 @@ PERSON_LABELS = {
 @admin.register(Person)
 class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "labs", "has_account"]
-    list_filter = ["memberships__lab", "memberships__role"]
+    list_filter = [("memberships__lab", LabListFilter), "memberships__role"]
     search_fields = ["name", "slug", "email", "aliases"]
     readonly_fields = ["avatar_preview"]
     inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
@@ -145,6 +153,23 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
             },
         ),
     ]
+
+    def get_urls(self):
+        # "Add a member" (person, membership and login in one form) and "Send invitation":
+        # labsite/member_admin.py; templates/admin/people/person/ carries their buttons.
+        return [
+            path(
+                "add-member/",
+                self.admin_site.admin_view(partial(member_admin.add_member_view, self)),
+                name="people_person_add_member",
+            ),
+            path(
+                "<path:object_id>/invite/",
+                self.admin_site.admin_view(partial(member_admin.invite_view, self)),
+                name="people_person_invite",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
@@ -201,7 +226,7 @@ class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
 @admin.register(Membership)
 class MembershipAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["person", "lab", "role", "title", "start", "end", "is_lab_admin"]
-    list_filter = ["lab", "role", "is_lab_admin"]
+    list_filter = [("lab", LabListFilter), "role", "is_lab_admin"]
     search_fields = ["person__name", "title"]
     list_select_related = ["person", "lab"]
     autocomplete_fields = ["person"]
@@ -214,13 +239,13 @@ class PersonOwnedAdmin(LabPermissionMixin, admin.ModelAdmin):
     autocomplete_fields = ["person"]
     list_select_related = ["person"]
     search_fields = ["person__name"]
-    list_filter = ["person__memberships__lab"]
+    list_filter = [("person__memberships__lab", LabListFilter)]
 
 
 @admin.register(ProfileSection)
 class ProfileSectionAdmin(PersonOwnedAdmin):
     list_display = ["title", "person", "kind", "order", "is_visible"]
-    list_filter = ["kind", "is_visible", "person__memberships__lab"]
+    list_filter = ["kind", "is_visible", ("person__memberships__lab", LabListFilter)]
     search_fields = ["title", "body", "person__name"]
     fields = ["person", "order", "kind", "title", "body", "is_visible"]
 
@@ -228,7 +253,11 @@ class ProfileSectionAdmin(PersonOwnedAdmin):
 @admin.register(NewsItem)
 class NewsItemAdmin(PersonOwnedAdmin):
     list_display = ["date", "short_text", "person", "lab", "is_highlight"]
-    list_filter = ["is_highlight", "lab", "person__memberships__lab"]
+    list_filter = [
+        "is_highlight",
+        ("lab", LabListFilter),
+        ("person__memberships__lab", LabListFilter),
+    ]
     search_fields = ["text", "person__name"]
     date_hierarchy = "date"
     fields = ["lab", "person", "date", "date_precision", "text", "is_highlight"]
@@ -252,7 +281,7 @@ class NewsItemAdmin(PersonOwnedAdmin):
 @admin.register(Honor)
 class HonorAdmin(PersonOwnedAdmin):
     list_display = ["title", "year", "person", "detail"]
-    list_filter = ["year", "person__memberships__lab"]
+    list_filter = ["year", ("person__memberships__lab", LabListFilter)]
     search_fields = ["title", "detail", "person__name"]
     fields = ["person", "title", "year", "detail", "url", "order"]
 
@@ -260,7 +289,7 @@ class HonorAdmin(PersonOwnedAdmin):
 @admin.register(Talk)
 class TalkAdmin(PersonOwnedAdmin):
     list_display = ["title", "event", "date", "kind", "person"]
-    list_filter = ["kind", "person__memberships__lab"]
+    list_filter = ["kind", ("person__memberships__lab", LabListFilter)]
     search_fields = ["title", "event", "location", "person__name"]
     date_hierarchy = "date"
     fields = [
@@ -280,6 +309,6 @@ class TalkAdmin(PersonOwnedAdmin):
 @admin.register(Teaching)
 class TeachingAdmin(PersonOwnedAdmin):
     list_display = ["course", "role", "term", "institution", "person"]
-    list_filter = ["role", "person__memberships__lab"]
+    list_filter = ["role", ("person__memberships__lab", LabListFilter)]
     search_fields = ["course", "institution", "person__name"]
     fields = ["person", "course", "role", "institution", "term", "year", "url", "order"]

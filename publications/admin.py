@@ -7,7 +7,7 @@ from django.db.models import F, Max
 from django.forms.models import BaseInlineFormSet
 
 from labsite import permissions
-from labsite.admin import LabInlineMixin, LabPermissionMixin
+from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
 from publications.models import Authorship, Publication, PublicationLink
 
 
@@ -105,7 +105,12 @@ class PublicationLinkInline(LabInlineMixin, admin.TabularInline):
 @admin.register(Publication)
 class PublicationAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["title", "author_list", "short_venue", "year", "kind", "status"]
-    list_filter = ["kind", "status", "year", "authorships__person__memberships__lab"]
+    list_filter = [
+        "kind",
+        "status",
+        "year",
+        ("authorships__person__memberships__lab", LabListFilter),
+    ]
     search_fields = ["title", "venue", "short_venue", "doi", "arxiv_id", "authorships__name"]
     inlines = [AuthorshipInline, PublicationLinkInline]
     fieldsets = [

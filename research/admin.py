@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils.html import format_html
 
 from labsite import permissions
-from labsite.admin import LabInlineMixin, LabPermissionMixin
+from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
 from research.models import Collaborator, Figure, Project
 
 
@@ -30,7 +30,7 @@ class FigureInline(LabInlineMixin, admin.StackedInline):
 @admin.register(Project)
 class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
     list_display = ["title", "lab", "owner", "status", "is_featured", "start"]
-    list_filter = ["lab", "status", "is_featured", "is_published"]
+    list_filter = [("lab", LabListFilter), "status", "is_featured", "is_published"]
     search_fields = ["title", "summary", "collaborators__name"]
     list_select_related = ["lab", "owner"]
     inlines = [CollaboratorInline, FigureInline]

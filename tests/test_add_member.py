@@ -6,7 +6,10 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.core.management import CommandError, call_command
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from labsite.members import MemberError, add_member
 from people.models import Membership, Person
@@ -23,6 +26,17 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
+def token_in(line: str, user, base: str) -> str:
+    """The token of the set-password link printed on ``line``, checked to be ``user``'s."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    prefix = f"    {base}/admin/reset/{uid}/"
+    assert line.startswith(prefix), line
+    token = line.removeprefix(prefix).removesuffix("/")
+    assert line == f"{prefix}{token}/"
+    assert default_token_generator.check_token(user, token)
+    return token
+
+
 def test_new_person_gets_an_account_and_a_membership(lab_a):
     out = run(
         "--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena",
@@ -35,24 +49,72 @@ def test_new_person_gets_an_account_and_a_membership(lab_a):
     assert list(person.memberships.values_list("lab__slug", "role", "is_lab_admin")) == [
         ("lab-a", "postdoc", False)
     ]
-    assert out.splitlines() == [
+    lines = out.splitlines()
+    base = "http://lab-a.localhost:8000"
+    token = token_in(lines[4], user, base)
+    assert lines == [
         "Created person Lena Varkonyi (lena-varkonyi).",
         "Created staff account 'lena'.",
         "Created membership: Postdoc in Lab A.",
-        "No password is set yet. The member chooses one with:",
-        "    python manage.py changepassword lena",
-        "then signs in at /admin/.",
+        "No password is set yet. Send the member this one-time link to choose one "
+        "(it works once, for 7 days):",
+        f"    {base}/admin/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/{token}/",
+        f"then they sign in at {base}/admin/",
     ]
 
 
-def test_the_new_member_can_sign_in_and_edit_their_profile(client, lab_a, alice):
-    run("--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena")
+def test_the_new_member_sets_a_password_at_the_printed_link_and_edits_their_profile(
+    client, lab_a, alice
+):
+    out = run("--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena")
     user = User.objects.get(username="lena")
-    user.set_password("a long enough passphrase")  # what changepassword does
-    user.save()
-    assert client.login(username="lena", password="a long enough passphrase")
-    response = client.get("/admin/people/person/")
+    link = out.splitlines()[4].strip()
+    path = link.removeprefix("http://lab-a.localhost:8000")
+    response = client.get(path, HTTP_HOST="lab-a.localhost:8000")
+    form_path = response.headers["Location"]
+    assert (response.status_code, form_path) == (
+        302,
+        f"/admin/reset/{urlsafe_base64_encode(force_bytes(user.pk))}/set-password/",
+    )
+    response = client.post(
+        form_path,
+        {"new_password1": "a long enough passphrase", "new_password2": "a long enough passphrase"},
+        HTTP_HOST="lab-a.localhost:8000",
+    )
+    assert (response.status_code, response.headers["Location"]) == (302, "/admin/")
+    response = client.get("/admin/people/person/", HTTP_HOST="lab-a.localhost:8000")
     assert [p.name for p in response.context["cl"].result_list] == ["Lena Varkonyi"]
+    user.refresh_from_db()
+    assert user.check_password("a long enough passphrase")
+
+
+@pytest.mark.parametrize(
+    ("domain", "args", "base"),
+    [
+        ("lab-a.localhost", [], "http://lab-a.localhost:8000"),
+        ("127.0.0.1", [], "http://127.0.0.1:8000"),
+        ("localhost:8123", [], "http://localhost:8123"),
+        ("lab.example.org", [], "https://lab.example.org"),
+        ("lab.example.org", ["--base-url", "http://10.0.0.5:8001/"], "http://10.0.0.5:8001"),
+    ],
+)
+def test_the_link_is_on_the_labs_host(lab_a, domain, args, base):
+    lab_a.site.domain = domain
+    lab_a.site.save()
+    out = run("--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena", *args)
+    lines = out.splitlines()
+    token_in(lines[4], User.objects.get(username="lena"), base)
+    assert lines[5] == f"then they sign in at {base}/admin/"
+
+
+def test_a_base_url_without_a_scheme_is_refused(lab_a):
+    with pytest.raises(CommandError) as error:
+        run("--lab", "lab-a", "--person", "Lena Varkonyi", "--username", "lena",
+            "--base-url", "lab.example.org")  # fmt: skip
+    assert str(error.value) == (
+        "--base-url must start with http:// or https://, not 'lab.example.org'."
+    )
+    assert Person.objects.count() == 0
 
 
 def test_existing_person_by_slug_and_existing_user_are_linked(lab_a, lab_b):
@@ -69,7 +131,7 @@ def test_existing_person_by_slug_and_existing_user_are_linked(lab_a, lab_b):
         "Found person Jin Tao (jin-tao).",
         "Linked staff account 'jtao'.",
         "Created membership: PhD student in Lab B, lab admin.",
-        "jtao signs in at /admin/ with their existing password.",
+        "jtao signs in at http://lab-b.localhost:8000/admin/ with their existing password.",
     ]
 
 
@@ -122,6 +184,11 @@ def test_running_again_updates_the_membership_instead_of_adding_one(lab_a):
             ["--lab", "lab-a", "--person", "ada-lovelace", "--username", "ada"],
             "No person has the slug or name 'ada-lovelace'; give a new person's full name "
             '(e.g. --person "Ada Lovelace").',
+        ),
+        (
+            ["--lab", "lab-a", "--person", "Ada Lovelace", "--username", "ada", "--email"]
+            + ["ALICE@example.org"],
+            "The email address ALICE@example.org is already used by another account.",
         ),
     ],
 )

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
+from django.core import mail
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
@@ -463,6 +464,98 @@ def test_auth_and_sites_admin_are_for_superusers_only(client, world):
         "dana",
         "root",
     }
+
+
+# -- account creation: "Add a member" and "Send invitation" ------------------------------------
+
+
+def _accounts() -> tuple:
+    return (
+        sorted(get_user_model().objects.values_list("username", "password")),
+        Person.objects.count(),
+        Membership.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("actor", "lab", "allowed"),
+    [
+        ("root", "lab-a", True),
+        ("root", "lab-b", True),
+        ("dana", "lab-a", True),
+        ("dana", "lab-b", False),
+        ("alice", "lab-a", False),
+        ("anonymous", "lab-a", False),
+    ],
+)
+def test_add_member_creates_logins_only_in_the_users_labs(client, world, actor, lab, allowed):
+    url = reverse("admin:people_person_add_member")
+    if actor != "anonymous":
+        login(client, world, actor)
+    lab_obj = Lab.objects.get(slug=lab)
+    data = {
+        "name": "Nora New",
+        "email": "nora@example.org",
+        "lab": str(lab_obj.pk),
+        "role": "phd",
+        "send_invitation": "on",
+    }
+    before = _accounts()
+    page, response = client.get(url), client.post(url, data)
+    if allowed:
+        nora = Person.objects.get(name="Nora New")
+        assert (page.status_code, response.status_code) == (200, 302)
+        assert (nora.user.username, [m.lab for m in nora.memberships.all()]) == ("nora", [lab_obj])
+        assert [m.to for m in mail.outbox] == [["nora@example.org"]]
+        return
+    if actor == "anonymous":
+        login_url = f"{reverse('admin:login')}?next={url}"
+        assert [(r.status_code, r.headers["Location"]) for r in (page, response)] == [
+            (302, login_url),
+            (302, login_url),
+        ]
+    elif actor == "alice":
+        assert (page.status_code, response.status_code) == (403, 403)
+    else:  # a lab admin naming another lab: the choice is not offered
+        assert (page.status_code, response.status_code) == (200, 200)
+        assert response.context["adminform"].form.errors == {
+            "lab": ["Select a valid choice. That choice is not one of the available choices."]
+        }
+    assert (_accounts(), mail.outbox) == (before, [])
+
+
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_invite_an_existing_person_only_in_the_users_labs(client, world, actor, whose):
+    member = target(world, actor, whose)
+    member.user.set_unusable_password()  # an account whose member never chose a password
+    member.user.save()
+    login(client, world, actor)
+    url = reverse("admin:people_person_invite", args=[member.person.pk])
+    before = _accounts()
+    page, response = client.get(url), client.post(url)
+    if actor == "root" or (actor == "dana" and whose != "other_lab"):
+        assert (page.status_code, response.status_code) == (200, 302)
+        assert [m.to for m in mail.outbox] == [[member.user.email]]
+    else:
+        # Another lab's person (or, for a member, anyone else's) is not found; her own person
+        # a member may see, but not invite.
+        expected = 403 if (actor, whose) == ("alice", "own") else 404
+        assert (page.status_code, response.status_code) == (expected, expected)
+        assert mail.outbox == []
+    assert _accounts() == before  # an invitation writes nothing: the token is not stored
+
+
+def test_create_login_for_another_labs_person_is_not_found(client, world):
+    carol = world["carol"].person
+    carol.user = None
+    carol.save()
+    client.force_login(world["dana"].user)
+    url = f"{reverse('admin:people_person_add_member')}?person={carol.pk}"
+    data = {"name": "Carol Chen", "email": "c2@example.org", "lab": "1", "role": "phd"}
+    before = _accounts()
+    assert (client.get(url).status_code, client.post(url, data).status_code) == (404, 404)
+    assert (_accounts(), mail.outbox) == (before, [])
 
 
 # -- tampering ---------------------------------------------------------------------------------

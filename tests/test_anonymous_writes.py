@@ -20,6 +20,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import get_resolver, reverse
 from django.urls.resolvers import RegexPattern, URLResolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from PIL import Image
 
 from labsite.markdown import render_markdown
@@ -72,6 +74,10 @@ def fill(route: str, world) -> str:
             return "nowhere/"
         if name == "path":
             return "nothing.png"
+        if name == "uidb64":  # the set-password link: alice's, without a token in the session
+            return urlsafe_base64_encode(force_bytes(alice.user.pk))
+        if name == "token":
+            return "set-password"
         raise AssertionError(f"no value for <{name}> in {route}")
 
     route = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: value(m.group(1)), route)

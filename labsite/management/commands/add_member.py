@@ -1,8 +1,10 @@
 """``manage.py add_member``: give a person an admin account and a membership of a lab.
 
 Why a command: the first members of a new lab need accounts before anyone can use the admin, and
-a lab's admin should not need a superuser's help for the next ones. It never takes a password:
-command lines end up in shell histories and process lists, so the member sets their own.
+a lab's admin should not need a superuser's help for the next ones (in the admin: "Add a
+member"). It never takes a password: command lines end up in shell histories and process lists,
+so it prints a one-time link on the lab's host where the member chooses their own
+(labsite/invitations.py).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ from __future__ import annotations
 import argparse
 
 from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
 
+from labsite import invitations
 from labsite.members import MemberError, add_member
 from people.models import Role
 
@@ -37,8 +41,18 @@ class Command(BaseCommand):
             help="May edit everything of the lab (--no-lab-admin takes it away; "
             "without either, an existing membership keeps its flag)",
         )
+        parser.add_argument(
+            "--base-url",
+            default=None,
+            help="Where the lab is served, for the printed link, e.g. https://lab.example.org "
+            "(default: http://DOMAIN:8000 for a *.localhost domain, else https://DOMAIN)",
+        )
 
     def handle(self, *args, **options):
+        if options["base_url"] and not options["base_url"].startswith(("http://", "https://")):
+            raise CommandError(
+                f"--base-url must start with http:// or https://, not {options['base_url']!r}."
+            )
         try:
             result = add_member(
                 lab=options["lab"],
@@ -52,6 +66,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
         person, membership = result.person, result.membership
+        base_url = options["base_url"] or invitations.base_url_for_lab(membership.lab)
         username = result.user.get_username()
         self.stdout.write(
             f"{'Created' if result.created_person else 'Found'} person {person.name} "
@@ -65,13 +80,16 @@ class Command(BaseCommand):
             f"{'Created' if result.created_membership else 'Kept'} membership: "
             f"{membership.get_role_display()} in {membership.lab.name}{admin_note}."
         )
+        admin_url = invitations.lab_url(reverse("admin:index"), membership.lab, base_url=base_url)
         if result.needs_password:
+            link = invitations.set_password_url(result.user, membership.lab, base_url=base_url)
             self.stdout.write(
                 self.style.WARNING(
-                    f"No password is set yet. The member chooses one with:\n"
-                    f"    python manage.py changepassword {username}\n"
-                    f"then signs in at /admin/."
+                    f"No password is set yet. Send the member this one-time link to choose one "
+                    f"(it works once, for {invitations.link_days()} days):\n"
+                    f"    {link}\n"
+                    f"then they sign in at {admin_url}"
                 )
             )
         else:
-            self.stdout.write(f"{username} signs in at /admin/ with their existing password.")
+            self.stdout.write(f"{username} signs in at {admin_url} with their existing password.")
