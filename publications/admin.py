@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections import Counter
+
 from adminsortable2.admin import (
     CustomInlineFormSetMixin,
     SortableAdminBase,
@@ -223,6 +225,10 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
     list_filter = ["kind", "status", "year", "authorships__person__memberships__lab"]
     search_fields = ["title", "venue", "short_venue", "doi", "arxiv_id", "authorships__name"]
     inlines = [AuthorshipInline, PublicationLinkInline]
+
+    class Media:
+        css = {"all": ["labsite/admin/authors.css"]}
+
     fieldsets = [
         (None, {"fields": ["title", "kind", "status", "venue", "short_venue", "year", "month"]}),
         ("Identifiers", {"fields": ["doi", "arxiv_id"]}),
@@ -273,8 +279,9 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
         )
 
     def _report(self, request, report: intake.IntakeReport):
-        for message in report.linked:
-            self.message_user(request, message)
+        # One line per link made, however many of the pasted papers it was made on.
+        for message, times in Counter(report.linked).items():
+            self.message_user(request, message if times == 1 else f"{message} (on {times} papers)")
         return self._intake_page(request, "intake_report.html", "Papers added", report=report)
 
     def bibtex_view(self, request):

@@ -164,9 +164,7 @@ def add_records(records: list[PublicationRecord], *, user) -> IntakeReport:
     rule = author_rule(user)
     with transaction.atomic():
         for record in records:
-            _add_record(
-                record, user=user, matcher=matcher, papers=papers, report=report, rule=rule
-            )
+            _add_record(record, user=user, matcher=matcher, papers=papers, report=report, rule=rule)
     return report
 
 
