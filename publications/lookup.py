@@ -69,7 +69,11 @@ def parse_identifier(text: str) -> Identifier:
     """A DOI (bare, ``doi:``, a doi.org URL) or an arXiv id (bare, ``arXiv:``, an arxiv.org URL)."""
     text = (text or "").strip()
     if re.search(r"10\.\d{4,9}/\S+", text) and "arxiv.org/" not in text.lower():
-        return Identifier("doi", identity.normalize_doi(text))
+        doi = identity.normalize_doi(text)
+        if doi.startswith("10.48550/arxiv."):
+            # arXiv's own DOIs are registered with DataCite, not Crossref: ask arXiv.
+            return Identifier("arxiv", identity.normalize_arxiv(doi))
+        return Identifier("doi", doi)
     arxiv = identity.normalize_arxiv(text)
     if arxiv and (re.fullmatch(r"(?i)(arxiv:)?\s*[\w.\-/]+(v\d+)?", text) or "arxiv.org" in text):
         return Identifier("arxiv", arxiv)

@@ -212,6 +212,7 @@ def test_malformed_atom():
         ("https://doi.org/10.5555/JIR.2024.77", Identifier("doi", "10.5555/jir.2024.77")),
         ("doi:10.5555/x.1", Identifier("doi", "10.5555/x.1")),
         ("2301.04567", Identifier("arxiv", "2301.04567")),
+        ("https://doi.org/10.48550/arXiv.2301.04567", Identifier("arxiv", "2301.04567")),
         ("arXiv:2301.04567v3", Identifier("arxiv", "2301.04567")),
         ("https://arxiv.org/abs/2301.04567v2", Identifier("arxiv", "2301.04567")),
         ("https://arxiv.org/pdf/2301.04567.pdf", Identifier("arxiv", "2301.04567")),
