@@ -72,7 +72,9 @@ def parse_identifier(text: str) -> Identifier:
         doi = identity.normalize_doi(text)
         if doi.startswith("10.48550/arxiv."):
             # arXiv's own DOIs are registered with DataCite, not Crossref: ask arXiv.
-            return Identifier("arxiv", identity.normalize_arxiv(doi))
+            return Identifier(
+                "arxiv", identity.normalize_arxiv(doi.removeprefix("10.48550/arxiv."))
+            )
         return Identifier("doi", doi)
     arxiv = identity.normalize_arxiv(text)
     if arxiv and (re.fullmatch(r"(?i)(arxiv:)?\s*[\w.\-/]+(v\d+)?", text) or "arxiv.org" in text):
