@@ -33,10 +33,16 @@ from publications.models import Publication
 
 
 class MarkdownxAdminMedia:
-    """Editors with live preview, also in inline rows added with "Add another"."""
+    """Editors with live preview, also in inline rows added with "Add another"; math in the
+    preview is typeset by the public pages' KaTeX (static/labsite/admin/markdownx-math.js)."""
 
     class Media:
-        js = ["labsite/admin/markdownx-inlines.js"]
+        css = {"all": ["vendor/katex/katex.min.css"]}
+        js = [
+            "labsite/admin/markdownx-inlines.js",
+            "vendor/katex/katex.min.js",
+            "labsite/admin/markdownx-math.js",
+        ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # markdownx's model field gives a plain widget; the admin one carries the admin's styling.

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "markdownx",
+    "adminsortable2",
     "labsite",
     "people",
     "publications",

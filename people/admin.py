@@ -2,6 +2,12 @@ from __future__ import annotations
 
 from functools import partial
 
+from adminsortable2.admin import (
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
@@ -78,8 +84,9 @@ class MembershipInline(LabInlineMixin, admin.TabularInline):
         return request.user.is_superuser
 
 
-class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
+class ProfileSectionInline(SortableInlineAdminMixin, LabInlineMixin, admin.StackedInline):
     model = ProfileSection
+    template = SortableStackedInline.template
     fields = ["order", "kind", "title", "body", "is_visible"]
     ordering = ["order"]
 
@@ -91,8 +98,9 @@ class NewsInline(LabInlineMixin, admin.StackedInline):
     ordering = ["-date"]
 
 
-class HonorInline(LabInlineMixin, admin.TabularInline):
+class HonorInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline):
     model = Honor
+    template = SortableTabularInline.template
     fields = ["order", "year", "title", "detail", "url"]
 
 
@@ -123,7 +131,7 @@ PERSON_LABELS = {
 
 
 @admin.register(Person)
-class PersonAdmin(LabPermissionMixin, admin.ModelAdmin):
+class PersonAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "labs", "has_account"]
     list_filter = [("memberships__lab", LabListFilter), "memberships__role"]
     search_fields = ["name", "slug", "email", "aliases"]

@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+from adminsortable2.admin import (
+    SortableAdminBase,
+    SortableInlineAdminMixin,
+    SortableStackedInline,
+    SortableTabularInline,
+)
 from django.contrib import admin
 from django.utils.html import format_html
 
@@ -8,14 +14,16 @@ from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
 from research.models import Collaborator, Figure, Project
 
 
-class CollaboratorInline(LabInlineMixin, admin.TabularInline):
+class CollaboratorInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline):
     model = Collaborator
+    template = SortableTabularInline.template
     fields = ["order", "name", "person", "url"]
     autocomplete_fields = ["person"]
 
 
-class FigureInline(LabInlineMixin, admin.StackedInline):
+class FigureInline(SortableInlineAdminMixin, LabInlineMixin, admin.StackedInline):
     model = Figure
+    template = SortableStackedInline.template
     fields = ["order", "image", "preview", "alt_text", "caption", "display_width"]
     readonly_fields = ["preview"]
 
@@ -28,7 +36,7 @@ class FigureInline(LabInlineMixin, admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(LabPermissionMixin, admin.ModelAdmin):
+class ProjectAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
     list_display = ["title", "lab", "owner", "status", "is_featured", "start"]
     list_filter = [("lab", LabListFilter), "status", "is_featured", "is_published"]
     search_fields = ["title", "summary", "collaborators__name"]

@@ -235,7 +235,14 @@ ROWS = [
         Publication,
         lambda m: m.publication,
         "venue",
-        lambda cast: {"title": "A new paper", "kind": "conference", "status": "published"},
+        # Alice is printed among the authors: linked by name, every adder can edit the paper.
+        lambda cast: {
+            "title": "A new paper",
+            "kind": "conference",
+            "status": "published",
+            "authorships-TOTAL_FORMS": "1",
+            "authorships-0-name": "Alice Anders",
+        },
         "member",
         True,
     ),
@@ -649,31 +656,25 @@ def test_lab_admin_cannot_link_accounts_or_rename_slugs(client, world):
     )
 
 
-def test_member_who_adds_a_paper_is_its_author(client, world):
+def test_member_who_leaves_themself_out_of_a_new_paper_is_told(client, world):
     alice, bob = world["alice"], world["bob"]
     client.force_login(alice.user)
     url = admin_url(Publication, "add")
     data = form_data(client, url, Publication, title="Our joint paper")
-    # She lists only Bob as an author; she is added, after him, so she can still edit it.
+    # She lists only Bob: the form says so instead of appending her silently, and saves nothing.
     data.update(
         {
             "authorships-TOTAL_FORMS": "1",
-            "authorships-0-position": "0",
             "authorships-0-name": "Bob Brown",
             "authorships-0-person": str(bob.person.pk),
         }
     )
-    assert client.post(url, data).status_code == 302
-    paper = Publication.objects.get(title="Our joint paper")
-    assert list(paper.authorships.values_list("person__name", "position")) == [
-        ("Bob Brown", 0),
-        ("Alice Anders", 1),
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert response.context["inline_admin_formsets"][0].formset.non_form_errors() == [
+        "You are not among the authors: add yourself (or ask a lab admin to add this paper)"
     ]
-    response = client.get(admin_url(Publication, "changelist"))
-    assert {p.title for p in response.context["cl"].result_list} == {
-        "Alice Anders's paper",
-        "Our joint paper",
-    }
+    assert not Publication.objects.filter(title="Our joint paper").exists()
 
 
 def _collaborator_post(client, url, person, name):

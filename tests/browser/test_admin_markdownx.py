@@ -85,3 +85,31 @@ def test_the_added_row_saves(page, live_server, alice):
         ("About Alice Anders", "<p>Some <em>prose</em>.</p>"),
         ("Teaching philosophy", "<p>I <em>like</em> teaching.</p>"),
     ]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_math_in_the_abstract_preview_is_typeset_by_katex(
+    page, live_server, alice, screenshots, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    path = f"/admin/publications/publication/{alice.publication.pk}/change/"
+    sign_in(page, live_server, "alice", path)
+    editor = page.locator("textarea#id_abstract")
+    editor.fill("Euler: $e^{i\\pi}+1=0$, and $$\\sum_{k=1}^n k$$ but it costs $5 and $10.")
+    preview = editor.locator("xpath=ancestor::*[contains(@class,'markdownx')][1]").locator(
+        ".markdownx-preview"
+    )
+    preview.locator(".katex").first.wait_for(timeout=10_000)
+    assert preview.locator(".katex").count() == 2  # inline and display; the prices stay prose
+    assert preview.locator(".katex-display").count() == 1
+    assert "costs $5 and $10." in preview.inner_text()
+    # Typing again re-renders: markdownx replaces the preview, the listener typesets it anew.
+    editor.fill("Only $x^2$ now")
+    page.wait_for_function(
+        "el => el.textContent.startsWith('Only') && el.querySelectorAll('.katex').length === 1",
+        arg=preview.element_handle(),
+        timeout=10_000,
+    )
+    preview.scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / f"admin-abstract-math-{width}.png"), full_page=False)
+    assert page.js_errors == []
