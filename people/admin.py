@@ -71,9 +71,41 @@ class MembershipInline(LabInlineMixin, admin.TabularInline):
 
 
 class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
+    """The homepage's sections, and one pre-filled extra row per default section.
+
+    The homepage shows a default section for each kind of content the member has without a
+    stored section of that kind (``Person.homepage_sections``). Here those appear as extra rows
+    already filled in (kind, heading, order): left alone they are not saved (Django skips an
+    extra row equal to its initial values) and the page keeps its defaults; unticking "is
+    visible" or changing the order or heading saves the row, and from then on the stored
+    section is what the page follows.
+    """
+
     model = ProfileSection
     fields = ["order", "kind", "title", "body", "is_visible"]
     ordering = ["order"]
+
+    def default_rows(self, obj: Person | None) -> list[dict]:
+        if obj is None or obj.pk is None:
+            return []
+        missing = obj.missing_sections(obj.content_kinds())
+        return [
+            {"kind": s.kind, "title": s.title, "order": s.order, "is_visible": True}
+            for s in missing
+        ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        initial = self.default_rows(obj)
+        kwargs.setdefault("extra", len(initial))
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class DefaultSectionsFormSet(formset):
+            def __init__(self, *args, **kw):
+                kw.setdefault("initial", initial)
+                super().__init__(*args, **kw)
+
+        DefaultSectionsFormSet.__name__ = formset.__name__
+        return DefaultSectionsFormSet
 
 
 class NewsInline(LabInlineMixin, admin.StackedInline):
