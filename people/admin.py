@@ -75,10 +75,11 @@ class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
 
     The homepage shows a default section for each kind of content the member has without a
     stored section of that kind (``Person.homepage_sections``). Here those appear as extra rows
-    already filled in (kind, heading, order): left alone they are not saved (Django skips an
-    extra row equal to its initial values) and the page keeps its defaults; unticking "is
-    visible" or changing the order or heading saves the row, and from then on the stored
-    section is what the page follows.
+    already filled in (kind, heading, order). A save that changes no section stores none of
+    them (Django skips an extra row equal to its initial values) and the page keeps following
+    its defaults. A save that changes any section — unticking "is visible", a new order or
+    heading — stores every pre-filled row with it, so the order the member saw and arranged is
+    the order kept (a default left unsaved would be renumbered after the stored ones).
     """
 
     model = ProfileSection
@@ -103,6 +104,16 @@ class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
             def __init__(self, *args, **kw):
                 kw.setdefault("initial", initial)
                 super().__init__(*args, **kw)
+
+            def full_clean(self):
+                defaults = self.extra_forms[: len(initial)] if self.is_bound else []
+                if any(form.has_changed() for form in self.forms):
+                    for form in defaults:
+                        if not form.has_changed():
+                            # Validated and saved like a row the member typed in.
+                            form.empty_permitted = False
+                            form.has_changed = lambda: True
+                super().full_clean()
 
         DefaultSectionsFormSet.__name__ = formset.__name__
         return DefaultSectionsFormSet
