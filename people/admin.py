@@ -75,11 +75,12 @@ class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
 
     The homepage shows a default section for each kind of content the member has without a
     stored section of that kind (``Person.homepage_sections``). Here those appear as extra rows
-    already filled in (kind, heading, order). A save that changes no section stores none of
-    them (Django skips an extra row equal to its initial values) and the page keeps following
-    its defaults. A save that changes any section — unticking "is visible", a new order or
-    heading — stores every pre-filled row with it, so the order the member saw and arranged is
-    the order kept (a default left unsaved would be renumbered after the stored ones).
+    already filled in (kind, heading, order). Left alone they are not saved (Django skips an
+    extra row equal to its initial values) and the page keeps following its defaults; a row
+    whose heading or text is changed is saved like any other. A save that reorders or hides any
+    section (its "order" or "is visible" changed) stores every pre-filled row with it, so the
+    order the member saw and arranged is the order kept: a default left unsaved would be
+    renumbered after the stored ones.
     """
 
     model = ProfileSection
@@ -107,7 +108,8 @@ class ProfileSectionInline(LabInlineMixin, admin.StackedInline):
 
             def full_clean(self):
                 defaults = self.extra_forms[: len(initial)] if self.is_bound else []
-                if any(form.has_changed() for form in self.forms):
+                arranged = {"order", "is_visible"}
+                if any(arranged & set(form.changed_data) for form in self.forms):
                     for form in defaults:
                         if not form.has_changed():
                             # Validated and saved like a row the member typed in.
