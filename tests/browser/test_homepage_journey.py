@@ -108,8 +108,11 @@ def test_member_adds_news_and_a_talk_and_both_show_at_once(viewport, site, brows
         path=str(screenshots / f"journey-person-after-{viewport}.png"), full_page=True
     )
     assert cache_state(anonymous, site["news"]) == "miss"
+    load(anonymous, site["news"])
+    assert anonymous.locator("h1").inner_text() == "News"
     first_news = anonymous.locator("ul.news > li").first.locator(".news-text")
-    assert first_news.inner_text().splitlines()[0] == NEWS_TEXT
+    lines = [line for line in first_news.inner_text().splitlines() if line.strip()]
+    assert lines == [NEWS_TEXT, "— Lena Varkonyi"]
     anonymous.screenshot(
         path=str(screenshots / f"journey-news-after-{viewport}.png"), full_page=True
     )
