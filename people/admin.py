@@ -85,10 +85,55 @@ class MembershipInline(LabInlineMixin, admin.TabularInline):
 
 
 class ProfileSectionInline(SortableInlineAdminMixin, LabInlineMixin, admin.StackedInline):
+    """The homepage's sections, and one pre-filled extra row per default section.
+
+    The homepage shows a default section for each kind of content the member has without a
+    stored section of that kind (``Person.homepage_sections``). Here those appear as extra rows
+    already filled in (kind, heading, order). Left alone they are not saved (Django skips an
+    extra row equal to its initial values) and the page keeps following its defaults; a row
+    whose heading or text is changed is saved like any other. A save that reorders or hides any
+    section (its "order" or "is visible" changed) stores every pre-filled row with it, so the
+    order the member saw and arranged is the order kept: a default left unsaved would be
+    renumbered after the stored ones.
+    """
+
     model = ProfileSection
     template = SortableStackedInline.template
     fields = ["order", "kind", "title", "body", "is_visible"]
     ordering = ["order"]
+
+    def default_rows(self, obj: Person | None) -> list[dict]:
+        if obj is None or obj.pk is None:
+            return []
+        missing = obj.missing_sections(obj.content_kinds())
+        return [
+            {"kind": s.kind, "title": s.title, "order": s.order, "is_visible": True}
+            for s in missing
+        ]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        initial = self.default_rows(obj)
+        kwargs.setdefault("extra", len(initial))
+        formset = super().get_formset(request, obj, **kwargs)
+
+        class DefaultSectionsFormSet(formset):
+            def __init__(self, *args, **kw):
+                kw.setdefault("initial", initial)
+                super().__init__(*args, **kw)
+
+            def full_clean(self):
+                defaults = self.extra_forms[: len(initial)] if self.is_bound else []
+                arranged = {"order", "is_visible"}
+                if any(arranged & set(form.changed_data) for form in self.forms):
+                    for form in defaults:
+                        if not form.has_changed():
+                            # Validated and saved like a row the member typed in.
+                            form.empty_permitted = False
+                            form.has_changed = lambda: True
+                super().full_clean()
+
+        DefaultSectionsFormSet.__name__ = formset.__name__
+        return DefaultSectionsFormSet
 
 
 class NewsInline(LabInlineMixin, admin.StackedInline):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Mapping, Sequence
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.sites.models import Site
 from django.db import models
@@ -221,6 +223,67 @@ class Person(RenderedMarkdownModel, ImportedModel):
         ]
         return [(f, label, getattr(self, f)) for f, label in fields if getattr(self, f)]
 
+    # -- the homepage's sections ------------------------------------------------------------------
+
+    def content_kinds(self) -> set[str]:
+        """The typed section kinds this person has rows for (a few EXISTS queries).
+
+        For the admin, which offers a section for each of them; the public page knows its rows
+        already and passes them to ``homepage_sections``.
+        """
+        Publication = apps.get_model("publications", "Publication")
+        Project = apps.get_model("research", "Project")
+        found = {
+            SectionKind.NEWS: self.news.exists(),
+            SectionKind.PUBLICATIONS: Publication.objects.for_person(self).exists(),
+            SectionKind.PROJECTS: Project.objects.published().for_person(self).exists(),
+            SectionKind.TALKS: self.talks.exists(),
+            SectionKind.TEACHING: self.teaching.exists(),
+            SectionKind.HONORS: self.honors.exists(),
+        }
+        return {kind for kind, present in found.items() if present}
+
+    def missing_sections(
+        self, kinds: Iterable[str], stored: Sequence[ProfileSection] | None = None
+    ) -> list[ProfileSection]:
+        """Unsaved default sections for the typed ``kinds`` the person has no stored section of.
+
+        In ``DEFAULT_SECTIONS`` order, numbered after the last stored section, so that saving
+        one unchanged (the admin's pre-filled rows) keeps it where the page already shows it.
+        A stored section of a kind, even a hidden one, is the member's choice: no default for it.
+        ``stored`` defaults to ``self.sections.all()`` (prefetched by the public page).
+        """
+        stored = list(self.sections.all()) if stored is None else list(stored)
+        have = {section.kind for section in stored}
+        wanted = set(kinds)
+        after = max((section.order for section in stored), default=0)
+        missing = []
+        for kind, heading in DEFAULT_SECTIONS:
+            if kind in wanted and kind not in have:
+                after += 1
+                missing.append(ProfileSection(person=self, kind=kind, title=heading, order=after))
+        return missing
+
+    def homepage_sections(self, rows: Mapping[str, Sequence]) -> list[ProfileSection]:
+        """The sections the homepage shows, in order, each with ``.rows``.
+
+        The stored sections keep their headings and order (an imported page reads like the
+        original); each typed kind that has ``rows`` but no stored section follows them with its
+        default heading. Hidden sections are left out, and so is a section with neither rows nor
+        text of its own (an imported "News" heading with nothing under it yet).
+        """
+        stored = list(self.sections.all())
+        kinds_with_rows = [kind for kind, items in rows.items() if items]
+        shown = []
+        for section in [*stored, *self.missing_sections(kinds_with_rows, stored)]:
+            section.rows = list(rows.get(section.kind, []))
+            if not section.is_visible:
+                continue
+            if not section.rows and not section.body_html:
+                continue  # a heading over nothing
+            shown.append(section)
+        return shown
+
 
 class Role(models.TextChoices):
     """In the order the people page lists them."""
@@ -317,6 +380,18 @@ class SectionKind(models.TextChoices):
     HONORS = "honors", "Honors and awards"
     TALKS = "talks", "Talks"
     TEACHING = "teaching", "Teaching"
+
+
+#: The typed sections every homepage gets when it has their rows, in this order and with these
+#: headings, after the sections the member (or an imported page) stored.
+DEFAULT_SECTIONS: tuple[tuple[str, str], ...] = (
+    (SectionKind.NEWS, "News"),
+    (SectionKind.PUBLICATIONS, "Publications"),
+    (SectionKind.PROJECTS, "Research"),
+    (SectionKind.TALKS, "Talks"),
+    (SectionKind.TEACHING, "Teaching"),
+    (SectionKind.HONORS, "Honors and awards"),
+)
 
 
 class PersonOwnedQuerySet(models.QuerySet):

@@ -22,22 +22,42 @@ from people.models import (
     NewsItem,
     Person,
     ProfileSection,
+    Role,
     SectionKind,
 )
 from publications.bibtex import attach_entries
 from publications.models import Authorship, Publication
-from publications.views import PUBLICATION_ORDER
 from research.models import Project
 from research.views import PROJECT_ORDER
 
 #: How many recent papers a homepage shows when its owner selected none.
 RECENT_PUBLICATIONS = 10
+#: How many highlighted news items the lab's home page shows in its "Highlights" place.
+HIGHLIGHTS = 3
+#: Publication headings that only say "papers": the page puts the accurate one in their place
+#: ("Selected publications" over a selection, "Recent publications" over the latest few). Any
+#: other heading is the member's own words and is kept.
+GENERIC_PUBLICATION_HEADINGS = frozenset(
+    {"publications", "selected publications", "recent publications"}
+)
+#: Role headings of the people page when more than one person holds the role.
+ROLE_PLURALS = {
+    Role.PI: "Principal investigators",
+    Role.FACULTY: "Faculty",
+    Role.POSTDOC: "Postdocs",
+    Role.PHD: "PhD students",
+    Role.MASTERS: "Master's students",
+    Role.UNDERGRAD: "Undergraduates",
+    Role.STAFF: "Staff",
+    Role.VISITOR: "Visitors",
+}
 
 
 class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
     """The lab's front page.
 
-    Context: ``news`` (5 latest, lab's and members'), ``projects`` (featured, with ``figures``
+    Context: ``highlights`` (the ``HIGHLIGHTS`` latest news items marked "highlight"), ``news``
+    (the 5 latest others, lab's and members'), ``projects`` (featured, with ``figures``
     prefetched), ``publications`` (8 most recent, authors and links prefetched),
     ``lab_member_ids`` (LabMixin; pks of the lab's people: link those authors), ``meta``,
     ``json_ld``. Every listed publication carries ``bibtex_entry``.
@@ -47,7 +67,10 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["news"] = list(NewsItem.objects.for_lab(self.lab).select_related("person")[:5])
+        news = NewsItem.objects.for_lab(self.lab).select_related("person")
+        highlights = list(news.filter(is_highlight=True)[:HIGHLIGHTS])
+        context["highlights"] = highlights
+        context["news"] = list(news.exclude(pk__in=[item.pk for item in highlights])[:5])
         context["projects"] = list(
             Project.objects.for_lab(self.lab)
             .published()
@@ -56,7 +79,7 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
             .order_by(*PROJECT_ORDER)[:6]
         )
         context["publications"] = attach_entries(
-            Publication.objects.for_lab(self.lab).with_authors().order_by(*PUBLICATION_ORDER)[:8]
+            Publication.objects.for_lab(self.lab).with_authors().newest_first()[:8]
         )
         return context
 
@@ -69,9 +92,10 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
 
 
 def people_groups(memberships: list[Membership]) -> list[tuple[str, list[Membership]]]:
-    """``[(heading, memberships)]``: current members by role (DESIGN order), alumni last.
+    """``[(heading, memberships)]``: current members by role (DESIGN order), former members last.
 
-    A person with several roles appears once, under their first (current) one.
+    A person with several roles appears once, under their first (current) one. Role headings are
+    plural ("PhD students") unless one person holds the role ("Principal investigator").
     """
     ordered = sorted(
         memberships,
@@ -87,11 +111,14 @@ def people_groups(memberships: list[Membership]) -> list[tuple[str, list[Members
     for alumni, rows in groupby(unique, key=lambda m: m.is_alumnus):
         rows = list(rows)
         if alumni:
-            groups.append(("Alumni", rows))
+            groups.append(("Former members" if len(rows) > 1 else "Former member", rows))
         else:
-            for _, role_rows in groupby(rows, key=lambda m: m.role):
+            for role, role_rows in groupby(rows, key=lambda m: m.role):
                 role_rows = list(role_rows)
-                groups.append((role_rows[0].get_role_display(), role_rows))
+                heading = role_rows[0].get_role_display()
+                if len(role_rows) > 1:
+                    heading = ROLE_PLURALS.get(role, heading)
+                groups.append((heading, role_rows))
     return groups
 
 
@@ -128,17 +155,21 @@ class LabPersonMixin(LabMixin):
 
 
 class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
-    """A member's homepage.
+    """A member's homepage: every kind of content they have, without hand-made sections.
 
     Context:
     - ``person``; its ``sections``, ``news``, ``honors``, ``talks``, ``teaching`` are prefetched
       (``person.sections.all`` etc. cost no query).
-    - ``sections``: the visible ProfileSections in source order, each with ``.rows`` — the
-      typed rows its kind lists (news items, publications, projects, talks, teaching, honors;
-      ``[]`` for prose).
+    - ``sections``: ``Person.homepage_sections`` — the visible stored ProfileSections in their
+      order, then a default section (unsaved) for each kind with rows but no stored section;
+      each has ``.rows`` (news items, publications, projects, talks, teaching, honors; ``[]``
+      for prose) and ``.heading`` (its title; for publications the accurate one, see
+      ``publications_heading``).
     - ``news``, ``talks``, ``teaching``, ``honors``: the same rows as lists.
     - ``selected_publications``: the papers the member selected, else their
-      ``RECENT_PUBLICATIONS`` most recent; ``showing_selected`` says which.
+      ``RECENT_PUBLICATIONS`` most recent; ``showing_selected`` says which;
+      ``publications_total``: how many papers the member shows in all (not hidden);
+      ``publications_more``: whether to end the list with "All publications (N) →".
     - ``projects``: the lab's published projects the member owns or collaborates on.
     - ``memberships``: the member's memberships in this lab (``role_label``, ``is_alumnus``,
       ``next_position``).
@@ -170,28 +201,30 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
             )
         )
 
-    def homepage_publications(self, person: Person) -> tuple[list[Publication], bool]:
-        """The selected papers, or the most recent ones, in one query whatever the case."""
+    def homepage_publications(self, person: Person) -> tuple[list[Publication], bool, int]:
+        """The selected papers, or the most recent ones (one query whatever the case), and how
+        many papers the member has in all (one more)."""
         mine = Publication.objects.for_person(person)
         selected = Authorship.objects.filter(
             publication=OuterRef("pk"), person=person, selected=True, hidden=False
         )
-        recent = mine.order_by(*PUBLICATION_ORDER).values("pk")[:RECENT_PUBLICATIONS]
+        recent = mine.newest_first().values("pk")[:RECENT_PUBLICATIONS]
         rows = list(
             mine.annotate(is_selected=Exists(selected))
             .filter(Q(is_selected=True) | Q(pk__in=recent))
             .with_authors()
-            .order_by(*PUBLICATION_ORDER)
+            .newest_first()
         )
+        total = mine.count()
         chosen = [p for p in rows if p.is_selected]
         if chosen:
-            return chosen, True
-        return rows, False
+            return chosen, True, total
+        return rows, False, total
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
-        publications, showing_selected = self.homepage_publications(person)
+        publications, showing_selected, total = self.homepage_publications(person)
         attach_entries(publications)
         projects = list(
             Project.objects.for_lab(self.lab)
@@ -203,20 +236,27 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
             SectionKind.NEWS: list(person.news.all()),
             SectionKind.PUBLICATIONS: publications,
             SectionKind.PROJECTS: projects,
-            SectionKind.HONORS: list(person.honors.all()),
             SectionKind.TALKS: list(person.talks.all()),
             SectionKind.TEACHING: list(person.teaching.all()),
+            SectionKind.HONORS: list(person.honors.all()),
         }
-        sections: list[ProfileSection] = []
-        for section in person.sections.all():
-            if section.is_visible:
-                section.rows = rows.get(section.kind, [])
-                sections.append(section)
+        sections: list[ProfileSection] = person.homepage_sections(rows)
+        for section in sections:
+            section.heading = section.title
+            if section.kind == SectionKind.PUBLICATIONS:
+                section.heading = publications_heading(
+                    section.title,
+                    showing_selected=showing_selected,
+                    shown=len(publications),
+                    total=total,
+                )
         context.update(
             sections=sections,
             news=rows[SectionKind.NEWS],
             selected_publications=publications,
             showing_selected=showing_selected,
+            publications_total=total,
+            publications_more=showing_selected or total > len(publications),
             projects=projects,
             honors=rows[SectionKind.HONORS],
             talks=rows[SectionKind.TALKS],
@@ -247,6 +287,21 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
         return person_ld(self.request, self.object, self.lab, self.object.lab_memberships)
 
 
+def publications_heading(title: str, *, showing_selected: bool, shown: int, total: int) -> str:
+    """The heading over a homepage's papers: the member's own, unless it is a generic one.
+
+    A generic heading ("Publications", or a default section's) says what is really listed:
+    "Selected publications" over a selection — ticking "Selected" on one paper of seven must not
+    leave one paper under "Publications" —, "Recent publications" over the latest few, and
+    "Publications" when that is all of them.
+    """
+    if " ".join(title.split()).casefold() not in GENERIC_PUBLICATION_HEADINGS:
+        return title
+    if showing_selected:
+        return "Selected publications"
+    return "Publications" if shown >= total else "Recent publications"
+
+
 def person_feed_path(person: Person) -> str:
     return f"{person.get_absolute_url()}feed.xml"
 
@@ -264,7 +319,7 @@ class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         publications = attach_entries(
-            Publication.objects.for_person(self.object).with_authors().order_by(*PUBLICATION_ORDER)
+            Publication.objects.for_person(self.object).with_authors().newest_first()
         )
         context["publications"] = publications
         context["publications_by_year"] = [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote, urlsplit
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -141,6 +143,58 @@ class Publication(RenderedMarkdownModel, ImportedModel):
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = set(update_fields) | {"title_html"}
         super().save(*args, **kwargs)
+
+    def display_links(self) -> list[tuple[str, str]]:
+        """``(label, url)`` of the link pills, in order, from the prefetched ``links``.
+
+        No two pills say the same thing: a link to a URL already shown is dropped; links that
+        share a label are told apart by their host ("Paper (arxiv.org)", "Paper (dl.acm.org)"),
+        or by number when the host is the same too; the DOI pill is left out when a link
+        already points at that DOI on doi.org.
+        """
+        return distinct_links(
+            [(link.display_label, link.url) for link in self.links.all()], doi=self.doi
+        )
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def distinct_links(links: list[tuple[str, str]], *, doi: str = "") -> list[tuple[str, str]]:
+    """``links`` (label, url) without repeated URLs or labels, then the DOI's own link unless
+    one of them is it. See ``Publication.display_links``."""
+    seen_urls: set[str] = set()
+    unique: list[tuple[str, str]] = []
+    for label, url in links:
+        key = url.strip().rstrip("/").lower()
+        if key in seen_urls:
+            continue
+        seen_urls.add(key)
+        unique.append((label, url))
+    doi = normalize_doi(doi)
+    if doi and not any(_host(url) in DOI_HOSTS and normalize_doi(url) == doi for _, url in unique):
+        unique.append(("DOI", f"https://doi.org/{quote(doi, safe='/')}"))
+    by_label: dict[str, list[int]] = {}
+    for index, (label, _) in enumerate(unique):
+        by_label.setdefault(label.casefold(), []).append(index)
+    labels = [label for label, _ in unique]
+    for indexes in by_label.values():
+        if len(indexes) < 2:
+            continue
+        hosts = [_host(unique[i][1]) for i in indexes]
+        if all(hosts) and len(set(hosts)) == len(hosts):
+            for i, host in zip(indexes, hosts, strict=True):
+                labels[i] = f"{unique[i][0]} ({host})"
+        else:
+            for n, i in enumerate(indexes, start=1):
+                labels[i] = f"{unique[i][0]} {n}"
+    return [(label, url) for label, (_, url) in zip(labels, unique, strict=True)]
+
+
+#: Hosts whose URLs name a DOI (``https://doi.org/10.1/x``).
+DOI_HOSTS = frozenset({"doi.org", "dx.doi.org"})
 
 
 def normalize_doi(doi: str) -> str:

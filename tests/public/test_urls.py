@@ -49,8 +49,8 @@ def test_people_page_groups_by_role_with_alumni_last(get, alice, bob, carol, lab
     groups = [(label, [m.person.name for m in rows]) for label, rows in response.context["groups"]]
     assert groups == [
         ("Principal investigator", ["Paula Investigator"]),
-        ("PhD student", ["Alice Anders", "Bob Brown"]),
-        ("Alumni", ["Gina Gone"]),
+        ("PhD students", ["Alice Anders", "Bob Brown"]),
+        ("Former member", ["Gina Gone"]),
     ]
     assert b"Professor at Elsewhere" in response.content
     assert b"Carol Chen" not in response.content
@@ -66,10 +66,15 @@ def test_member_homepage_sections_in_source_order_with_their_rows(get, alice, bo
     response = get("/people/alice-anders/")
     assert response.status_code == 200
     sections = [(s.title, s.kind, [str(r) for r in s.rows]) for s in response.context["sections"]]
+    # The stored sections in their order, then the kinds with content and no stored section
+    # (talks has one, hidden: the member's choice), in the default order.
     assert sections == [
         ("About Alice Anders", "prose", []),
         ("Awards", "honors", ["Alice Anders award (2023)"]),
         ("News", "news", [str(alice.news)]),
+        ("Publications", "publications", ["Alice Anders's paper (2024)"]),
+        ("Research", "projects", ["Alice Anders's project"]),
+        ("Teaching", "teaching", ["Alice Anders course"]),
     ]
     assert [m.role for m in response.context["memberships"]] == ["phd"]
 
