@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import uuid
 import warnings
@@ -21,10 +22,14 @@ from markdownx.exceptions import MarkdownxImageUploadError
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-# Pillow's own decompression-bomb guard uses the same limit, so an image opened anywhere in the
-# process (markdownx's helpers, the importer) warns above it and fails above twice it. Pillow's
-# default (89 megapixels) let a 49-megapixel photo through at 250-450 MB per upload.
-Image.MAX_IMAGE_PIXELS = settings.LABSITE_MAX_IMAGE_PIXELS
+# The limit is LABSITE_MAX_IMAGE_PIXELS, enforced by image_format from the header. Pillow's own
+# decompression-bomb guard stays as a backstop for any code that opens an image without it
+# (it warns above MAX_IMAGE_PIXELS and refuses above twice that), tied to our limit but set 4×
+# above it: Django's form ImageField opens every admin upload with Pillow *before* the model
+# field's validators run, and turns Pillow's refusal into "not an image or a corrupted image" —
+# our check must be the one that speaks, naming the limit. (Pillow's default guard, 89
+# megapixels, let a 49-megapixel photo through at 250-450 MB per upload.)
+Image.MAX_IMAGE_PIXELS = 4 * settings.LABSITE_MAX_IMAGE_PIXELS
 #: EXIF orientations that turn the picture a quarter: width and height swap on display.
 _QUARTER_TURNS = {5, 6, 7, 8}
 #: The extension a stored image is given for each allowed format, and the ones it may keep.
@@ -71,8 +76,9 @@ def image_format(file) -> str:
     try:
         file.seek(0)
         with warnings.catch_warnings():
-            # Pillow only warns between its own limit and twice that; refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our check below refuses first and names the size; Pillow's backstop warning (if
+            # settings raised our limit past it) is not a reason to refuse.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 fmt = image.format
                 width, height = image.size
@@ -81,7 +87,7 @@ def image_format(file) -> str:
                 image.verify()
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise too_many from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ValidationError(
@@ -171,9 +177,10 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
     A stored file (a ``FieldFile``) that Django has closed since it was saved is opened again.
 
     Memory stays bounded: the size is read from the header (a small image is never decoded), and
-    ``thumbnail`` on the still-lazy image asks the JPEG decoder for a reduced scale (``draft``:
-    1/2, 1/4 or 1/8 while decoding) and shrinks other formats by an integer ``reduce`` before
-    the fine resampling — a 24-megapixel photo never exists in memory at full size as JPEG.
+    the JPEG decoder is asked for a reduced scale (``draft``: 1/2, 1/4 or 1/8 while decoding),
+    and ``thumbnail`` shrinks other formats by an integer ``reduce`` before the fine resampling:
+    a 24-megapixel JPEG never exists in memory at full size. (A PNG must be decoded whole: its
+    cost is bounded by ``LABSITE_MAX_IMAGE_PIXELS``, about 4 bytes a pixel.)
     """
     if getattr(file, "closed", False):
         file.open("rb")
@@ -188,10 +195,14 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
         # original by its EXIF orientation; the rendition must look the same). Turning comes
         # after shrinking, so the box is turned with it.
         turned = image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS
-        image.thumbnail(
-            (max_height, max_width) if turned else (max_width, max_height),
-            Image.Resampling.LANCZOS,
-        )
+        box = (max_height, max_width) if turned else (max_width, max_height)
+        # ``thumbnail`` asks ``draft`` for twice the *box*, which for a tall box such as a
+        # figure's (1200 × 4800) is taller than the photo: no reduction at all. Asked for the
+        # size the copy will really have, the JPEG decoder scales by 1/2, 1/4 or 1/8 and never
+        # goes below it (other formats ignore ``draft``; ``thumbnail`` then ``reduce``s them).
+        scale = min(box[0] / width, box[1] / height)
+        image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+        image.thumbnail(box, Image.Resampling.LANCZOS)
         copy = ImageOps.exif_transpose(image)
     out = io.BytesIO()
     if fmt in {"PNG", "GIF"}:
@@ -224,19 +235,20 @@ class UploadTo:
         self.prefix = prefix
 
     def __call__(self, instance, filename: str) -> str:
-        from django.utils import timezone
-
-        ext = os.path.splitext(filename)[1].lower()
-        if ext not in IMAGE_EXTENSIONS:
-            # A valid PNG called "me.html" or "me.svg" passes the image check; stored under that
-            # name, the media server (or bucket) would send it as a page or an SVG, scripts and
-            # all. The extension comes from what Pillow finds instead.
-            ext = self.detected_extension(instance)
+        # A valid PNG called "me.html" or "me.svg" passes the image check; stored under that
+        # name, the media server (or bucket) would send it as a page or an SVG, scripts and all.
+        # A PNG called "me.jpg" would be served as a JPEG. The extension comes from what Pillow
+        # finds; the name's only counts when there is no new file to read.
+        ext = self.detected_extension(instance)
+        if ext is None:
+            ext = os.path.splitext(filename)[1].lower()
+            ext = ext if ext in IMAGE_EXTENSIONS else ".bin"
         return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex[:16]}{ext}"
 
-    def detected_extension(self, instance) -> str:
-        """The extension of the image being saved into this field of ``instance`` (``.bin``
-        when it is not one of the allowed images: served as a download, never rendered)."""
+    def detected_extension(self, instance) -> str | None:
+        """The extension of the image being saved into this field of ``instance``: ``.bin``
+        when it is not one of the allowed images (served as a download, never rendered),
+        ``None`` when there is no new file to read."""
         from django.db.models import FileField
 
         for field in instance._meta.concrete_fields:
@@ -246,8 +258,8 @@ class UploadTo:
                     try:
                         return FORMAT_EXTENSIONS[image_format(upload.file)]
                     except ValidationError:
-                        break
-        return ".bin"
+                        return ".bin"
+        return None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UploadTo) and other.prefix == self.prefix
