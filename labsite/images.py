@@ -182,8 +182,17 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
     a 24-megapixel JPEG never exists in memory at full size. (A PNG must be decoded whole: its
     cost is bounded by ``LABSITE_MAX_IMAGE_PIXELS``, about 4 bytes a pixel.)
     """
-    if getattr(file, "closed", False):
+    reopened = getattr(file, "closed", False)
+    if reopened:
         file.open("rb")
+    try:
+        return _rendition(file, max_width, max_height)
+    finally:
+        if reopened:
+            file.close()  # as it was: open file handles are not ours to leave behind
+
+
+def _rendition(file, max_width: int, max_height: int | None) -> ContentFile | None:
     file.seek(0)
     with Image.open(file) as image:
         width, height = image.size
