@@ -298,6 +298,11 @@ def drop_a_media_file(members):
     del members[name]
 
 
+def alter_a_media_file(members):
+    name = next(n for n in members if n.startswith("media/uploads/"))
+    members[name] = members[name] + b"<script>alert(1)</script>"
+
+
 def tamper_data(members):
     members["data.json"] = members["data.json"].replace(b"Alice Anders", b"Mallory")
 
@@ -320,6 +325,7 @@ def tamper_data_and_digest(members):
         pytest.param(manifest_change(version=2), "is a version 2 backup", id="wrong-version"),
         pytest.param(manifest_change(format="x"), "not a labsite backup", id="wrong-format"),
         pytest.param(drop_a_media_file, "is missing", id="missing-media"),
+        pytest.param(alter_a_media_file, "was altered", id="altered-media"),
         pytest.param(tamper_data, "data.json does not match its manifest", id="tampered-json"),
         pytest.param(tamper_data_and_digest, "points at 'nobody-at-all'", id="bad-reference"),
     ],
