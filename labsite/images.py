@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import io
+import math
 import os
 import uuid
 import warnings
+from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from markdownx import forms as markdownx_forms
 from markdownx import views as markdownx_views
-from PIL import Image, ImageOps, UnidentifiedImageError
+from markdownx.exceptions import MarkdownxImageUploadError
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
-# Decompression bombs: refuse anything over ~50 megapixels before decoding it.
-MAX_PIXELS = 50_000_000
+# The limit is LABSITE_MAX_IMAGE_PIXELS, enforced by image_format from the header. Pillow's own
+# decompression-bomb guard stays as a backstop for any code that opens an image without it
+# (it warns above MAX_IMAGE_PIXELS and refuses above twice that), tied to our limit but set 4×
+# above it: Django's form ImageField opens every admin upload with Pillow *before* the model
+# field's validators run, and turns Pillow's refusal into "not an image or a corrupted image" —
+# our check must be the one that speaks, naming the limit. (Pillow's default guard, 89
+# megapixels, let a 49-megapixel photo through at 250-450 MB per upload.)
+Image.MAX_IMAGE_PIXELS = 4 * settings.LABSITE_MAX_IMAGE_PIXELS
+#: EXIF orientations that turn the picture a quarter: width and height swap on display.
+_QUARTER_TURNS = {5, 6, 7, 8}
 #: The extension a stored image is given for each allowed format, and the ones it may keep.
 FORMAT_EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 IMAGE_EXTENSIONS = frozenset(FORMAT_EXTENSIONS.values()) | {".jpeg"}
@@ -41,9 +55,13 @@ def validate_image_file(file) -> None:
 def image_format(file) -> str:
     """``file``'s format (``"PNG"``…) once it is known to be a readable image of a sane size.
 
+    The one check every upload goes through (avatars and figures through their fields'
+    validator, markdownx through :class:`ImageUploadForm`, the importer through the validator):
+    the format is what Pillow reads in the file, never the browser's content type or the name.
+
     Raises ``ValidationError`` for a file over ``LABSITE_MAX_IMAGE_BYTES``, a file Pillow cannot
-    read, a format outside JPEG/PNG/GIF/WebP, or more than ``MAX_PIXELS`` pixels (a decompression
-    bomb: refused from its header, before any pixel is decoded).
+    read, a format outside JPEG/PNG/GIF/WebP, or more than ``LABSITE_MAX_IMAGE_PIXELS`` pixels
+    (refused from its header, before any pixel is decoded: decoding is what costs memory).
     """
     size = getattr(file, "size", None)
     if size is not None and size > settings.LABSITE_MAX_IMAGE_BYTES:
@@ -53,21 +71,23 @@ def image_format(file) -> str:
         position = file.tell()
     except (AttributeError, OSError, ValueError):
         position = None
-    too_many = ValidationError("This image has too many pixels.", code="too_many_pixels")
+    max_pixels = settings.LABSITE_MAX_IMAGE_PIXELS
+    too_many = too_many_pixels(max_pixels)
     try:
         file.seek(0)
         with warnings.catch_warnings():
-            # Pillow only warns between its own limit and twice that; refuse those too.
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            # Our check below refuses first and names the size; Pillow's backstop warning (if
+            # settings raised our limit past it) is not a reason to refuse.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(file) as image:
                 fmt = image.format
                 width, height = image.size
-                if width * height > MAX_PIXELS:
-                    raise too_many
+                if width * height > max_pixels:
+                    raise too_many_pixels(max_pixels, (width, height))
                 image.verify()
     except ValidationError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+    except Image.DecompressionBombError as exc:
         raise too_many from exc
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError) as exc:
         raise ValidationError(
@@ -84,22 +104,66 @@ def image_format(file) -> str:
     return fmt
 
 
+def too_many_pixels(max_pixels: int, size: tuple[int, int] | None = None) -> ValidationError:
+    """The refusal of an image over the pixel limit, naming its size when the header gave it."""
+    limit = f"{max_pixels / 1_000_000:g} megapixels"
+    found = f" is {size[0]} × {size[1]} pixels, which" if size else ""
+    return ValidationError(
+        f"This image{found} is over the limit of {limit}. "
+        "Make it smaller (for example 6000 × 4000 pixels or less) and upload it again.",
+        code="too_many_pixels",
+    )
+
+
 class ImageUploadForm(markdownx_forms.ImageForm):
     """markdownx's drag-and-drop upload, checked like every other image.
 
-    markdownx trusts the browser's content type and keeps the uploaded name's extension (a GIF
-    it stores untouched could be called ``x.html``). Here Pillow must read the file, and the
-    stored name's extension comes from the format Pillow found.
+    markdownx trusts the browser's content type (it picks the format it re-encodes to from that
+    header, and stores a "GIF" untouched), keeps the uploaded name's extension (``x.html``), and
+    decodes the whole image to resize it. Here the one check, :func:`image_format`, reads the
+    file; the stored name's extension comes from the format Pillow found; the copy is made by
+    :func:`make_rendition` (reduced while decoding); and the folder's date pattern
+    (``MARKDOWNX_MEDIA_PATH``, e.g. ``uploads/%Y/%m/``) is filled in at upload time —
+    markdownx joins it to the name as a literal.
     """
 
     def clean(self):
-        upload = super().clean()
+        upload = self.cleaned_data.get("image")
+        if not upload:
+            raise MarkdownxImageUploadError.not_uploaded()
         self.detected_format = image_format(upload)
         return upload
 
-    def get_unique_file_name(self, file_name: str) -> str:
-        ext = {"JPEG": "jpg"}.get(self.detected_format, self.detected_format.lower())
-        return f"{uuid.uuid4()}.{ext}"
+    def save(self, commit: bool = True):
+        upload = self.files["image"]
+        content = upload
+        if self.detected_format != "GIF":  # GIFs stay as they are: animations survive
+            max_width, max_height = settings.MARKDOWNX_IMAGE_MAX_SIZE["size"]
+            content = make_rendition(upload, max_width, max_height) or upload
+        ext = os.path.splitext(content.name)[1] if content is not upload else None
+        name = self.get_unique_file_name(ext or FORMAT_EXTENSIONS[self.detected_format])
+        return self._save(content, name, commit)
+
+    def _save(self, image, file_name: str, commit: bool):
+        """The stored file's URL; without ``commit``, ``(path, image)`` as markdownx returns."""
+        path = upload_folder() + file_name
+        if commit:
+            return default_storage.url(default_storage.save(path, image))
+        return UnsavedImage(path=path, image=image)
+
+    def get_unique_file_name(self, ext: str) -> str:
+        return f"{uuid.uuid4().hex}{ext}"
+
+
+class UnsavedImage(NamedTuple):
+    path: str
+    image: object
+
+
+def upload_folder(now: datetime | None = None) -> str:
+    """``MARKDOWNX_MEDIA_PATH`` with its date pattern filled in: ``uploads/2026/12/``."""
+    folder = (now or timezone.now()).strftime(settings.MARKDOWNX_MEDIA_PATH)
+    return folder if folder.endswith("/") else folder + "/"
 
 
 class ImageUploadView(markdownx_views.ImageUploadView):
@@ -111,21 +175,44 @@ def make_rendition(file, max_width: int, max_height: int | None = None) -> Conte
 
     PNG and GIF stay PNG (they carry transparency and line art); everything else becomes JPEG.
     A stored file (a ``FieldFile``) that Django has closed since it was saved is opened again.
+
+    Memory stays bounded: the size is read from the header (a small image is never decoded), and
+    the JPEG decoder is asked for a reduced scale (``draft``: 1/2, 1/4 or 1/8 while decoding),
+    and ``thumbnail`` shrinks other formats by an integer ``reduce`` before the fine resampling:
+    a 24-megapixel JPEG never exists in memory at full size. (A PNG must be decoded whole: its
+    cost is bounded by ``LABSITE_MAX_IMAGE_PIXELS``, about 4 bytes a pixel.)
     """
-    if getattr(file, "closed", False):
+    reopened = getattr(file, "closed", False)
+    if reopened:
         file.open("rb")
+    try:
+        return _rendition(file, max_width, max_height)
+    finally:
+        if reopened:
+            file.close()  # as it was: open file handles are not ours to leave behind
+
+
+def _rendition(file, max_width: int, max_height: int | None) -> ContentFile | None:
     file.seek(0)
     with Image.open(file) as image:
-        image.load()
         width, height = image.size
         max_height = max_height or max_width * 4
         if width <= max_width and height <= max_height:
             return None
         fmt = image.format
-        # The copy is saved without EXIF, so turn a phone photo upright first (browsers show the
-        # original by its EXIF orientation; the rendition must look the same).
+        # The copy is saved without EXIF, so a phone photo is turned upright (browsers show the
+        # original by its EXIF orientation; the rendition must look the same). Turning comes
+        # after shrinking, so the box is turned with it.
+        turned = image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS
+        box = (max_height, max_width) if turned else (max_width, max_height)
+        # ``thumbnail`` asks ``draft`` for twice the *box*, which for a tall box such as a
+        # figure's (1200 × 4800) is taller than the photo: no reduction at all. Asked for the
+        # size the copy will really have, the JPEG decoder scales by 1/2, 1/4 or 1/8 and never
+        # goes below it (other formats ignore ``draft``; ``thumbnail`` then ``reduce``s them).
+        scale = min(box[0] / width, box[1] / height)
+        image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+        image.thumbnail(box, Image.Resampling.LANCZOS)
         copy = ImageOps.exif_transpose(image)
-    copy.thumbnail((max_width, max_height), Image.Resampling.LANCZOS)
     out = io.BytesIO()
     if fmt in {"PNG", "GIF"}:
         if copy.mode not in {"RGB", "RGBA", "L", "LA", "P"}:
@@ -157,19 +244,20 @@ class UploadTo:
         self.prefix = prefix
 
     def __call__(self, instance, filename: str) -> str:
-        from django.utils import timezone
-
-        ext = os.path.splitext(filename)[1].lower()
-        if ext not in IMAGE_EXTENSIONS:
-            # A valid PNG called "me.html" or "me.svg" passes the image check; stored under that
-            # name, the media server (or bucket) would send it as a page or an SVG, scripts and
-            # all. The extension comes from what Pillow finds instead.
-            ext = self.detected_extension(instance)
+        # A valid PNG called "me.html" or "me.svg" passes the image check; stored under that
+        # name, the media server (or bucket) would send it as a page or an SVG, scripts and all.
+        # A PNG called "me.jpg" would be served as a JPEG. The extension comes from what Pillow
+        # finds; the name's only counts when there is no new file to read.
+        ext = self.detected_extension(instance)
+        if ext is None:
+            ext = os.path.splitext(filename)[1].lower()
+            ext = ext if ext in IMAGE_EXTENSIONS else ".bin"
         return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex[:16]}{ext}"
 
-    def detected_extension(self, instance) -> str:
-        """The extension of the image being saved into this field of ``instance`` (``.bin``
-        when it is not one of the allowed images: served as a download, never rendered)."""
+    def detected_extension(self, instance) -> str | None:
+        """The extension of the image being saved into this field of ``instance``: ``.bin``
+        when it is not one of the allowed images (served as a download, never rendered),
+        ``None`` when there is no new file to read."""
         from django.db.models import FileField
 
         for field in instance._meta.concrete_fields:
@@ -179,8 +267,8 @@ class UploadTo:
                     try:
                         return FORMAT_EXTENSIONS[image_format(upload.file)]
                     except ValidationError:
-                        break
-        return ".bin"
+                        return ".bin"
+        return None
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UploadTo) and other.prefix == self.prefix

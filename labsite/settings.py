@@ -188,9 +188,15 @@ STORAGES = {
 # Uploaded images larger than this are refused before Pillow decodes them.
 LABSITE_MAX_IMAGE_BYTES = envint("LABSITE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = LABSITE_MAX_IMAGE_BYTES + 1024 * 1024
+# ...and so are images with more pixels than this, read from the header (decoding is what costs
+# memory: about 3-4 bytes a pixel). 24 megapixels is a full-frame camera's 6000 × 4000 photo,
+# far beyond any figure; Pillow's own guard (Image.MAX_IMAGE_PIXELS) is set to the same value.
+LABSITE_MAX_IMAGE_PIXELS = envint("LABSITE_MAX_IMAGE_PIXELS", 24_000_000)
 
 # django-markdownx: the admin preview renders through the same function as the public pages.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "labsite.markdown.render_markdown"
+# A strftime pattern, filled in at each upload by labsite.images.ImageUploadForm (markdownx itself
+# joins it to the file name as a literal).
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"
 MARKDOWNX_UPLOAD_MAX_SIZE = LABSITE_MAX_IMAGE_BYTES
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
