@@ -285,7 +285,8 @@ def test_bibtex_and_abstract_expand_and_copy(site, browser):
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     page = context.new_page()
     load(page, site["person"])
-    entry = page.locator(".pub").first
+    # The first paper that has an abstract (same-year papers come newest-added first).
+    entry = page.locator(".pub", has=page.locator("summary", has_text="Abstract")).first
     abstract = entry.locator("details", has=page.locator("summary", has_text="Abstract"))
     abstract.locator("summary").click()
     assert abstract.get_attribute("open") == ""
