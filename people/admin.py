@@ -313,7 +313,7 @@ class NewsItemAdmin(PersonOwnedAdmin):
     ]
     search_fields = ["text", "person__name"]
     date_hierarchy = "date"
-    fields = ["lab", "person", "date", "date_precision", "text", "is_highlight"]
+    fields = ["lab", "person", "date", "date_precision", "text", "is_highlight", "order"]
     list_select_related = ["person", "lab"]
     lab_field = "lab"
     lab_admin_only_lab_fields = ("lab",)
@@ -356,6 +356,7 @@ class TalkAdmin(PersonOwnedAdmin):
         "slides_url",
         "video_url",
         "description",
+        "order",
     ]
 
 

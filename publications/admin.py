@@ -235,7 +235,21 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
         css = {"all": ["labsite/admin/authors.css"]}
 
     fieldsets = [
-        (None, {"fields": ["title", "kind", "status", "venue", "short_venue", "year", "month"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "kind",
+                    "status",
+                    "venue",
+                    "short_venue",
+                    "year",
+                    "month",
+                    "order",
+                ]
+            },
+        ),
         ("Identifiers", {"fields": ["doi", "arxiv_id"]}),
         (
             "Details",
@@ -244,8 +258,30 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
         ("BibTeX", {"fields": ["bibtex"], "classes": ["collapse"]}),
     ]
 
+    actions = ["hide_from_my_pages"]
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("authorships")
+
+    @admin.action(description="Hide the selected publications from my pages")
+    def hide_from_my_pages(self, request, queryset):
+        """A member's way to take a shared paper off their own pages: their authorship is
+        hidden, the paper stays on every co-author's (deleting it is for a lab admin)."""
+        person_id = permissions.actor_for(request.user).person_id
+        if person_id is None:
+            self.message_user(request, "You have no homepage to hide papers from.", "warning")
+            return
+        rows = Authorship.objects.filter(publication__in=queryset, person_id=person_id)
+        hidden = 0
+        for row in rows.filter(hidden=False):
+            row.hidden = True
+            row.save(update_fields=["hidden"])  # a save, so the page cache hears of it
+            hidden += 1
+        self.message_user(
+            request,
+            f"Hidden from your pages: {hidden} publication(s). They stay on your co-authors' "
+            "pages; untick “hidden” on your author row to show one again.",
+        )
 
     @admin.display(description="Authors")
     def author_list(self, obj: Publication) -> str:

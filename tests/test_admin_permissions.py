@@ -1136,3 +1136,19 @@ def test_a_duplicate_in_a_stamped_lab_is_a_form_error(client, world, actor, mode
     assert response.status_code == 200
     assert response.context["adminform"].form.non_field_errors() == [error]
     assert model.objects.count() == before
+
+
+def test_member_hides_a_shared_paper_from_her_pages_only(client, world):
+    paper = _shared_paper(world)
+    alice, bob = world["alice"], world["bob"]
+    client.force_login(alice.user)
+    response = client.post(
+        admin_url(Publication, "changelist"),
+        {"action": "hide_from_my_pages", "_selected_action": [str(paper.pk)]},
+    )
+    assert response.status_code == 302
+    assert list(paper.authorships.filter(hidden=True).values_list("person__name", flat=True)) == [
+        "Alice Anders"
+    ]
+    assert list(Publication.objects.for_person(alice.person).filter(pk=paper.pk)) == []
+    assert list(Publication.objects.for_person(bob.person).filter(pk=paper.pk)) == [paper]
