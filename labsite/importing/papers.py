@@ -290,10 +290,10 @@ class PublicationWriter:
             changed.append("order")
         if changed:
             pub.save()
-        elif noted:  # only the bookkeeping of who placed it: not an update of the paper
-            Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
             if "doi" in changed:
                 self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
+        elif noted:  # only the bookkeeping of who placed it: not an update of the paper
+            Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
         linked = self._link_owner(entry, record, authors)
         linked += self._link_coauthors(entry)
         linked += self._add_links(entry, record)
@@ -315,6 +315,9 @@ class PublicationWriter:
         imported = pub.imported_values
         placed_by = imported.get(PLACED_BY)
         mark = [placing.source_file, placing.size]
+        if pub.pk in placing.done:
+            return False, False
+        placing.done.add(pub.pk)
         if (
             isinstance(placed_by, list)
             and len(placed_by) == 2
@@ -366,6 +369,7 @@ class PublicationWriter:
             prepare(pub)
             pubs.append(pub)
         _bulk_insert(Publication, pubs)
+        placing.done.update(pub.pk for pub in pubs)
         rows: list[Authorship] = []
         links: list[PublicationLink] = []
         for item, pub in zip(new, pubs, strict=True):
@@ -609,12 +613,15 @@ class PublicationWriter:
 PLACED_BY = "order_from"
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Placing:
     """The page writing papers now, as :meth:`PublicationWriter._place` weighs it."""
 
     source_file: str
     size: int  # distinct papers on the page
+    # Papers this page placed already: two of its entries that match one stored paper must
+    # not take turns (each run would move it back and forth).
+    done: set[int] = field(default_factory=set)
 
 
 def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
