@@ -150,7 +150,7 @@ class SiteWriter(PublicationWriter):
             key = record.key or _keyed(
                 "project:" + (slugify(record.title)[:200] or "untitled"), seen
             )
-            self._project(record, source_file, key, order)
+            self._project(record, source_file, key, order if record.order is None else record.order)
         self._redirects(page, source_file)
 
     def _upsert(

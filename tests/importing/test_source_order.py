@@ -331,3 +331,41 @@ def test_positions_within_groups():
     assert positions_within([day, day, other, day, None, None]) == [0, 1, 0, 2, 0, 1]
     news = [NewsRecord(date=d, text="x") for d in (day, other, day)]
     assert positions_within(n.date for n in news) == [0, 0, 1]
+
+
+def test_collection_projects_keep_the_order_the_site_shows(db, tmp_path):
+    """al-folio sorts ``_projects`` by ``importance`` (none last), then as Jekyll lists files."""
+    site = tmp_path / "orla"
+    (site / "_projects").mkdir(parents=True)
+    (site / "_config.yml").write_text(CONFIG, encoding="utf-8")
+    (site / "about.md").write_text(
+        "---\nlayout: about\ntitle: about\npermalink: /\n---\nI study tides.\n", encoding="utf-8"
+    )
+    for name, title, importance in (
+        ("1_tides.md", "Tide Tables Reread", 3),
+        ("2_kelp.md", "Kelp Forest Census", 1),
+        ("3_notes.md", "Field Notes", None),
+        ("4_buoys.md", "Buoy Network", 2),
+    ):
+        rank = "" if importance is None else f"importance: {importance}\n"
+        (site / "_projects" / name).write_text(
+            f"---\ntitle: {title}\ndescription: A project.\n{rank}---\nWe measure things.\n",
+            encoding="utf-8",
+        )
+
+    _import(site)
+
+    assert list(Project.objects.values_list("order", "title")) == [
+        (0, "Kelp Forest Census"),
+        (1, "Buoy Network"),
+        (2, "Tide Tables Reread"),
+        (3, "Field Notes"),
+    ]
+    research = Client().get("/research/", HTTP_HOST="tide.localhost").content.decode()
+    assert _texts(research, r'<h2 class="card-title">(.*?)</h2>') == [
+        "Kelp Forest Census",
+        "Buoy Network",
+        "Tide Tables Reread",
+        "Field Notes",
+    ]
+    assert _import(site).splitlines()[-1].startswith("Total: 0 created, 0 updated")
