@@ -25,6 +25,7 @@ from labsite.importing.extract.collections import (
     collection_publication,
     collection_talk,
     collection_teaching,
+    projects_in_site_order,
 )
 from labsite.importing.extract.common import Context, normalise, strip_markup
 from labsite.importing.extract.page import (
@@ -616,6 +617,15 @@ def collect(path: Path) -> SiteRecord:
             lambda p, k=kind: handlers[k](p) if k in handlers else collector.collection(p, k),
         )
     collector.attach_write_ups()
+    for folder in ("_projects", "_portfolio"):
+        projects_in_site_order(
+            [
+                project
+                for page in site.pages
+                if page.source.path.startswith(folder + "/")
+                for project in page.projects
+            ]
+        )
     for post in posts:
         if post.resolve() in collector.used_posts:
             continue

@@ -21,7 +21,9 @@
   linked then (:func:`_link_back`), so the order sites are imported in does not matter.
 - **Shared papers.** A paper is owned by the first source that imported it; another member's
   source that describes the same paper only fills empty fields, adds missing links, and links
-  its owner's Authorship. Two sources never fight over a field.
+  its owner's Authorship. Two sources never fight over a field. The paper's place within its
+  year (``order``) is the one the fullest list naming it gives (:mod:`labsite.importing.papers`),
+  whichever source imports first.
 - **Dry run.** Everything runs inside one transaction that is rolled back; images are validated
   but not stored. The report is the same as the real one.
 """

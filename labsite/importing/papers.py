@@ -4,6 +4,13 @@ A paper is stored once for every co-author's site. The source that first importe
 it (its fields are three-way merged, its author list too); any other source describing the
 same paper only fills empty fields, adds missing links and links its owner's Authorship.
 A page's new papers, their authors and links are written in three INSERTs.
+
+``Publication.order`` is the paper's place among the papers of its year on the page that lists
+it (see :func:`page_orders`). One paper has one order however many pages list it: the fullest
+list it appears on places it (a publications page over a home page's three selected papers,
+a co-author's full list over a one-paper news page); on a tie the page that placed it first
+keeps it. That choice depends on the pages, not on the order they are imported in, so a
+re-import of the same files moves nothing. An order changed in the admin is kept.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from labsite.importing.rows import (
     _year,
     merge_fields,
     plain,
+    positions_within,
     prepare,
     web_url,
 )
@@ -76,6 +84,7 @@ class _NewPub:
 
     record: PublicationRecord
     key: str
+    order: int = 0
     repeats: list[PublicationRecord] = field(default_factory=list)
     rows: list[Authorship] = field(default_factory=list)
 
@@ -188,7 +197,9 @@ class PublicationWriter:
         """Match each paper; the page's new papers are then written together (see ``_create``)."""
         new: list[_NewPub] = []
         pending = identity.PublicationIndex()  # the page's new papers, by their place in ``new``
-        for record in page.publications:
+        orders, size = page_orders(page.publications)
+        placing = _Placing(source_file, size)
+        for record, order in zip(page.publications, orders, strict=True):
             if not record.title.strip():
                 self.report.warnings.append(
                     f"{self._where(record)}: a publication without a title; skipped"
@@ -197,7 +208,7 @@ class PublicationWriter:
             key = self._pub_key(record)
             found = self._find(record, source_file, key)
             if found is not None:
-                self._publication(record, source_file, key, found)
+                self._publication(record, source_file, key, found, order, placing)
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
             again = pending.find(**facts, year=_year(record.year))
@@ -205,9 +216,9 @@ class PublicationWriter:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
             pending.add(len(new), **facts, year=_year(record.year))
-            new.append(_NewPub(record, key))
+            new.append(_NewPub(record, key, order))
         if new:
-            self._create(new, source_file)
+            self._create(new, placing)
         self._save_authors()
 
     def _save_authors(self) -> None:
@@ -222,7 +233,13 @@ class PublicationWriter:
         self._dirty.clear()
 
     def _publication(
-        self, record: PublicationRecord, source_file: str, key: str, found: tuple[int, str]
+        self,
+        record: PublicationRecord,
+        source_file: str,
+        key: str,
+        found: tuple[int, str],
+        order: int,
+        placing: _Placing,
     ) -> None:
         """A paper that exists: merge it if this source owns it, else only fill its blanks."""
         values = self._pub_values(record)
@@ -268,10 +285,15 @@ class PublicationWriter:
             if not entry.authors and authors:
                 self._write_authors(entry, record, authors)
                 changed.append("authors")
+        placed, noted = self._place(pub, order, placing, label)
+        if placed:
+            changed.append("order")
         if changed:
             pub.save()
             if "doi" in changed:
                 self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
+        elif noted:  # only the bookkeeping of who placed it: not an update of the paper
+            Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
         linked = self._link_owner(entry, record, authors)
         linked += self._link_coauthors(entry)
         linked += self._add_links(entry, record)
@@ -281,24 +303,65 @@ class PublicationWriter:
             action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
         )
 
-    def _create(self, new: list[_NewPub], source_file: str) -> None:
+    def _place(
+        self, pub: Publication, order: int, placing: _Placing, label: str
+    ) -> tuple[bool, bool]:
+        """Give ``pub`` this page's ``order`` if this page places it (see the module docstring).
+
+        Returns ``(changed, noted)``: whether the order changed, and whether only the record of
+        which page placed it did (kept in ``imported_values``, saved without counting as an
+        update).
+        """
+        imported = pub.imported_values
+        placed_by = imported.get(PLACED_BY)
+        mark = [placing.source_file, placing.size]
+        if pub.pk in placing.done:
+            return False, False
+        placing.done.add(pub.pk)
+        if (
+            isinstance(placed_by, list)
+            and len(placed_by) == 2
+            and placed_by[0] != placing.source_file
+            and placing.size <= placed_by[1]
+        ):
+            return False, False  # a list as full or fuller placed it
+        recorded = imported.get("order")
+        edited = pub.order != recorded if recorded is not None else pub.order != 0
+        if pub.order != order and edited:
+            self.report.conflicts.append(
+                f"publication {label!r}: order was edited after the last import; kept "
+                f"{pub.order} (the source now says {order})"
+            )
+            return False, False
+        noted = recorded != pub.order or placed_by != mark
+        changed = pub.order != order
+        pub.order = order
+        imported["order"] = order
+        imported[PLACED_BY] = mark
+        return changed, noted and not changed
+
+    def _create(self, new: list[_NewPub], placing: _Placing) -> None:
         """Insert a page's new papers, their authors and links: three INSERTs, not three each.
 
         A site's publication list or ``papers.bib`` is one page of a hundred papers; writing
         them row by row cost most of a first import.
         """
         selected_key = f"selected:{self.owner.pk}"
+        source_file = placing.source_file
         pubs: list[Publication] = []
         for item in new:
             record = item.record
             values = self._pub_values(record)
             pub = Publication(
                 **values,
+                order=item.order,
                 source_file=source_file,
                 source_key=item.key,
                 imported_values={
                     **{k: plain(v) for k, v in values.items()},
                     "authors": self._author_list(record),
+                    "order": item.order,
+                    PLACED_BY: [source_file, placing.size],
                 },
             )
             if record.selected or any(r.selected for r in item.repeats):
@@ -306,6 +369,7 @@ class PublicationWriter:
             prepare(pub)
             pubs.append(pub)
         _bulk_insert(Publication, pubs)
+        placing.done.update(pub.pk for pub in pubs)
         rows: list[Authorship] = []
         links: list[PublicationLink] = []
         for item, pub in zip(new, pubs, strict=True):
@@ -543,6 +607,51 @@ class PublicationWriter:
             imported_values=entry.obj.imported_values
         )
         return 1
+
+
+#: ``imported_values`` key: ``[source_file, papers on that page]`` of the page that placed it.
+PLACED_BY = "order_from"
+
+
+@dataclass
+class _Placing:
+    """The page writing papers now, as :meth:`PublicationWriter._place` weighs it."""
+
+    source_file: str
+    size: int  # distinct papers on the page
+    # Papers this page placed already: two of its entries that match one stored paper must
+    # not take turns (each run would move it back and forth).
+    done: set[int] = field(default_factory=set)
+
+
+def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
+    """Each record's place among the page's papers of its year, and the number of papers.
+
+    Pages list papers by year, newest first, and within a year in the author's order; the
+    pages sort by year and then by this place. A paper listed twice on one page (a selected
+    list above the full list) takes the place of its last listing, the full list's. Records
+    without a title (skipped by the writer) get 0 and do not count.
+    """
+    index = identity.PublicationIndex()
+    group_of: list[int | None] = []
+    last: dict[int, int] = {}  # paper → position of its last listing
+    year_of: dict[int, int | None] = {}
+    for position, record in enumerate(records):
+        if not record.title.strip():
+            group_of.append(None)
+            continue
+        facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+        year = _year(record.year)
+        hit = index.find(**facts, year=year)
+        group = hit[0] if hit is not None else len(last)
+        if hit is None:
+            index.add(group, **facts, year=year)
+        group_of.append(group)
+        last[group] = position
+        year_of[group] = year
+    listed = sorted(last, key=last.__getitem__)
+    place = dict(zip(listed, positions_within(year_of[g] for g in listed), strict=True))
+    return [0 if group is None else place[group] for group in group_of], len(last)
 
 
 def _author_url(authors: list[AuthorRecord], position: int) -> str:

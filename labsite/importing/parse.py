@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from labsite.importing.indent import dedent_stray_lines
+
 
 class _Loader(yaml.SafeLoader):
     """``yaml.safe_load``'s loader, minus implicit timestamps.
@@ -412,7 +414,8 @@ def parse_page(text: str, path: str = "") -> ParsedPage:
     del path  # kept for symmetry with the other steps; messages carry lines, not paths
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body, body_line, errors, had = split_front_matter(text)
-    cleaned = clean_markup(body)
+    # A lone indented line of prose is text the author indented by accident, not code.
+    cleaned = dedent_stray_lines(clean_markup(body))
     sections = split_sections(cleaned, body_line)
     refs = collection_refs(body, body_line) if "{%" in body else []
     return ParsedPage(meta, cleaned, body_line, sections, errors, had, refs)

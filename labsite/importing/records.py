@@ -151,6 +151,9 @@ class ProjectRecord:
     key: str = ""
     links: list[LinkRecord] = field(default_factory=list)  # "[[Paper]](…)[[Code]](…)" on a project
     media: list[MediaRef] = field(default_factory=list)  # body images to store as media
+    # The place the site gives it among its projects (a collection's sort); None: its place on
+    # the page it is listed on.
+    order: int | None = None
 
 
 @dataclass

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections import Counter
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +27,8 @@ from people.models import Honor, NewsItem, ProfileSection, Talk, Teaching
 from publications.models import Publication, normalize_doi
 
 _EMPTY = ("", None, [], {})
+#: Position fields the import writes from the source's order; 0, their default, means "unset".
+ORDER_FIELDS = frozenset({"order"})
 
 
 def plain(value: Any) -> Any:
@@ -46,8 +49,10 @@ def merge_fields(
     """Apply ``values`` to ``obj`` by the three-way rule; return the fields it changed.
 
     A field the import never wrote (not in ``imported_values``) counts as edited when it holds a
-    value: an import fills an empty field, it does not overwrite one somebody typed. A source
-    that leaves a field empty never conflicts with a value put there by someone else.
+    value: an import fills an empty field, it does not overwrite one somebody typed. An order
+    field still at its default 0 holds no value (rows imported before the import wrote their
+    order get the source's). A source that leaves a field empty never conflicts with a value
+    put there by someone else.
     """
     imported = dict(obj.imported_values or {})
     changed: list[str] = []
@@ -56,7 +61,10 @@ def merge_fields(
         if plain(desired) == plain(current):
             imported[name] = plain(desired)
             continue
-        edited = plain(current) != imported[name] if name in imported else current not in _EMPTY
+        if name in imported:
+            edited = plain(current) != imported[name]
+        else:
+            edited = current not in _EMPTY and not (name in ORDER_FIELDS and current == 0)
         if desired in _EMPTY and edited:
             # The source says nothing here and the value came from elsewhere (an editor, or a
             # co-author's page that filled a blank): nothing to disagree with, keep it quietly.
@@ -205,6 +213,20 @@ def _choice(value: str, choices: type[models.TextChoices], default: str) -> str:
 def _chunks(items: list[int], size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def positions_within(groups: Iterable[Hashable]) -> list[int]:
+    """Each item's place among the items before it in the same group, in source order.
+
+    ``[date1, date1, date2, date1]`` → ``[0, 1, 0, 2]``: the order of news of one date, talks of
+    one date, papers of one year, which the pages sort by after the date or year.
+    """
+    seen: Counter[Hashable] = Counter()
+    out = []
+    for group in groups:
+        out.append(seen[group])
+        seen[group] += 1
+    return out
 
 
 def _keyed(base: str, seen: Counter[str]) -> str:

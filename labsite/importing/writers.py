@@ -39,6 +39,7 @@ from labsite.importing.rows import (
     insert,
     merge_fields,
     plain,
+    positions_within,
     web_url,
 )
 from labsite.models import Redirect, normalize_path
@@ -145,11 +146,11 @@ class SiteWriter(PublicationWriter):
         self._talks(page, source_file)
         self._teaching(page, source_file)
         seen: Counter[str] = Counter()
-        for record in page.projects:
+        for order, record in enumerate(page.projects):
             key = record.key or _keyed(
                 "project:" + (slugify(record.title)[:200] or "untitled"), seen
             )
-            self._project(record, source_file, key)
+            self._project(record, source_file, key, order if record.order is None else record.order)
         self._redirects(page, source_file)
 
     def _upsert(
@@ -213,7 +214,10 @@ class SiteWriter(PublicationWriter):
 
     def _news(self, page: PageRecord, source_file: str) -> None:
         seen: Counter[str] = Counter()
-        for record in page.news:
+        # News sort by date, then by ``order``: items of one date (a month, for "Mar 2024")
+        # keep the page's order.
+        orders = positions_within(record.date for record in page.news)
+        for record, order in zip(page.news, orders, strict=True):
             key = record.key or _keyed(f"news:{record.date.isoformat()}", seen)
             values = {
                 "date": record.date,
@@ -221,6 +225,7 @@ class SiteWriter(PublicationWriter):
                 if record.precision in {"day", "month", "year"}
                 else "day",
                 "text": record.text,
+                "order": order,
             }
             self._upsert(
                 NewsItem,
@@ -257,7 +262,8 @@ class SiteWriter(PublicationWriter):
 
     def _talks(self, page: PageRecord, source_file: str) -> None:
         seen: Counter[str] = Counter()
-        for record in page.talks:
+        orders = positions_within(record.date for record in page.talks)
+        for record, order in zip(page.talks, orders, strict=True):
             key = record.key or _keyed(
                 f"talk:{slugify(record.title)[:200]}:{plain(record.date) or ''}", seen
             )
@@ -271,6 +277,7 @@ class SiteWriter(PublicationWriter):
                 "slides_url": record.slides_url,
                 "video_url": record.video_url,
                 "description": record.description,
+                "order": order,
             }
             self._upsert(
                 Talk,
@@ -308,7 +315,7 @@ class SiteWriter(PublicationWriter):
 
     # --- projects -----------------------------------------------------------------------------
 
-    def _project(self, record: ProjectRecord, source_file: str, key: str) -> None:
+    def _project(self, record: ProjectRecord, source_file: str, key: str, order: int) -> None:
         start, end = record.start, record.end
         if start and end and end < start:
             start, end = end, start
@@ -318,6 +325,7 @@ class SiteWriter(PublicationWriter):
             "body": self._write_up_media(record) if record.media else record.body,
             "start": start,
             "end": end,
+            "order": order,  # the page's order; the research pages sort by it first
         }
         project, action = self._upsert(
             Project,

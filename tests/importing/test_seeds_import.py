@@ -159,6 +159,27 @@ def test_seed_sections_and_redirects(seeded):
     ]
 
 
+def test_seed_lists_keep_the_page_order(seeded):
+    """Rows are created in page order (pk); the pages sort by year or date, then that order."""
+    papers = Publication.objects.filter(source_file__endswith=SEEDS[0].name)
+    in_page_order = sorted(papers.order_by("pk"), key=lambda p: -(p.year or 0))  # stable sort
+    assert list(papers.newest_first()) == in_page_order
+    assert len({p.year for p in in_page_order}) < len(in_page_order)  # some years hold several
+    news = NewsItem.objects.filter(person__name="Sanae Lotfi")
+    assert list(news) == sorted(news.order_by("pk"), key=lambda n: n.date, reverse=True)
+    projects = Project.objects.filter(owner__name="Yue Niu")
+    assert list(projects) == list(projects.order_by("pk"))
+    assert [p.order for p in projects] == [0, 1, 2, 3]
+
+
+def test_seed_indented_one_liner_is_text_not_code(seeded):
+    """Seed 000 ends with a line pushed right with spaces: a paragraph, not a wide <pre>."""
+    contact = ProfileSection.objects.get(person__name="Sara Babakniya", title="Contact")
+    last = contact.body.splitlines()[-1]
+    assert (last == last.strip(), "<pre>" in contact.body_html) == (True, False)
+    assert contact.body_html.endswith(f"<p>{last}</p>")
+
+
 def test_seed_reimport_changes_nothing(seeded):
     before = row_counts()
     out = _import(str(SEEDS[0]), "--lab", "vital")

@@ -301,7 +301,25 @@ def collection_project(
             record.links.append(LinkRecord(kind=kind, url=url))
     when = date_of(meta.get("date"))
     record.start = when[0] if when else None
+    importance = meta.get("importance")
+    if isinstance(importance, int | float) and not isinstance(importance, bool):
+        record.order = max(0, min(int(importance), 1_000_000))  # see projects_in_site_order
     return record
+
+
+def projects_in_site_order(projects: list[ProjectRecord]) -> None:
+    """Number one collection's projects (files in path order) in the order the site shows.
+
+    al-folio's projects page sorts by ``importance`` (lower first, none last), then, as Jekyll
+    lists a collection, by path; academicpages' portfolio is the collection in path order.
+    The rank is stored as each record's ``order``.
+    """
+    ranked = sorted(
+        enumerate(projects),
+        key=lambda item: (item[1].order is None, item[1].order or 0, item[0]),
+    )
+    for rank, (_, record) in enumerate(ranked):
+        record.order = rank
 
 
 def _resolve_image(src: str, ctx: Context) -> Any:
