@@ -30,6 +30,8 @@ class MemberResult:
     created_membership: bool
     #: ``True`` when the user has no usable password yet (a new account, or one never set).
     needs_password: bool
+    #: ``True`` when a deactivated account was made active again (with its password cleared).
+    reactivated: bool = False
 
 
 def find_person(value: str) -> Person | None:
@@ -102,6 +104,7 @@ def add_member(
 
         user = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
         created_user = user is None
+        reactivated = False
         if user is not None and not link_existing_user:
             raise MemberError(f"The username {username!r} is taken; choose another.")
         if email:
@@ -131,8 +134,12 @@ def add_member(
                 user.is_staff = True
                 changed.append("is_staff")
             if not user.is_active:
+                # A deactivated account comes back only with a new password: whoever knew (or
+                # stole) the old one must not get in again because the person rejoined.
                 user.is_active = True
-                changed.append("is_active")
+                user.set_unusable_password()
+                changed += ["is_active", "password"]
+                reactivated = True
             if email and not user.email:
                 user.email = email
                 changed.append("email")
@@ -155,6 +162,7 @@ def add_member(
         created_user=created_user,
         created_membership=created_membership,
         needs_password=not user.has_usable_password(),
+        reactivated=reactivated,
     )
 
 

@@ -216,3 +216,19 @@ def test_a_conflict_rolls_back_the_new_person(alice):
 def test_no_password_option_exists():
     with pytest.raises(CommandError):
         run("--lab", "x", "--person", "y", "--username", "z", "--password", "secret")
+
+
+def test_a_deactivated_account_comes_back_only_with_a_new_password(lab_a, client):
+    user = f.UserFactory(username="ghost", is_staff=True, is_active=False)  # password "pw"
+    person = f.PersonFactory(name="Gale Ghost", user=user)
+    out = run("--lab", "lab-a", "--person", person.slug, "--username", "ghost")
+    user.refresh_from_db()
+    assert (user.is_active, user.has_usable_password()) == (True, False)
+    assert client.login(username="ghost", password="pw") is False
+    lines = out.splitlines()
+    assert (
+        "The account 'ghost' was deactivated: it is active again, and its old password "
+        "no longer works." in lines
+    )
+    link = next(line for line in lines if "/admin/reset/" in line)
+    token_in(link, user, "http://lab-a.localhost:8000")

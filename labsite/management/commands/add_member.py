@@ -81,6 +81,13 @@ class Command(BaseCommand):
             f"{membership.get_role_display()} in {membership.lab.name}{admin_note}."
         )
         admin_url = invitations.lab_url(reverse("admin:index"), membership.lab, base_url=base_url)
+        if result.reactivated:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"The account {username!r} was deactivated: it is active again, and its old "
+                    "password no longer works."
+                )
+            )
         if result.needs_password:
             link = invitations.set_password_url(result.user, membership.lab, base_url=base_url)
             self.stdout.write(
