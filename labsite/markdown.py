@@ -142,14 +142,17 @@ def protect_math(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(stash, text), spans
 
 
-def restore_math(html: str, spans: list[str]) -> str:
-    """Put the math spans back into rendered ``html``, escaped as text."""
+def restore_math(html: str, spans: list[str], *, escape: bool = True) -> str:
+    """Put the math spans back into rendered ``html``, escaped as text (or, with
+    ``escape=False``, as they were: for source text, see the importer's ``markdown_text``)."""
     if not spans:
         return html
 
     def unstash(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        return html_lib.escape(spans[index], quote=False) if index < len(spans) else match.group(0)
+        if index >= len(spans):
+            return match.group(0)
+        return html_lib.escape(spans[index], quote=False) if escape else spans[index]
 
     return _TOKEN_RE.sub(unstash, html)
 

@@ -113,3 +113,36 @@ def test_safe_links_survive():
         '<a href="https://example.org/a" rel="noopener noreferrer">x</a> and '
         '<a href="mailto:a@example.org" rel="noopener noreferrer">m</a>'
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "title_html"),
+    [
+        ("&lt;script&gt;alert(1)&lt;/script&gt;", "&lt;script&gt;alert(1)&lt;/script&gt;"),
+        ("Ordinary &lt;b&gt;x&lt;/b&gt;", "Ordinary &lt;b&gt;x&lt;/b&gt;"),
+        ("Q&amp;A and R&D", "Q&amp;A and R&amp;D"),
+        ("A &amp;lt;b&amp;gt; tag", "A &amp;lt;b&amp;gt; tag"),
+        ("An $a<b$ bound", "An $a&lt;b$ bound"),
+    ],
+)
+def test_importer_titles_show_what_the_source_showed(source, title_html):
+    """``strip_markup`` decodes entities to text; ``markdown_text`` keeps that text from
+    turning back into markup in the (markdown) title field."""
+    from labsite.importing.extract.common import markdown_text, strip_markup
+
+    assert render_inline(markdown_text(strip_markup(source))) == title_html
+
+
+@pytest.mark.django_db
+def test_models_store_markup_only_text_escaped():
+    from tests import factories as f
+
+    publication = f.PublicationFactory(
+        title="<script>alert(1)</script>", abstract="<iframe srcdoc=x></iframe>"
+    )
+    news = f.NewsItemFactory(text="<svg onload=alert(2)>")
+    assert (publication.title_html, publication.abstract_html, news.text_html) == (
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<p>&lt;iframe srcdoc=x&gt;&lt;/iframe&gt;</p>",
+        "<p>&lt;svg onload=alert(2)&gt;</p>",
+    )
