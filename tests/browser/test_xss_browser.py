@@ -487,7 +487,7 @@ def test_vectors_entered_by_a_member_never_run(browser, live_server, settings, a
         admin_fields=len(entered),
     )
     assert (findings.executed, findings.dialogs, findings.problems) == ([], [], [])
-    assert findings.not_rendered == [p for p in paths if p.endswith(".bib")]
+    assert findings.pages == len(paths)
 
 
 # -- import_pages ---------------------------------------------------------------------------
@@ -588,10 +588,8 @@ def test_vectors_in_imported_pages_never_run(browser, live_server, settings, lab
     )
     assert len(publications) >= len(VECTORS)  # equal titles after markup removal merge
     # Entity-encoded markup in a title shows as that text, never as a tag or an empty title.
-    [encoded] = [v for v in VECTORS if v.payload.startswith("&lt;script&gt;")]
-    shown = f"&lt;script&gt;alert({encoded.number})&lt;/script&gt;"
-    assert [p.title_html for p in publications if p.title_html == shown] != []
     paths = public_paths(person, {"publications": [p.get_absolute_url() for p in publications]})
+    paths.remove("/news/?page=2")  # one page of news here
     built = time.monotonic()
     findings = scan(browser, live_server.url, paths)
     print(
@@ -600,3 +598,7 @@ def test_vectors_in_imported_pages_never_run(browser, live_server, settings, lab
     )
     report("import", findings, vectors=len(VECTORS), texts=len(TEXTS))
     assert (findings.executed, findings.dialogs, findings.problems) == ([], [], [])
+    # Entity-encoded markup in a title shows as that text, never as a tag or an empty title.
+    [encoded] = [v for v in VECTORS if v.payload.startswith("&lt;script&gt;")]
+    shown = f"&lt;script&gt;alert({encoded.number})&lt;/script&gt;"
+    assert [p.title_html for p in publications if p.title_html == shown] == [shown]
