@@ -52,17 +52,66 @@ _EXTENSIONS = ["extra", "sane_lists", "smarty"]
 _EXTENSION_CONFIGS = {"smarty": {"smart_angled_quotes": False}}
 
 
+_STYLE_FUNCTION = re.compile(r"(?:rgba?|hsla?)\([\d\s.,%/]*\)", re.IGNORECASE)
+# What may remain of a style value once colour functions are taken out: words, numbers, units,
+# ``#hex`` colours. No parentheses (``url()``, ``expression()``), quotes, backslashes (CSS
+# escapes spell any word), slashes or asterisks (comments).
+_STYLE_VALUE = re.compile(r"[#\w\s.,%+-]+")
+
+
+def _clean_style(value: str) -> str | None:
+    """``value`` with only the allowed, plain declarations; None when none is left.
+
+    nh3 filters style *properties* but not their values, so ``color:expression(…)`` or a
+    ``url(javascript:…)`` would pass; this keeps a declaration only when its value is plain.
+    """
+    kept = []
+    for declaration in value.split(";"):
+        name, colon, val = declaration.partition(":")
+        name, val = name.strip().lower(), val.strip()
+        if not colon or name not in ALLOWED_STYLE_PROPERTIES or not val:
+            continue
+        if _STYLE_VALUE.fullmatch(_STYLE_FUNCTION.sub("0", val)) is None:
+            continue
+        kept.append(f"{name}:{val}")
+    return ";".join(kept) or None
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "style":
+        return _clean_style(value)
+    return value
+
+
 def sanitize_html(html: str) -> str:
     """Keep what is harmless of ``html``: the allow-list above, safe URL schemes only."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
         url_schemes=URL_SCHEMES,
         filter_style_properties=ALLOWED_STYLE_PROPERTIES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
+
+
+_VISIBLE_ELEMENT = re.compile(r"<(?:img|hr)\b", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def shows_nothing(html: str) -> bool:
+    """True when ``html`` has no text and no image: all of it was markup the sanitizer dropped."""
+    if _VISIBLE_ELEMENT.search(html):
+        return False
+    return not html_lib.unescape(_ANY_TAG.sub("", html)).strip()
+
+
+def escaped_text(text: str) -> str:
+    """``text`` shown as typed, HTML-escaped, one ``<p>`` per blank-line-separated paragraph."""
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text.strip()) if p.strip()]
+    return "\n".join(f"<p>{html_lib.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 # Display math first, so ``$$x$$`` is not read as two empty inline spans. Inline ``$…$`` follows
@@ -93,14 +142,17 @@ def protect_math(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(stash, text), spans
 
 
-def restore_math(html: str, spans: list[str]) -> str:
-    """Put the math spans back into rendered ``html``, escaped as text."""
+def restore_math(html: str, spans: list[str], *, escape: bool = True) -> str:
+    """Put the math spans back into rendered ``html``, escaped as text (or, with
+    ``escape=False``, as they were: for source text, see the importer's ``markdown_text``)."""
     if not spans:
         return html
 
     def unstash(match: re.Match[str]) -> str:
         index = int(match.group(1))
-        return html_lib.escape(spans[index], quote=False) if index < len(spans) else match.group(0)
+        if index >= len(spans):
+            return match.group(0)
+        return html_lib.escape(spans[index], quote=False) if escape else spans[index]
 
     return _TOKEN_RE.sub(unstash, html)
 
@@ -132,7 +184,11 @@ def emojize_html(html: str) -> str:
 
 
 def render_markdown(text: str | None) -> str:
-    """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``."""
+    """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``.
+
+    Non-blank text never gives blank HTML: when the sanitizer leaves nothing to see, the text
+    itself is returned, escaped (:func:`escaped_text`).
+    """
     if not text or not text.strip():
         return ""
     protected, spans = protect_math(text)
@@ -143,7 +199,13 @@ def render_markdown(text: str | None) -> str:
         output_format="html",
     )
     # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
-    return sanitize_html(restore_math(emojize_html(html), spans))
+    clean = sanitize_html(restore_math(emojize_html(html), spans))
+    if shows_nothing(clean):
+        # Text that was nothing but markup (a title of "<script>…</script>") is kept as text:
+        # an empty field would hide the member's input, and a template falling back to the raw
+        # source would run it. Escaped, it is harmless and the member sees what they typed.
+        return sanitize_html(escaped_text(text))
+    return clean
 
 
 def render_inline(text: str | None) -> str:

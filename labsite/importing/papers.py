@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from labsite.importing import identity
+from labsite.importing.extract.common import markdown_text
 from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
 from labsite.importing.rows import (
     _EMPTY,
@@ -143,7 +144,9 @@ class PublicationWriter:
     def _pub_values(record: PublicationRecord) -> dict[str, Any]:
         month = record.month if isinstance(record.month, int) and 1 <= record.month <= 12 else None
         values: dict[str, Any] = {
-            "title": record.title,
+            # Every reader gives the title as plain text (entities decoded); the field is
+            # markdown, so what could read as a tag is escaped back (see markdown_text).
+            "title": markdown_text(record.title),
             "venue": record.venue,
             "short_venue": record.short_venue,
             "year": _year(record.year),

@@ -13,6 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labsite.markdown import protect_math, restore_math
+
 MONTHS = {
     name: i
     for i, names in enumerate(
@@ -126,7 +128,12 @@ def unescape(text: str) -> str:
 
 
 def strip_markup(text: str, keep_links: bool = False) -> str:
-    """Markdown/HTML to the plain text a reader sees (links keep their label)."""
+    """Markdown/HTML to the plain text a reader sees (links keep their label).
+
+    The result is text, not markup: entities are decoded last, so ``&lt;b&gt;`` becomes the
+    characters ``<b>``. Print it escaped, or pass it through :func:`markdown_text` before it
+    goes into a markdown field.
+    """
     text = _IMG_MD.sub("", text)
     text = _LINK_HTML.sub(lambda m: m.group(2), text)
     if not keep_links:
@@ -138,6 +145,24 @@ def strip_markup(text: str, keep_links: bool = False) -> str:
     text = text.replace("\u2217", "*")
     text = unescape(text).replace("`", "")
     return _SPACES.sub(" ", text).strip()
+
+
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY_START = re.compile(r"&(?=#?[A-Za-z0-9]{1,32};)")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text (what :func:`strip_markup` returns) made inert for a markdown field.
+
+    :func:`strip_markup` decodes entities, so a page that *showed* ``<script>`` (written
+    ``&lt;script&gt;``) gives the text ``<script>``: right for a plain field, but a markdown
+    field (a publication title) would read it as a tag. Here a ``<`` that could open a tag and
+    an ``&`` that could start an entity are written as entities again, outside math spans
+    (``$a<b$`` stays TeX), so the page shows exactly the text the source showed.
+    """
+    protected, spans = protect_math(text)
+    protected = _TAG_OPEN.sub("&lt;", _ENTITY_START.sub("&amp;", protected))
+    return restore_math(protected, spans, escape=False)
 
 
 def _image_alt(label: str) -> str:
