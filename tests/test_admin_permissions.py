@@ -469,6 +469,32 @@ def test_auth_and_sites_admin_are_for_superusers_only(client, world):
     }
 
 
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_unlock_sign_in_only_for_a_lab_admin_of_the_members_lab(client, world, actor, whose):
+    """The Person admin's "Unlock sign-in" action (django-axes' failed sign-ins), one row of the
+    matrix: superusers for anyone, a lab admin for her lab's people, a member for no one."""
+    member = target(world, actor, whose)
+    AccessAttempt.objects.create(
+        username=member.username,
+        ip_address="203.0.113.5",
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    login(client, world, actor)
+    response = client.post(
+        admin_url(Person, "changelist"),
+        {"action": "unlock_sign_in", "_selected_action": [member.person.pk], "index": "0"},
+    )
+    assert response.status_code == 302
+    allowed = actor == "root" or (actor == "dana" and whose != "other_lab")
+    assert AccessAttempt.objects.filter(username=member.username).exists() is not allowed
+
+
 # -- tampering ---------------------------------------------------------------------------------
 
 
