@@ -31,10 +31,13 @@ private/no-store/no-cache``, as ``/healthz`` does).
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import logging
 import os
+import re
+import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -56,6 +59,9 @@ VERSION_KEY = "labsite:content-version"
 CONTENT_APPS = frozenset({"people", "publications", "research", "labsite", "sites"})
 #: Response headers that must never be replayed to another visitor.
 PRIVATE_HEADERS = frozenset({"set-cookie"})
+#: Headers that carry the page's CSP nonce (django-csp), and the nonce's form in them.
+CSP_HEADERS = frozenset({"content-security-policy", "content-security-policy-report-only"})
+_NONCE_SOURCE = re.compile(r"'nonce-([A-Za-z0-9+/=_-]+)'")
 
 logger = logging.getLogger(__name__)
 
@@ -427,11 +433,39 @@ class PageCacheMiddleware:
     @staticmethod
     def freeze(response: HttpResponse) -> dict[str, Any]:
         headers = [(k, v) for k, v in response.items() if k.lower() not in PRIVATE_HEADERS]
-        return {"status": response.status_code, "headers": headers, "content": response.content}
+        csp = [v for k, v in headers if k.lower() in CSP_HEADERS]
+        nonces = {nonce for value in csp for nonce in _NONCE_SOURCE.findall(value)}
+        return {
+            "status": response.status_code,
+            "headers": headers,
+            "content": response.content,
+            # The nonce printed in the page (its inline script) and named in its CSP header.
+            "nonce": nonces.pop() if len(nonces) == 1 else None,
+        }
 
     @staticmethod
     def rebuild(stored: dict[str, Any]) -> HttpResponse:
-        response = HttpResponse(stored["content"], status=stored["status"])
-        for name, value in stored["headers"]:
+        """The stored response; a page with a CSP nonce gets a fresh one, in its HTML and its
+        header alike.
+
+        Replaying the stored nonce would keep every hit consistent too, but would hand the same
+        nonce to every visitor for as long as the entry lives; a nonce is only worth something
+        while nobody can know it in advance. The old one is 24 random base64 characters that
+        appear nowhere else in the page, and the new one has the same length, so the body keeps
+        its size.
+        """
+        content, headers = stored["content"], stored["headers"]
+        old = stored.get("nonce")
+        if old:
+            new = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
+            content = content.replace(old.encode("ascii"), new.encode("ascii"))
+            source, fresh = f"'nonce-{old}'", f"'nonce-{new}'"
+            headers = [
+                (k, v.replace(source, fresh) if k.lower() in CSP_HEADERS else v) for k, v in headers
+            ]
+        response = HttpResponse(content, status=stored["status"])
+        for name, value in headers:
             response[name] = value
+        if response.has_header("Content-Length"):
+            response["Content-Length"] = str(len(content))
         return response

@@ -15,6 +15,9 @@ labs) and a paper shared with another lab member (a lab admin of that member's l
 one's own labs' people and outside people as a co-author or collaborator, one's own lab's
 people as an owner, unenrolled people for a new membership. Taking a colleague off an author
 list is ``may_unlink``.
+
+Unlocking a sign-in that django-axes locked after repeated failures is for superusers and for a
+lab admin of the person's lab: ``can_unlock_sign_in``.
 """
 
 from __future__ import annotations
@@ -396,3 +399,23 @@ def choices_for(user, model: type[Model], field_name: str) -> QuerySet | None:
     if related is Publication:
         return publications_to_link(user)
     return None
+
+
+def can_unlock_sign_in(user, person: Person | None = None) -> bool:
+    """May ``user`` clear the failed sign-ins that locked ``person``'s account (django-axes)?
+
+    A superuser, for anyone; a lab admin, for a person with an account in one of their labs —
+    but not for a superuser's account, whose lock stops guesses at the one password that opens
+    everything. Without ``person``: may ``user`` unlock anyone at all (the admin shows the
+    action)?
+    """
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    if not actor.is_editor or not actor.admin_lab_ids:
+        return False
+    if person is None:
+        return True
+    if person.user_id is None or person.user.is_superuser:
+        return False
+    return Membership.objects.filter(person=person, lab__in=actor.admin_lab_ids).exists()

@@ -6,10 +6,15 @@ read, so a typo in production stops the process instead of silently running with
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -81,6 +86,7 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "markdownx",
     "adminsortable2",
+    "axes",
     "labsite",
     "people",
     "publications",
@@ -92,6 +98,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Outside session/CSRF/auth: a hit skips them, a miss sees their Set-Cookie (labsite/cache.py).
     "labsite.cache.PageCacheMiddleware",
+    # Inside the page cache: a stored page is stored with its header, and a hit gets a fresh
+    # nonce in both (labsite/cache.py).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -100,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "labsite.tenancy.LabMiddleware",
     "labsite.redirects.RedirectFallbackMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Full-page cache for anonymous GETs (labsite/cache.py); a content version keeps it fresh.
@@ -153,6 +164,12 @@ else:
             "LOCATION": "labsite",
         }
     }
+
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out account and address before any password is checked.
+    "labsite.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -230,9 +247,9 @@ else:
 LABSITE_PASSWORD_LINK_DAYS = envint("LABSITE_PASSWORD_LINK_DAYS", 7)
 PASSWORD_RESET_TIMEOUT = LABSITE_PASSWORD_LINK_DAYS * 24 * 60 * 60
 
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if envbool("DJANGO_BEHIND_PROXY", False) else None
-)
+# Behind a reverse proxy that sets X-Forwarded-Proto and appends to X-Forwarded-For.
+LABSITE_BEHIND_PROXY = envbool("DJANGO_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if LABSITE_BEHIND_PROXY else None
 if not DEBUG and not TESTING:
     SECURE_SSL_REDIRECT = envbool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -244,6 +261,61 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+
+def inline_style_hashes(template: Path) -> list[str]:
+    """CSP sources for the ``<style>`` blocks of a page served without a request (``500.html``).
+
+    That page is rendered with no context, so it cannot carry the request's nonce; it has no
+    template tags inside its styles, so the file's text is what the browser hashes.
+    """
+    text = template.read_text(encoding="utf-8") if template.is_file() else ""
+    blocks = re.findall(r"<style>(.*?)</style>", text, flags=re.DOTALL)
+    digests = (base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in blocks)
+    return [f"'sha256-{digest}'" for digest in digests]
+
+
+# Content-Security-Policy (django-csp). Scripts: this site's files and the one inline script of
+# base.html (the theme, applied before the first paint), which carries the request's nonce.
+# Styles: this site's files; style *attributes* stay allowed (style-src-attr) because the
+# sanitizer keeps a few harmless properties in members' text (<span style="color:red">, see
+# labsite/markdown.py), templates size figures with them, and the admin's and markdownx's
+# JavaScript set them — while <style> elements, the way to inject selectors that read a page,
+# are refused. Images: this site and any https: host, as the sanitizer keeps https images in
+# members' text (and media may live in an S3 bucket); an image runs no code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, *inline_style_hashes(BASE_DIR / "templates" / "500.html")],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "https:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# Sign-in throttling (django-axes): after LABSITE_LOGIN_FAILURE_LIMIT failed sign-ins for one
+# account from one address, that account is refused from that address for the cool-off, even
+# with the right password. Per account *and* address: a guesser cannot lock a member out from
+# everywhere, and one address (a lab behind NAT) guessing one account leaves the others be.
+# A lab admin may unlock a member of their lab sooner (Person admin, "Unlock sign-in").
+AXES_FAILURE_LIMIT = envint("LABSITE_LOGIN_FAILURE_LIMIT", 5)
+_COOLOFF_MINUTES = envint("LABSITE_LOGIN_COOLOFF_MINUTES", 15)
+AXES_COOLOFF_TIME = timedelta(minutes=_COOLOFF_MINUTES)
+if AXES_FAILURE_LIMIT < 1 or _COOLOFF_MINUTES < 1:
+    # 0 would mean "locked at once" or "never locked"; neither is a setting anyone means.
+    raise ImproperlyConfigured(
+        "LABSITE_LOGIN_FAILURE_LIMIT and LABSITE_LOGIN_COOLOFF_MINUTES must be at least 1"
+    )
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "labsite.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "labsite.lockout.client_ip"
 
 LOGGING = {
     "version": 1,

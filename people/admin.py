@@ -8,8 +8,9 @@ from adminsortable2.admin import (
     SortableStackedInline,
     SortableTabularInline,
 )
+from axes.utils import reset as reset_sign_in_failures
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.urls import path
 from django.utils import timezone
@@ -183,6 +184,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
     readonly_fields = ["avatar_preview"]
     inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
     superuser_only_fields = ("user", "slug")
+    actions = ["unlock_sign_in"]
     fieldsets = [
         (
             None,
@@ -259,6 +261,28 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
                 f"{person.name} joined {lab.name} as {membership.get_role_display()}; "
                 "change the role under Memberships.",
             )
+
+    @admin.action(description="Unlock sign-in of the selected people", permissions=["unlock"])
+    def unlock_sign_in(self, request, queryset):
+        """Clear django-axes' failed sign-ins for these people's accounts, from every address."""
+        unlocked, refused = [], []
+        for person in queryset.select_related("user").order_by("name"):
+            if person.user_id and permissions.can_unlock_sign_in(request.user, person):
+                reset_sign_in_failures(username=person.user.get_username())
+                unlocked.append(person.name)
+            else:
+                refused.append(person.name)
+        if unlocked:
+            self.message_user(request, f"Sign-in unlocked for {', '.join(unlocked)}.")
+        if refused:
+            self.message_user(
+                request,
+                f"Not unlocked (no account, or not yours to unlock): {', '.join(refused)}.",
+                messages.WARNING,
+            )
+
+    def has_unlock_permission(self, request) -> bool:
+        return permissions.can_unlock_sign_in(request.user)
 
     @admin.display(description="Labs")
     def labs(self, obj: Person) -> str:

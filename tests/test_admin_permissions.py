@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -445,7 +446,10 @@ def test_add_only_for_who_may_create(client, world, actor, model):
 
 
 #: Django's own admins, outside labsite's rules: Django's model permissions, which no member has.
-SUPERUSER_ONLY = [get_user_model(), Group, Site]
+#: django-axes' records of sign-ins (who tried which account from where) are among them; a lab
+#: admin unlocks a member with the Person admin's action instead (tests/security/
+#: test_login_throttle.py).
+SUPERUSER_ONLY = [get_user_model(), Group, Site, AccessAttempt, AccessLog, AccessFailureLog]
 
 
 def test_auth_and_sites_admin_are_for_superusers_only(client, world):
@@ -563,6 +567,32 @@ def test_create_login_for_another_labs_person_is_not_found(client, world):
     before = _accounts()
     assert (client.get(url).status_code, client.post(url, data).status_code) == (404, 404)
     assert (_accounts(), mail.outbox) == (before, [])
+
+
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+def test_unlock_sign_in_only_for_a_lab_admin_of_the_members_lab(client, world, actor, whose):
+    """The Person admin's "Unlock sign-in" action (django-axes' failed sign-ins), one row of the
+    matrix: superusers for anyone, a lab admin for her lab's people, a member for no one."""
+    member = target(world, actor, whose)
+    AccessAttempt.objects.create(
+        username=member.username,
+        ip_address="203.0.113.5",
+        user_agent="test",
+        http_accept="*/*",
+        path_info="/admin/login/",
+        get_data="",
+        post_data="",
+        failures_since_start=5,
+    )
+    login(client, world, actor)
+    response = client.post(
+        admin_url(Person, "changelist"),
+        {"action": "unlock_sign_in", "_selected_action": [member.person.pk], "index": "0"},
+    )
+    assert response.status_code == 302
+    allowed = actor == "root" or (actor == "dana" and whose != "other_lab")
+    assert AccessAttempt.objects.filter(username=member.username).exists() is not allowed
 
 
 # -- tampering ---------------------------------------------------------------------------------
