@@ -216,10 +216,15 @@ def _natural_key(obj: models.Model) -> str:
     raise BackupError(f"No natural key for {obj._meta.label}")  # a model this file cannot name
 
 
+#: Fields that are bookkeeping, not content: a lab's page-cache counter moves with every save
+#: (the restore itself bumps it) and means nothing in another database.
+NOT_DATA = frozenset({"content_version"})
+
+
 def _row(obj: models.Model, keys: _Keys) -> dict[str, Any]:
     row: dict[str, Any] = {}
     for f in obj._meta.concrete_fields:
-        if f.primary_key:
+        if f.primary_key or f.name in NOT_DATA:
             continue
         if f.is_relation:
             row[f.name] = keys.ref(obj, f)

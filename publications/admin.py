@@ -114,6 +114,31 @@ class AuthorshipFormSet(CustomInlineFormSetMixin, BaseInlineFormSet):
             self.linked.append(intake.link_message(form.instance.name, self.matcher.name_of(pk)))
         return super().save(commit)
 
+    def save_new(self, form, commit=True):
+        """A new row keeps an explicit position (``0, 1, 2`` posted by a form without
+        JavaScript) and is appended after the last author only when its position is unset:
+        sortable2 gives every new row the hidden default 0, so several new rows at 0, or a new
+        row at a 0 already taken, are numbered in the order shown (sortable2's own
+        ``save_new``). Appending every 0 would have put the first of ``0, 1`` after the second,
+        on the second's position."""
+        wanted = form.cleaned_data.get("position")
+        if wanted is None:  # left empty: appended
+            form.instance.position = 0
+            return super().save_new(form, commit)
+        new_zeros = sum(
+            1
+            for other in self.extra_forms
+            if getattr(other, "cleaned_data", None)
+            and other.has_changed()
+            and not self._should_delete_form(other)
+            and other.cleaned_data.get("position") == 0
+        )
+        taken = Authorship.objects.filter(publication=self.instance, position=wanted).exists()
+        if not taken and (wanted > 0 or new_zeros <= 1):
+            return BaseInlineFormSet.save_new(self, form, commit)
+        form.instance.position = 0
+        return super().save_new(form, commit)
+
     def save_existing_objects(self, commit=True):
         if commit:
             parked = [
