@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from xml.etree.ElementTree import Element
 
 import emoji
 import markdown
 import nh3
+from markdown import inlinepatterns
+from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
 
 # fmt: off
 ALLOWED_TAGS = {
@@ -48,7 +52,12 @@ ALLOWED_STYLE_PROPERTIES = {
 # fmt: on
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+# "extra" without abbr and def_list: both are super-linear on hostile text (abbr re-scans the
+# text once per abbreviation; def_list parses the rest of a block inside each definition, so
+# "a\n: b\n" repeated recursed until RecursionError), and homepages hardly use either.
+_EXTENSIONS: list = [
+    "attr_list", "fenced_code", "footnotes", "md_in_html", "tables", "sane_lists", "smarty",
+]  # fmt: skip
 _EXTENSION_CONFIGS = {"smarty": {"smart_angled_quotes": False}}
 
 
@@ -67,12 +76,13 @@ def sanitize_html(html: str) -> str:
 
 # Display math first, so ``$$x$$`` is not read as two empty inline spans. Inline ``$…$`` follows
 # pandoc's rule: no blank right inside the dollars and no digit right after the closing one, so
-# "$5 and $10" stays prose.
+# "$5 and $10" stays prose. A ``\[…\]`` or ``\(…\)`` span holds no second opener: an unclosed
+# one then stops at the next opener, instead of every opener scanning to the end of the text.
 _MATH = re.compile(
     r"""
       \$\$(?P<display>.+?)\$\$
-    | \\\[(?P<bracket>.+?)\\\]
-    | \\\((?P<paren>.+?)\\\)
+    | \\\[(?P<bracket>(?:(?!\\\[).)+?)\\\]
+    | \\\((?P<paren>(?:(?!\\\().)+?)\\\)
     | (?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n\\]|\\.)*?(?<!\s))\$(?![\d$])
     """,
     re.DOTALL | re.VERBOSE,
@@ -129,6 +139,88 @@ def emojize_html(html: str) -> str:
         elif depth == 0 and _SHORTCODE.search(part):
             parts[i] = emoji.emojize(part, language="alias")
     return "".join(parts)
+
+
+# ---------------------------------------------------------------- bounded work
+# Python-Markdown is not linear on hostile text: its link processors scan, for every "[", to the
+# matching "]" one character at a time in Python (and for every "](" to the matching ")"), so
+# "[" * 16_000 took 65 s; the table extension splits the whole remaining block into rows for
+# each line of a block that is re-tested line by line (setext headings, "#" lines). These
+# subclasses keep the results and bound the work: a link's text is at most _MAX_LINK_TEXT
+# characters nested at most _MAX_LINK_DEPTH deep, its target at most _MAX_LINK_TARGET.
+_MAX_LINK_TEXT = 5_000
+_MAX_LINK_DEPTH = 8
+_MAX_LINK_TARGET = 5_000
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+class _BoundedLink:
+    """Mixin for the link and image processors: bracket matching in bounded, mostly-C time."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - overrides
+        # str.find / str.count run in C: "[" * n fails here without a loop in Python.
+        close = data.find("]", index, index + _MAX_LINK_TEXT)
+        if close < 0 or data.count("[", index, close) > _MAX_LINK_DEPTH:
+            return "", index, False
+        count = 1
+        for m in _BRACKETS.finditer(data, index, index + _MAX_LINK_TEXT):
+            if m.group() == "]":
+                count -= 1
+                if count == 0:
+                    return data[index : m.start()], m.end(), True
+            else:
+                count += 1
+                if count > _MAX_LINK_DEPTH:
+                    break
+        return "", index, False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+        # The parent scans to the end of ``data`` for an unclosed "(", one character at a time:
+        # it gets a window that ends where the next link opens ("]("), so that every character
+        # is scanned for one link at most.
+        stop = data.find("](", index + 1, index + _MAX_LINK_TARGET)
+        window = data[index : stop if stop >= 0 else index + _MAX_LINK_TARGET]
+        href, title, end, handled = super().getLink(window, 0)  # type: ignore[misc]
+        return href, title, end + index, handled
+
+
+_LINK_PROCESSORS = {  # name: (class, priority) as markdown.inlinepatterns registers them
+    "reference": (inlinepatterns.ReferenceInlineProcessor, 170),
+    "link": (inlinepatterns.LinkInlineProcessor, 160),
+    "image_link": (inlinepatterns.ImageInlineProcessor, 150),
+    "image_reference": (inlinepatterns.ImageReferenceInlineProcessor, 140),
+    "short_reference": (inlinepatterns.ShortReferenceInlineProcessor, 130),
+    "short_image_ref": (inlinepatterns.ShortImageReferenceInlineProcessor, 125),
+}
+_BOUNDED = {name: type(f"Bounded{cls.__name__}", (_BoundedLink, cls), {}) for name, (cls, _) in
+            _LINK_PROCESSORS.items()}  # fmt: skip
+
+
+class _BoundedTable(TableProcessor):
+    """The table test looks at the first two rows only (the parent splits the whole block)."""
+
+    def test(self, parent: Element, block: str) -> bool:
+        head = block.split("\n", 2)
+        if len(head) < 2 or "|" not in head[0]:
+            return False
+        if not super().test(parent, "\n".join(head[:2])):
+            return False
+        # A one-column table needs a pipe on every row: only then is the whole block read.
+        return len(head) == 2 or len(self.separator) > 1 or super().test(parent, block)
+
+
+class _BoundedWork(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - the API's name
+        for name, (_, priority) in _LINK_PROCESSORS.items():
+            if name in md.inlinePatterns:
+                old = md.inlinePatterns[name]
+                md.inlinePatterns.register(_BOUNDED[name](old.pattern, md), name, priority)
+        if "table" in md.parser.blockprocessors:
+            old = md.parser.blockprocessors["table"]
+            md.parser.blockprocessors.register(_BoundedTable(md.parser, old.config), "table", 75)
+
+
+_EXTENSIONS.append(_BoundedWork())
 
 
 def render_markdown(text: str | None) -> str:
