@@ -222,20 +222,101 @@ class _BoundedWork(Extension):
 
 _EXTENSIONS.append(_BoundedWork())
 
+# Python's html.parser (which Python-Markdown runs over the whole text) scans, from every "<x",
+# as far as the text reads like attributes: "<a " * 16_000 took 23 s. A "<" whose next ">" comes
+# after another "<" opens no tag (CommonMark allows a "<" inside a tag only in a quoted value),
+# so it is set aside as a placeholder the parser passes over, and put back as "&lt;" after,
+# which shows as "<" in text and code alike. Comments are kept whole.
+_LT_TOKEN = "labsiteltx"
+_ANGLES = re.compile(r"<!--|<|>")
+
+
+def protect_stray_angles(text: str) -> str:
+    """Replace every ``<`` that cannot open a tag by :data:`_LT_TOKEN`, in linear time."""
+    if "<" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    pending = -1  # position of a "<" waiting to learn whether ">" or "<" comes next
+    i = 0
+    while True:
+        m = _ANGLES.search(text, i)
+        if m is None:
+            break
+        if m.group() == "<!--":
+            if pending >= 0:
+                out.append(text[pos:pending] + _LT_TOKEN)
+                pos = pending + 1
+                pending = -1
+            end = text.find("-->", m.end())
+            i = len(text) if end < 0 else end + 3
+            continue
+        if m.group() == ">":
+            pending = -1
+        else:
+            if pending >= 0:
+                out.append(text[pos:pending] + _LT_TOKEN)
+                pos = pending + 1
+            pending = m.start()
+        i = m.end()
+    if pending >= 0:
+        out.append(text[pos:pending] + _LT_TOKEN)
+        pos = pending + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class MarkdownTooLong(ValueError):
+    """Text over ``LABSITE_MARKDOWN_MAX_CHARS``: refused instead of rendered."""
+
+
+def max_chars() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "LABSITE_MARKDOWN_MAX_CHARS", 100_000))
+
+
+def too_long_message(length: int) -> str:
+    return (
+        f"This text is {length:,} characters long; the limit is {max_chars():,}. "
+        "Shorten it or split it into several parts."
+    )
+
+
+def check_length(text: str | None) -> None:
+    """Raise :class:`MarkdownTooLong` (a ValueError) for text over the limit."""
+    if text and len(text) > max_chars():
+        raise MarkdownTooLong(too_long_message(len(text)))
+
 
 def render_markdown(text: str | None) -> str:
-    """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``."""
+    """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``.
+
+    Raises :class:`MarkdownTooLong` for text over ``LABSITE_MARKDOWN_MAX_CHARS`` (forms check
+    first, see ``RenderedMarkdownModel.clean_fields``): the work is linear in the length, and the
+    limit bounds how long one render may hold a worker.
+    """
     if not text or not text.strip():
         return ""
+    check_length(text)
     protected, spans = protect_math(text)
     html = markdown.markdown(
-        protected,
+        protect_stray_angles(protected),
         extensions=_EXTENSIONS,
         extension_configs=_EXTENSION_CONFIGS,
         output_format="html",
     )
+    html = html.replace(_LT_TOKEN, "&lt;")
     # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
     return sanitize_html(restore_math(emojize_html(html), spans))
+
+
+def render_preview(text: str | None) -> str:
+    """markdownx's preview: :func:`render_markdown`, or a message for text over the limit."""
+    try:
+        return render_markdown(text)
+    except MarkdownTooLong as exc:
+        return f'<p class="markdownx-error" role="alert">{html_lib.escape(str(exc))}</p>'
 
 
 def render_inline(text: str | None) -> str:

@@ -44,7 +44,14 @@ from labsite.importing.records import (
     SourceRef,
 )
 from labsite.importing.repair import repair_text
-from labsite.importing.safety import OutsideSite, Refused, check_text, is_contained, limit
+from labsite.importing.safety import (
+    OutsideSite,
+    Refused,
+    check_bib_text,
+    check_text,
+    is_contained,
+    limit,
+)
 
 
 class ImportInputError(Exception):
@@ -341,7 +348,9 @@ class _Collector:
         )
         try:
             text = read_text(path, root=self.root, max_bytes=max_bytes)
-            if kind != "bib":  # BibTeX fields may be one long line; parse_bibtex bounds itself
+            if kind == "bib":  # a field may be one long line: only the entry count is bounded
+                check_bib_text(text)
+            else:
                 check_text(text)
             return repair_text(text)
         except OutsideSite as exc:

@@ -151,4 +151,7 @@ def read_text(path: Path, *, root: Path | None = None, max_bytes: int | None = N
     text = normalise_newlines(decode_bytes(data))
     if not text.strip():
         raise ReadError("empty file")
+    nul = text.find("\x00")
+    if nul >= 0:  # past the binary sniff's first 8 KB; PostgreSQL refuses NUL in text anyway
+        raise ReadError("NUL byte in the text: not a text file", text.count("\n", 0, nul) + 1)
     return text

@@ -31,6 +31,7 @@ import yaml
 DEFAULTS = {
     "LABSITE_IMPORT_MAX_PAGE_BYTES": 2 * 1024 * 1024,
     "LABSITE_IMPORT_MAX_BIB_BYTES": 20 * 1024 * 1024,
+    "LABSITE_IMPORT_MAX_BIB_ENTRIES": 5_000,
     "LABSITE_IMPORT_MAX_LINE_CHARS": 100_000,
     "LABSITE_IMPORT_MAX_DEPTH": 100,
     "LABSITE_IMPORT_MAX_YAML_ALIASES": 50,
@@ -165,6 +166,19 @@ def nesting_depth(line: str) -> int:
     prefix = m.group(0)
     columns = prefix.count(" ") + 4 * prefix.count("\t")
     return len(_MARKER.findall(prefix)) + columns // 2
+
+
+_BIB_ENTRY = re.compile(r"^[ \t]*@[A-Za-z]{1,40}[ \t]*[{(]", re.MULTILINE)
+
+
+def check_bib_text(text: str) -> None:
+    """Refuse a ``.bib`` with more entries than ``LABSITE_IMPORT_MAX_BIB_ENTRIES``."""
+    max_entries = limit("LABSITE_IMPORT_MAX_BIB_ENTRIES")
+    entries = len(_BIB_ENTRY.findall(text))
+    if entries > max_entries:
+        raise Refused(
+            f"{entries} BibTeX entries, more than the limit of {max_entries}; split the file"
+        )
 
 
 def check_text(text: str) -> None:
