@@ -209,8 +209,48 @@ class _BoundedTable(TableProcessor):
         return len(head) == 2 or len(self.separator) > 1 or super().test(parent, block)
 
 
+class _SuffixSearch:
+    """A compiled pattern whose ``search`` remembers its last text and where it matched.
+
+    Block processors split a block after the line they handle and test the rest again: the
+    quote, "#" heading, rule and reference processors each *search* the whole rest, so a block
+    of n lines cost n searches of the remaining block. The rest is a suffix of the text searched
+    before (starting after a newline), and no match can start where none did before: the search
+    resumes where the last match began, and every character is scanned about once per processor.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._text = ""
+        self._start = -2  # -2: nothing searched yet; -1: the last search found nothing
+
+    def __getattr__(self, name: str):  # match, finditer, pattern, flags: as the pattern has them
+        return getattr(self.pattern, name)
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        if args:
+            return self.pattern.search(text, *args)
+        prev, start, offset = self._text, self._start, len(self._text) - len(text)
+        pos = 0
+        if start != -2 and offset > 0 and prev[offset - 1] == "\n" and prev.endswith(text):
+            if start == -1:
+                return None
+            if start >= offset - 1:
+                pos = max(0, start - offset)
+        m = self.pattern.search(text, pos)
+        self._text, self._start = text, (m.start() if m else -1)
+        return m
+
+
+_SEARCHING_BLOCKS = {"quote": "RE", "hashheader": "RE", "hr": "SEARCH_RE", "reference": "RE"}
+
+
 class _BoundedWork(Extension):
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - the API's name
+        for name, attribute in _SEARCHING_BLOCKS.items():
+            if name in md.parser.blockprocessors:
+                processor = md.parser.blockprocessors[name]
+                setattr(processor, attribute, _SuffixSearch(getattr(processor, attribute)))
         for name, (_, priority) in _LINK_PROCESSORS.items():
             if name in md.inlinePatterns:
                 old = md.inlinePatterns[name]

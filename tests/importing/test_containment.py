@@ -174,9 +174,7 @@ def _rows_with(marker: str) -> list[str]:
 
 def _media_with(marker: str, media_root: Path) -> list[str]:
     return [
-        str(p)
-        for p in media_root.rglob("*")
-        if p.is_file() and marker.encode() in p.read_bytes()
+        str(p) for p in media_root.rglob("*") if p.is_file() and marker.encode() in p.read_bytes()
     ]
 
 
