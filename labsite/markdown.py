@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+from xml.etree.ElementTree import Element
 
 import emoji
 import markdown
 import nh3
+from markdown import inlinepatterns
+from markdown.extensions import Extension
+from markdown.extensions.tables import TableProcessor
 
 # fmt: off
 ALLOWED_TAGS = {
@@ -48,7 +52,12 @@ ALLOWED_STYLE_PROPERTIES = {
 # fmt: on
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_EXTENSIONS = ["extra", "sane_lists", "smarty"]
+# "extra" without abbr and def_list: both are super-linear on hostile text (abbr re-scans the
+# text once per abbreviation; def_list parses the rest of a block inside each definition, so
+# "a\n: b\n" repeated recursed until RecursionError), and homepages hardly use either.
+_EXTENSIONS: list = [
+    "attr_list", "fenced_code", "footnotes", "md_in_html", "tables", "sane_lists", "smarty",
+]  # fmt: skip
 _EXTENSION_CONFIGS = {"smarty": {"smart_angled_quotes": False}}
 
 
@@ -116,12 +125,13 @@ def escaped_text(text: str) -> str:
 
 # Display math first, so ``$$x$$`` is not read as two empty inline spans. Inline ``$…$`` follows
 # pandoc's rule: no blank right inside the dollars and no digit right after the closing one, so
-# "$5 and $10" stays prose.
+# "$5 and $10" stays prose. A ``\[…\]`` or ``\(…\)`` span holds no second opener: an unclosed
+# one then stops at the next opener, instead of every opener scanning to the end of the text.
 _MATH = re.compile(
     r"""
       \$\$(?P<display>.+?)\$\$
-    | \\\[(?P<bracket>.+?)\\\]
-    | \\\((?P<paren>.+?)\\\)
+    | \\\[(?P<bracket>(?:(?!\\\[).)+?)\\\]
+    | \\\((?P<paren>(?:(?!\\\().)+?)\\\)
     | (?<![\\$\w])\$(?P<inline>[^\s$](?:[^$\n\\]|\\.)*?(?<!\s))\$(?![\d$])
     """,
     re.DOTALL | re.VERBOSE,
@@ -183,21 +193,215 @@ def emojize_html(html: str) -> str:
     return "".join(parts)
 
 
+# ---------------------------------------------------------------- bounded work
+# Python-Markdown is not linear on hostile text: its link processors scan, for every "[", to the
+# matching "]" one character at a time in Python (and for every "](" to the matching ")"), so
+# "[" * 16_000 took 65 s; the table extension splits the whole remaining block into rows for
+# each line of a block that is re-tested line by line (setext headings, "#" lines). These
+# subclasses keep the results and bound the work: a link's text is at most _MAX_LINK_TEXT
+# characters nested at most _MAX_LINK_DEPTH deep, its target at most _MAX_LINK_TARGET.
+_MAX_LINK_TEXT = 5_000
+_MAX_LINK_DEPTH = 8
+_MAX_LINK_TARGET = 5_000
+_BRACKETS = re.compile(r"[\[\]]")
+
+
+class _BoundedLink:
+    """Mixin for the link and image processors: bracket matching in bounded, mostly-C time."""
+
+    def getText(self, data: str, index: int) -> tuple[str, int, bool]:  # noqa: N802 - overrides
+        # str.find / str.count run in C: "[" * n fails here without a loop in Python.
+        close = data.find("]", index, index + _MAX_LINK_TEXT)
+        if close < 0 or data.count("[", index, close) > _MAX_LINK_DEPTH:
+            return "", index, False
+        count = 1
+        for m in _BRACKETS.finditer(data, index, index + _MAX_LINK_TEXT):
+            if m.group() == "]":
+                count -= 1
+                if count == 0:
+                    return data[index : m.start()], m.end(), True
+            else:
+                count += 1
+                if count > _MAX_LINK_DEPTH:
+                    break
+        return "", index, False
+
+    def getLink(self, data: str, index: int) -> tuple[str, str | None, int, bool]:  # noqa: N802
+        # The parent scans to the end of ``data`` for an unclosed "(", one character at a time:
+        # it gets a window that ends where the next link opens ("]("), so that every character
+        # is scanned for one link at most.
+        stop = data.find("](", index + 1, index + _MAX_LINK_TARGET)
+        window = data[index : stop if stop >= 0 else index + _MAX_LINK_TARGET]
+        href, title, end, handled = super().getLink(window, 0)  # type: ignore[misc]
+        return href, title, end + index, handled
+
+
+_LINK_PROCESSORS = {  # name: (class, priority) as markdown.inlinepatterns registers them
+    "reference": (inlinepatterns.ReferenceInlineProcessor, 170),
+    "link": (inlinepatterns.LinkInlineProcessor, 160),
+    "image_link": (inlinepatterns.ImageInlineProcessor, 150),
+    "image_reference": (inlinepatterns.ImageReferenceInlineProcessor, 140),
+    "short_reference": (inlinepatterns.ShortReferenceInlineProcessor, 130),
+    "short_image_ref": (inlinepatterns.ShortImageReferenceInlineProcessor, 125),
+}
+_BOUNDED = {name: type(f"Bounded{cls.__name__}", (_BoundedLink, cls), {}) for name, (cls, _) in
+            _LINK_PROCESSORS.items()}  # fmt: skip
+
+
+class _BoundedTable(TableProcessor):
+    """The table test looks at the first two rows only (the parent splits the whole block)."""
+
+    def test(self, parent: Element, block: str) -> bool:
+        head = block.split("\n", 2)
+        if len(head) < 2 or "|" not in head[0]:
+            return False
+        if not super().test(parent, "\n".join(head[:2])):
+            return False
+        # A one-column table needs a pipe on every row: only then is the whole block read.
+        return len(head) == 2 or len(self.separator) > 1 or super().test(parent, block)
+
+
+class _SuffixSearch:
+    """A compiled pattern whose ``search`` remembers its last text and where it matched.
+
+    Block processors split a block after the line they handle and test the rest again: the
+    quote, "#" heading, rule and reference processors each *search* the whole rest, so a block
+    of n lines cost n searches of the remaining block. The rest is a suffix of the text searched
+    before (starting after a newline), and no match can start where none did before: the search
+    resumes where the last match began, and every character is scanned about once per processor.
+    """
+
+    def __init__(self, pattern: re.Pattern[str]) -> None:
+        self.pattern = pattern
+        self._text = ""
+        self._start = -2  # -2: nothing searched yet; -1: the last search found nothing
+
+    def __getattr__(self, name: str):  # match, finditer, pattern, flags: as the pattern has them
+        return getattr(self.pattern, name)
+
+    def search(self, text: str, *args: int) -> re.Match[str] | None:
+        if args:
+            return self.pattern.search(text, *args)
+        prev, start, offset = self._text, self._start, len(self._text) - len(text)
+        pos = 0
+        if start != -2 and offset > 0 and prev[offset - 1] == "\n" and prev.endswith(text):
+            if start == -1:
+                return None
+            if start >= offset - 1:
+                pos = max(0, start - offset)
+        m = self.pattern.search(text, pos)
+        self._text, self._start = text, (m.start() if m else -1)
+        return m
+
+
+_SEARCHING_BLOCKS = {"quote": "RE", "hashheader": "RE", "hr": "SEARCH_RE", "reference": "RE"}
+
+
+class _BoundedWork(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 - the API's name
+        for name, attribute in _SEARCHING_BLOCKS.items():
+            if name in md.parser.blockprocessors:
+                processor = md.parser.blockprocessors[name]
+                setattr(processor, attribute, _SuffixSearch(getattr(processor, attribute)))
+        for name, (_, priority) in _LINK_PROCESSORS.items():
+            if name in md.inlinePatterns:
+                old = md.inlinePatterns[name]
+                md.inlinePatterns.register(_BOUNDED[name](old.pattern, md), name, priority)
+        if "table" in md.parser.blockprocessors:
+            old = md.parser.blockprocessors["table"]
+            md.parser.blockprocessors.register(_BoundedTable(md.parser, old.config), "table", 75)
+
+
+_EXTENSIONS.append(_BoundedWork())
+
+# Python's html.parser (which Python-Markdown runs over the whole text) scans, from every "<x",
+# as far as the text reads like attributes: "<a " * 16_000 took 23 s. A "<" whose next ">" comes
+# after another "<" opens no tag (CommonMark allows a "<" inside a tag only in a quoted value),
+# so it is set aside as a placeholder the parser passes over, and put back as "&lt;" after,
+# which shows as "<" in text and code alike. Comments are kept whole.
+_LT_TOKEN = "labsiteltx"
+_ANGLES = re.compile(r"<!--|<|>")
+
+
+def protect_stray_angles(text: str) -> str:
+    """Replace every ``<`` that cannot open a tag by :data:`_LT_TOKEN`, in linear time."""
+    if "<" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    pending = -1  # position of a "<" waiting to learn whether ">" or "<" comes next
+    i = 0
+    while True:
+        m = _ANGLES.search(text, i)
+        if m is None:
+            break
+        if m.group() == "<!--":
+            if pending >= 0:
+                out.append(text[pos:pending] + _LT_TOKEN)
+                pos = pending + 1
+                pending = -1
+            end = text.find("-->", m.end())
+            i = len(text) if end < 0 else end + 3
+            continue
+        if m.group() == ">":
+            pending = -1
+        else:
+            if pending >= 0:
+                out.append(text[pos:pending] + _LT_TOKEN)
+                pos = pending + 1
+            pending = m.start()
+        i = m.end()
+    if pending >= 0:
+        out.append(text[pos:pending] + _LT_TOKEN)
+        pos = pending + 1
+    out.append(text[pos:])
+    return "".join(out)
+
+
+class MarkdownTooLong(ValueError):
+    """Text over ``LABSITE_MARKDOWN_MAX_CHARS``: refused instead of rendered."""
+
+
+def max_chars() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "LABSITE_MARKDOWN_MAX_CHARS", 100_000))
+
+
+def too_long_message(length: int) -> str:
+    return (
+        f"This text is {length:,} characters long; the limit is {max_chars():,}. "
+        "Shorten it or split it into several parts."
+    )
+
+
+def check_length(text: str | None) -> None:
+    """Raise :class:`MarkdownTooLong` (a ValueError) for text over the limit."""
+    if text and len(text) > max_chars():
+        raise MarkdownTooLong(too_long_message(len(text)))
+
+
 def render_markdown(text: str | None) -> str:
     """Render markdown ``text`` to sanitized HTML. Empty or missing text gives ``""``.
 
     Non-blank text never gives blank HTML: when the sanitizer leaves nothing to see, the text
     itself is returned, escaped (:func:`escaped_text`).
+
+    Raises :class:`MarkdownTooLong` for text over ``LABSITE_MARKDOWN_MAX_CHARS`` (forms check
+    first, see ``RenderedMarkdownModel.clean_fields``): the work is linear in the length, and the
+    limit bounds how long one render may hold a worker.
     """
     if not text or not text.strip():
         return ""
+    check_length(text)
     protected, spans = protect_math(text)
     html = markdown.markdown(
-        protected,
+        protect_stray_angles(protected),
         extensions=_EXTENSIONS,
         extension_configs=_EXTENSION_CONFIGS,
         output_format="html",
     )
+    html = html.replace(_LT_TOKEN, "&lt;")
     # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
     clean = sanitize_html(restore_math(emojize_html(html), spans))
     if shows_nothing(clean):
@@ -206,6 +410,14 @@ def render_markdown(text: str | None) -> str:
         # source would run it. Escaped, it is harmless and the member sees what they typed.
         return sanitize_html(escaped_text(text))
     return clean
+
+
+def render_preview(text: str | None) -> str:
+    """markdownx's preview: :func:`render_markdown`, or a message for text over the limit."""
+    try:
+        return render_markdown(text)
+    except MarkdownTooLong as exc:
+        return f'<p class="markdownx-error" role="alert">{html_lib.escape(str(exc))}</p>'
 
 
 def render_inline(text: str | None) -> str:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
-from labsite.markdown import render_markdown
+from labsite.markdown import max_chars, render_markdown, too_long_message
 
 
 class RenderedMarkdownModel(models.Model):
@@ -34,6 +35,22 @@ class RenderedMarkdownModel(models.Model):
     def render_markdown_fields(self) -> None:
         for source, target in self.markdown_fields.items():
             setattr(self, target, render_markdown(getattr(self, source)))
+
+    def clean_fields(self, exclude=None) -> None:
+        """Markdown over ``LABSITE_MARKDOWN_MAX_CHARS`` is a form error on its field, not a 500."""
+        errors: dict[str, list[str]] = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.message_dict
+        for source in self.markdown_fields:
+            if exclude and source in exclude:
+                continue
+            value = getattr(self, source) or ""
+            if len(value) > max_chars():
+                errors.setdefault(source, []).append(too_long_message(len(value)))
+        if errors:
+            raise ValidationError(errors)
 
 
 class ImportedModel(models.Model):

@@ -211,7 +211,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = LABSITE_MAX_IMAGE_BYTES + 1024 * 1024
 LABSITE_MAX_IMAGE_PIXELS = envint("LABSITE_MAX_IMAGE_PIXELS", 24_000_000)
 
 # django-markdownx: the admin preview renders through the same function as the public pages.
-MARKDOWNX_MARKDOWNIFY_FUNCTION = "labsite.markdown.render_markdown"
+MARKDOWNX_MARKDOWNIFY_FUNCTION = "labsite.markdown.render_preview"  # render_markdown + cap message
+# Markdown longer than this is refused (form error; preview message): rendering is linear in the
+# length, and this bounds how long one save or preview holds a worker.
+LABSITE_MARKDOWN_MAX_CHARS = envint("LABSITE_MARKDOWN_MAX_CHARS", 100_000)
+# import_pages: bytes read per page / per .bib, longest line, deepest nesting, YAML aliases.
+LABSITE_IMPORT_MAX_PAGE_BYTES = envint("LABSITE_IMPORT_MAX_PAGE_BYTES", 2 * 1024 * 1024)
+LABSITE_IMPORT_MAX_BIB_BYTES = envint("LABSITE_IMPORT_MAX_BIB_BYTES", 20 * 1024 * 1024)
+LABSITE_IMPORT_MAX_BIB_ENTRIES = envint("LABSITE_IMPORT_MAX_BIB_ENTRIES", 5_000)
+LABSITE_IMPORT_MAX_LINE_CHARS = envint("LABSITE_IMPORT_MAX_LINE_CHARS", 100_000)
+LABSITE_IMPORT_MAX_DEPTH = envint("LABSITE_IMPORT_MAX_DEPTH", 100)
+LABSITE_IMPORT_MAX_YAML_ALIASES = envint("LABSITE_IMPORT_MAX_YAML_ALIASES", 50)
+LABSITE_IMPORT_MAX_YAML_VALUES = envint("LABSITE_IMPORT_MAX_YAML_VALUES", 100_000)
 # A strftime pattern, filled in at each upload by labsite.images.ImageUploadForm (markdownx itself
 # joins it to the file name as a literal).
 MARKDOWNX_MEDIA_PATH = "uploads/%Y/%m/"

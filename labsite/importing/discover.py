@@ -45,6 +45,14 @@ from labsite.importing.records import (
     SourceRef,
 )
 from labsite.importing.repair import repair_text
+from labsite.importing.safety import (
+    OutsideSite,
+    Refused,
+    check_bib_text,
+    check_text,
+    is_contained,
+    limit,
+)
 
 
 class ImportInputError(Exception):
@@ -97,9 +105,19 @@ def _visible(path: Path, root: Path) -> bool:
     return not any(part.startswith(".") for part in rel)
 
 
-def _files(root: Path, pattern: str, suffixes: tuple[str, ...]) -> list[Path]:
+def _files(
+    root: Path, pattern: str, suffixes: tuple[str, ...], site: Path | None = None
+) -> list[Path]:
+    """Files under ``root`` with these suffixes, in name order.
+
+    A folder of the site (``site``) that is a symlink leading outside it is not listed at all
+    (``_pages -> /`` would walk the whole disk): it comes back as itself, which the collector
+    reports as refused.
+    """
     if not root.is_dir():
         return []
+    if site is not None and not is_contained(root, site):
+        return [root]
     found = [
         p
         for p in root.glob(pattern)
@@ -115,17 +133,22 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
         if path.stem.lower() in _SKIP_ROOT_FILES or path.suffix == ".html":
             continue
         plan.append((path, "page"))
-    plan.extend((p, "page") for p in _files(root / "_pages", "**/*", PAGE_SUFFIXES))
+    plan.extend((p, "page") for p in _files(root / "_pages", "**/*", PAGE_SUFFIXES, root))
     for folder, kind in _COLLECTIONS:
-        plan.extend((p, kind) for p in _files(root / folder, "**/*", PAGE_SUFFIXES + (".html",)))
-    plan.extend((p, "bib") for p in _files(root / "_bibliography", "**/*", (".bib",)))
+        plan.extend(
+            (p, kind) for p in _files(root / folder, "**/*", PAGE_SUFFIXES + (".html",), root)
+        )
+    plan.extend((p, "bib") for p in _files(root / "_bibliography", "**/*", (".bib",), root))
     plan.extend(
         (p, "data")
-        for p in _files(root / "_data", "*", (".yml", ".yaml"))
-        if _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
+        for p in _files(root / "_data", "*", (".yml", ".yaml"), root)
+        if p.is_dir() or _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
     )
-    plan.extend((p, "post") for p in _files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",)))
-    return plan
+    plan.extend(
+        (p, "post") for p in _files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",), root)
+    )
+    # A site folder that is a symlink out of the site: reported once, never walked.
+    return [(p, "refused" if p.is_dir() else kind) for p, kind in plan]
 
 
 def _plan_loose(root: Path) -> list[tuple[Path, str]]:
@@ -303,15 +326,38 @@ class _Collector:
         self.config: dict[str, Any] = {}
         self.ctx = Context(root=root, page_dir=root)
         self.used_posts: set[Path] = set()
+        self.refused: list[str] = []  # paths (as the site names them) left unread
 
     def error(self, path: Path, line: int, message: str) -> None:
         message = " ".join(message.split())
         self.site.errors.append(f"{_rel(path, self.root)}:{line}: {message}")
 
-    def read(self, path: Path) -> str | None:
+    def refuse(self, path: Path, message: str) -> None:
+        """A file or folder leading outside the site: a warning naming it, never its target."""
+        warning = f"{_rel(path, self.root)}: {message}"
+        if warning not in self.refused:
+            self.refused.append(warning)
+
+    def read(self, path: Path, kind: str = "page") -> str | None:
+        """A file's text, repaired; None (and an error or warning) when it is not to be read.
+
+        Every file the importer reads comes through here: the containment check and the size,
+        line-length and nesting limits (:mod:`labsite.importing.safety`) apply to all alike.
+        """
+        max_bytes = limit(
+            "LABSITE_IMPORT_MAX_BIB_BYTES" if kind == "bib" else "LABSITE_IMPORT_MAX_PAGE_BYTES"
+        )
         try:
-            return repair_text(read_text(path))
-        except ReadError as exc:
+            text = read_text(path, root=self.root, max_bytes=max_bytes)
+            if kind == "bib":  # a field may be one long line: only the entry count is bounded
+                check_bib_text(text)
+            else:
+                check_text(text)
+            return repair_text(text)
+        except OutsideSite as exc:
+            self.refuse(path, exc.message)
+            return None
+        except (ReadError, Refused) as exc:
             self.error(path, exc.line, exc.message)
             return None
 
@@ -434,7 +480,7 @@ class _Collector:
         return page
 
     def bib(self, path: Path) -> PageRecord | None:
-        text = self.read(path)
+        text = self.read(path, "bib")
         if text is None:
             return None
         rel = _rel(path, self.root)
@@ -477,6 +523,10 @@ class _Collector:
         if not page.publications:
             page.warnings.append(f"{rel}: no publications with a title in this data file")
         return page
+
+    def refused_folder(self, path: Path) -> PageRecord | None:
+        self.refuse(path, "refused: a symlinked folder that leads outside the site folder")
+        return None
 
     def post(self, path: Path) -> PageRecord | None:
         parsed = self.parsed(path)
@@ -605,6 +655,7 @@ def collect(path: Path) -> SiteRecord:
         "page": collector.page,
         "bib": collector.bib,
         "data": collector.data,
+        "refused": collector.refused_folder,
     }
     posts: list[Path] = []
     for file_path, kind in plan:
@@ -631,6 +682,12 @@ def collect(path: Path) -> SiteRecord:
             continue
         _run(collector, post, collector.post)
     collector.mark_owners()
+    if collector.refused:
+        # Not an error: the rest of the site imports. The warning names the path in the site.
+        first = collector.refused[0].split(": ", 1)[0]
+        site.pages.append(
+            PageRecord(source=SourceRef(first, 1), title="", warnings=list(collector.refused))
+        )
     return site
 
 

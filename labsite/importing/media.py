@@ -12,12 +12,14 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from labsite.images import validate_image_file
 from labsite.importing.records import FigureRecord, MediaRef
+from labsite.importing.safety import OutsideSite, Refused, is_contained, read_bytes
 
 
 @dataclass
@@ -29,11 +31,7 @@ class ImageFile:
 
 
 def _inside(path: Path, root: Path) -> bool:
-    try:
-        path.resolve().relative_to(root.resolve())
-    except ValueError:
-        return False
-    return True
+    return is_contained(path, root)
 
 
 def read_image(figure: FigureRecord, root: Path) -> tuple[ImageFile | None, str]:
@@ -47,7 +45,11 @@ def read_image(figure: FigureRecord, root: Path) -> tuple[ImageFile | None, str]
     if not path.is_file():
         return None, f"image {figure.src!r} not found in the site folder"
     try:
-        data = path.read_bytes()
+        data = read_bytes(path, base, settings.LABSITE_MAX_IMAGE_BYTES)
+    except OutsideSite:
+        return None, f"image {figure.src!r} lies outside the site folder; not imported"
+    except Refused as exc:
+        return None, f"image {figure.src!r}: {exc.message}"
     except OSError as exc:
         return None, f"image {figure.src!r} cannot be read ({exc.strerror or exc})"
     content = ContentFile(data, name=path.name)

@@ -17,6 +17,7 @@ from typing import Any
 
 import yaml
 
+from labsite.importing import safety
 from labsite.importing.indent import dedent_stray_lines
 
 
@@ -62,12 +63,19 @@ def load_yaml(text: str) -> Any:
     libyaml reads it when available; whatever it refuses is read again by the pure-Python loader,
     so errors (messages, lines, exception types) are exactly those of ``SafeLoader``.
     """
+    # Deep nesting and alias bombs are refused before parsing, over-expanding aliases after.
+    safety.check_yaml_text(text)
     if _FastLoader is not None and _nesting_bound(text) <= _FAST_MAX_DEPTH:
         try:
-            return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader
-        except Exception:  # noqa: BLE001, S110 - the pure loader below gives the real error
+            loaded = yaml.load(text, Loader=_FastLoader)  # noqa: S506 - a CSafeLoader
+        except Exception:  # noqa: BLE001 - the pure loader below gives the real error
             pass
-    return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+        else:
+            safety.check_yaml_value(loaded)
+            return loaded
+    loaded = yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    safety.check_yaml_value(loaded)
+    return loaded
 
 
 @dataclass

@@ -12,7 +12,10 @@ import re
 import unicodedata
 from pathlib import Path
 
-MAX_BYTES = 5 * 1024 * 1024  # a homepage source is kilobytes; anything this big is not a page
+from labsite.importing import safety
+
+# A homepage source is kilobytes; anything this big is not a page (LABSITE_IMPORT_MAX_PAGE_BYTES).
+MAX_BYTES = safety.DEFAULTS["LABSITE_IMPORT_MAX_PAGE_BYTES"]
 
 # Characters that real Western-European text holds when saved as cp1252 or MacRoman. A
 # candidate decoding that yields many of these (and few oddities) is the likely one.
@@ -128,19 +131,27 @@ def normalise_newlines(text: str) -> str:
     return _NEWLINES.sub("\n", text).lstrip("\ufeff")
 
 
-def read_text(path: Path) -> str:
-    """Read one file as text with LF newlines, or raise :class:`ReadError`."""
+def read_text(path: Path, *, root: Path | None = None, max_bytes: int | None = None) -> str:
+    """Read one file as text with LF newlines, or raise :class:`ReadError`.
+
+    With ``root``, the file must lie inside it (:func:`labsite.importing.safety.contained`):
+    one that leads outside raises :class:`~labsite.importing.safety.OutsideSite` unread.
+    ``max_bytes`` defaults to the page limit (``LABSITE_IMPORT_MAX_PAGE_BYTES``).
+    """
+    if max_bytes is None:
+        max_bytes = safety.limit("LABSITE_IMPORT_MAX_PAGE_BYTES")
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise ReadError(f"cannot read file ({exc.strerror or exc})") from exc
-    if size > MAX_BYTES:
-        raise ReadError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB ({size} bytes)")
-    try:
-        data = path.read_bytes()
+        data = safety.read_bytes(path, root, max_bytes)
+    except safety.OutsideSite:
+        raise
+    except safety.Refused as exc:
+        raise ReadError(exc.message) from exc
     except OSError as exc:
         raise ReadError(f"cannot read file ({exc.strerror or exc})") from exc
     text = normalise_newlines(decode_bytes(data))
     if not text.strip():
         raise ReadError("empty file")
+    nul = text.find("\x00")
+    if nul >= 0:  # past the binary sniff's first 8 KB; PostgreSQL refuses NUL in text anyway
+        raise ReadError("NUL byte in the text: not a text file", text.count("\n", 0, nul) + 1)
     return text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 from pathlib import Path
 
 import pytest
@@ -66,7 +67,7 @@ def test_collect_bad_files_become_one_line_errors_and_others_still_import(tmp_pa
         "b_broken.md:4: broken YAML front matter: expected ',' or ']', but got ':'",
         "c_binary.md:1: binary file, not text",
         "d_empty.md:1: empty file",
-        "e_huge.md:1: file is larger than 5 MB (10485760 bytes)",
+        "e_huge.md:1: file is larger than 2 MB (10485760 bytes)",
         "f_encoding.md:2: unknown text encoding: not UTF-8, and too many non-ASCII bytes for a "
         "Western single-byte encoding; save the file as UTF-8",
     ]
@@ -88,14 +89,14 @@ def test_collect_unreadable_file(tmp_path, monkeypatch):
     _write(tmp_path, "a.md", GOOD_PAGE)
     locked = _write(tmp_path, "b.md", GOOD_PAGE)
     # chmod(0) does not stop root (CI runs as root), so the refusal comes from the OS call itself.
-    real_read_bytes = Path.read_bytes
+    real_open = os.open
 
-    def read_bytes(self):
-        if self == locked:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real_read_bytes(self)
+    def refusing_open(path, *args, **kwargs):
+        if Path(path) == locked.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refusing_open)
     site = collect(tmp_path)
     assert [p.title for p in site.pages] == ["Ada Lovelace"]
     assert site.errors == ["b.md:1: cannot read file (Permission denied)"]

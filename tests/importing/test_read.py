@@ -77,7 +77,7 @@ def test_read_text_too_large(tmp_path):
     path.write_bytes(b"a" * (MAX_BYTES + 1))
     with pytest.raises(ReadError) as exc:
         read_text(path)
-    assert exc.value.message == f"file is larger than 5 MB ({MAX_BYTES + 1} bytes)"
+    assert exc.value.message == f"file is larger than 2 MB ({MAX_BYTES + 1} bytes)"
 
 
 def test_read_text_missing_file(tmp_path):

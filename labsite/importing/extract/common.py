@@ -86,6 +86,7 @@ class Context:
         if not clean.startswith("/") and self.page_dir is not None:
             candidates.append(self.page_dir / clean)
         candidates.append(root / clean.lstrip("/"))
+        outside = None
         for candidate in candidates:
             try:
                 resolved = candidate.resolve()
@@ -93,7 +94,11 @@ class Context:
                 continue
             if resolved.is_relative_to(root) and resolved.is_file():
                 return resolved
-        return None
+            if outside is None and resolved.is_file():
+                outside = candidate
+        # A file that exists but leads out of the site (``..``, a symlink) is returned as named,
+        # unread: every reader refuses it (labsite.importing.safety) with a warning naming it.
+        return outside
 
     def absolute(self, url: str) -> str:
         """``/files/x.pdf`` → ``https://site/files/x.pdf`` when the site URL is known."""
