@@ -155,13 +155,38 @@ def test_python_rule_reads_what_it_should(source, offences):
     assert python_offences(source, "m.py") == offences
 
 
+def is_plain_text_email(path: Path) -> bool:
+    """A plain-text email body or subject (sent as text/plain, never rendered as HTML): Django's
+    own password-reset emails turn autoescaping off so that "O'Brien" is not "O&#x27;Brien"."""
+    return path.suffix == ".txt" and path.stem.endswith(("_email", "_subject"))
+
+
 def test_templates_print_safe_only_on_sanitized_html_fields():
     offences = {
         path.relative_to(ROOT).as_posix(): found
         for path in template_files()
         if (found := template_offences(path.read_text(encoding="utf-8")))
+        and not (is_plain_text_email(path) and found == ["{% autoescape off %}"])
     }
     assert offences == {}
+
+
+def test_plain_text_emails_are_sent_as_text_only():
+    from labsite import invitations
+
+    source = pathlib_source(invitations)
+    assert "html_email_template_name" not in source and "EmailMultiAlternatives" not in source
+    emails = [p.name for p in template_files() if is_plain_text_email(p)]
+    assert sorted(emails) == [
+        "invitation_email.txt",
+        "invitation_subject.txt",
+        "password_reset_email.txt",
+        "password_reset_subject.txt",
+    ]
+
+
+def pathlib_source(module) -> str:
+    return Path(module.__file__).read_text(encoding="utf-8")
 
 
 def test_python_marks_only_reviewed_strings_safe():
