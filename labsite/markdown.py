@@ -359,13 +359,20 @@ def protect_stray_angles(text: str) -> str:
 
 
 class MarkdownTooLong(ValueError):
-    """Text over ``LABSITE_MARKDOWN_MAX_CHARS``: refused instead of rendered."""
+    """Text over ``LABSITE_MARKDOWN_MAX_CHARS`` or ``LABSITE_MARKDOWN_MAX_LINES``: refused
+    instead of rendered."""
 
 
 def max_chars() -> int:
     from django.conf import settings
 
     return int(getattr(settings, "LABSITE_MARKDOWN_MAX_CHARS", 100_000))
+
+
+def max_lines() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "LABSITE_MARKDOWN_MAX_LINES", 3_000))
 
 
 def too_long_message(length: int) -> str:
@@ -375,10 +382,33 @@ def too_long_message(length: int) -> str:
     )
 
 
+def length_problem(text: str | None) -> str | None:
+    """Why ``text`` is too long to render, or ``None``.
+
+    Two limits: characters, and lines. Python-Markdown's inline step looks each block up in its
+    parent's list of children, so thousands of one-line blocks (headings, ``-`` rules, setext
+    headings, paragraphs) cost time quadratic in their number, well inside the character limit
+    (30,000 ``#`` lines: over a minute). Three thousand lines is far beyond any bio, news item or
+    write-up, and keeps the worst shape under half a second.
+    """
+    if not text:
+        return None
+    if len(text) > max_chars():
+        return too_long_message(len(text))
+    lines = text.count("\n") + 1
+    if lines > max_lines():
+        return (
+            f"This text has {lines:,} lines; the limit is {max_lines():,}. "
+            "Shorten it or split it into several parts."
+        )
+    return None
+
+
 def check_length(text: str | None) -> None:
-    """Raise :class:`MarkdownTooLong` (a ValueError) for text over the limit."""
-    if text and len(text) > max_chars():
-        raise MarkdownTooLong(too_long_message(len(text)))
+    """Raise :class:`MarkdownTooLong` (a ValueError) for text over a limit."""
+    problem = length_problem(text)
+    if problem:
+        raise MarkdownTooLong(problem)
 
 
 def render_markdown(text: str | None) -> str:

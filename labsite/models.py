@@ -7,7 +7,7 @@ from typing import ClassVar
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from labsite.markdown import max_chars, render_markdown, too_long_message
+from labsite.markdown import length_problem, render_markdown
 
 
 class RenderedMarkdownModel(models.Model):
@@ -46,9 +46,9 @@ class RenderedMarkdownModel(models.Model):
         for source in self.markdown_fields:
             if exclude and source in exclude:
                 continue
-            value = getattr(self, source) or ""
-            if len(value) > max_chars():
-                errors.setdefault(source, []).append(too_long_message(len(value)))
+            problem = length_problem(getattr(self, source) or "")
+            if problem:
+                errors.setdefault(source, []).append(problem)
         if errors:
             raise ValidationError(errors)
 

@@ -215,6 +215,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "labsite.markdown.render_preview"  # render_mar
 # Markdown longer than this is refused (form error; preview message): rendering is linear in the
 # length, and this bounds how long one save or preview holds a worker.
 LABSITE_MARKDOWN_MAX_CHARS = envint("LABSITE_MARKDOWN_MAX_CHARS", 100_000)
+# …and more lines than this: thousands of one-line blocks cost Python-Markdown quadratic time.
+LABSITE_MARKDOWN_MAX_LINES = envint("LABSITE_MARKDOWN_MAX_LINES", 3_000)
 # import_pages: bytes read per page / per .bib, longest line, deepest nesting, YAML aliases.
 LABSITE_IMPORT_MAX_PAGE_BYTES = envint("LABSITE_IMPORT_MAX_PAGE_BYTES", 2 * 1024 * 1024)
 LABSITE_IMPORT_MAX_BIB_BYTES = envint("LABSITE_IMPORT_MAX_BIB_BYTES", 20 * 1024 * 1024)

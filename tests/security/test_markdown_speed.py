@@ -10,6 +10,7 @@ form gets an error on the field.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 import pytest
@@ -53,16 +54,44 @@ FAMILIES = {
 
 
 # Still super-linear inside Python-Markdown itself, bounded only by the length cap (see the
-# report of issue 8): many sibling blocks ("#\n" * n: InlineProcessor.run looks each child up
-# with list.index), table rows, smart quotes, backtick words, nested md_in_html divs, reference
+# report of issue 8): table rows, smart quotes, backtick words, nested md_in_html divs, reference
 # definitions, runs of backslash escapes ("\\(" * n: 1.3-1.5 s at 60 KB, ratio about 7), unclosed
 # comments ("<!--" * n: 0.8 s, ratio about 9). Not listed above: nothing here claims they are.
 
 
 def _cpu(text: str) -> float:
     started = time.process_time()
-    render_markdown(text)
+    with contextlib.suppress(MarkdownTooLong):  # over a cap: refused at once, bounded too
+        render_markdown(text)
     return time.process_time() - started
+
+
+#: One-line blocks: Python-Markdown's cost grows with the square of their number, so the line
+#: cap (LABSITE_MARKDOWN_MAX_LINES) is what bounds them.
+SIBLING_BLOCKS = {
+    "hash-headings": "#\n",
+    "setext-headings": "a\n-\n",
+    "rules": "-\n",
+    "paragraphs": "a\n\n",
+    "list-items": "- a\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(SIBLING_BLOCKS))
+def test_many_sibling_blocks_are_bounded_by_the_line_cap(name, settings):
+    unit = SIBLING_BLOCKS[name]
+    at_cap = unit * (settings.LABSITE_MARKDOWN_MAX_LINES // unit.count("\n"))
+    assert _cpu(at_cap) < 2.0  # about 0.3 s on an idle machine of this kind
+    over = unit * (40_000 // len(unit))  # 40 KB; "#\n" lines took over a minute at 60 KB
+    started = time.process_time()
+    with pytest.raises(MarkdownTooLong) as exc:
+        render_markdown(over)
+    assert time.process_time() - started < 0.05
+    lines = over.count("\n") + 1
+    assert str(exc.value) == (
+        f"This text has {lines:,} lines; the limit is 3,000. "
+        "Shorten it or split it into several parts."
+    )
 
 
 @pytest.mark.parametrize("name", sorted(FAMILIES))
