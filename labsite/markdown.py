@@ -382,6 +382,11 @@ def too_long_message(length: int) -> str:
     )
 
 
+#: ``markdown="1"`` on an HTML block (md_in_html), and how many one text may hold.
+_MARKDOWN_IN_HTML = re.compile(r"""\bmarkdown\s*=\s*["']?(?:1|block|span)\b""", re.IGNORECASE)
+MAX_MARKDOWN_IN_HTML = 50
+
+
 def length_problem(text: str | None) -> str | None:
     """Why ``text`` is too long to render, or ``None``.
 
@@ -395,6 +400,14 @@ def length_problem(text: str | None) -> str | None:
         return None
     if len(text) > max_chars():
         return too_long_message(len(text))
+    blocks = len(_MARKDOWN_IN_HTML.findall(text))
+    if blocks > MAX_MARKDOWN_IN_HTML:
+        # Each <div markdown="1"> is parsed by a recursive call: 1,400 nested ones overflowed
+        # Python's stack (a server error on save).
+        return (
+            f'This text has {blocks:,} HTML blocks with markdown="1"; the limit is '
+            f"{MAX_MARKDOWN_IN_HTML}. Use fewer of them."
+        )
     lines = text.count("\n") + 1
     if lines > max_lines():
         return (
@@ -425,12 +438,17 @@ def render_markdown(text: str | None) -> str:
         return ""
     check_length(text)
     protected, spans = protect_math(text)
-    html = markdown.markdown(
-        protect_stray_angles(protected),
-        extensions=_EXTENSIONS,
-        extension_configs=_EXTENSION_CONFIGS,
-        output_format="html",
-    )
+    try:
+        html = markdown.markdown(
+            protect_stray_angles(protected),
+            extensions=_EXTENSIONS,
+            extension_configs=_EXTENSION_CONFIGS,
+            output_format="html",
+        )
+    except RecursionError as exc:  # a nesting no limit above foresaw: refused, not a 500
+        raise MarkdownTooLong(
+            "This text nests too deeply to be shown; flatten its lists, quotes or blocks."
+        ) from exc
     html = html.replace(_LT_TOKEN, "&lt;")
     # Sanitize after restoring: the math text is escaped, so it cannot smuggle markup past nh3.
     clean = sanitize_html(restore_math(emojize_html(html), spans))

@@ -171,3 +171,32 @@ def test_stray_angles_and_math_render_as_before():
         '<p><a href="https://e.example/p" rel="noopener noreferrer">[Paper]</a> '
         '<a href="https://e.example/(b)" rel="noopener noreferrer">a</a></p>'
     )
+
+
+def test_nested_markdown_in_html_blocks_are_refused_not_a_server_error(alice):
+    nested = '<div markdown="1">\n' * 1_400 + "x\n" + "</div>\n" * 1_400
+    with pytest.raises(MarkdownTooLong) as exc:
+        render_markdown(nested)
+    assert str(exc.value) == (
+        'This text has 1,400 HTML blocks with markdown="1"; the limit is 50. Use fewer of them.'
+    )
+    section = ProfileSection(person=alice.person, title="Nested", body=nested)
+    with pytest.raises(Exception) as form_error:
+        section.full_clean()
+    assert list(form_error.value.message_dict) == ["body"]
+    few = '<div markdown="1">\n\n**a**\n\n</div>'
+    assert "<strong>a</strong>" in render_markdown(few)
+
+
+def test_a_nesting_nothing_foresaw_is_refused_not_a_server_error(monkeypatch):
+    import markdown
+
+    def overflow(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(markdown, "markdown", overflow)
+    with pytest.raises(MarkdownTooLong) as exc:
+        render_markdown("- a")
+    assert str(exc.value) == (
+        "This text nests too deeply to be shown; flatten its lists, quotes or blocks."
+    )
