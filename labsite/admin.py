@@ -511,10 +511,11 @@ class LabPermissionMixin(LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia
         return fieldsets
 
     def get_form(self, request, obj=None, change=False, **kwargs):
+        # The stamp is the form's own field (added by ``stale_form_class``), not a model's.
         if "fields" not in kwargs:
-            # The stamp is the form's own field (added by ``stale_form_class``), not a model's.
-            fieldsets = self.get_fieldsets(request, obj)
-            kwargs["fields"] = [f for f in flatten_fieldsets(fieldsets) if f != STAMP_FIELD]
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != STAMP_FIELD]
         form_class = stale_form_class(super().get_form(request, obj, change=change, **kwargs))
         stamped = set(self._stamped_fields(request))
         if not stamped:
