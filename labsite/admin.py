@@ -223,8 +223,8 @@ def stale_form_class(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]
             lines = []
             for name in changed:
                 field = next(f for f in model._meta.concrete_fields if f.attname == name)
-                if getattr(field, "auto_now", False):
-                    continue  # the timestamp: its own change says nothing
+                if getattr(field, "auto_now", False) or not field.editable:
+                    continue  # a timestamp or a derived field (``*_html``): says nothing new
                 value = row[name]
                 if field.is_relation and value is not None:
                     value = field.related_model._default_manager.filter(pk=value).first()
