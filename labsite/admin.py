@@ -35,6 +35,7 @@ from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
 from reversion.admin import VersionAdmin
 from reversion.models import Version
+from reversion.revisions import add_to_revision, create_revision, set_comment, set_user
 
 from labsite import permissions
 from labsite.models import Redirect
@@ -353,6 +354,23 @@ class LabVersionMixin:
         if version is None or not permissions.can_recover(request.user, version):
             raise Http404("No such deleted object, or not yours to recover.")
         return super().recover_view(request, version_id, extra_context)
+
+    def _record_before_deleting(self, request, objects) -> None:
+        # The state as deleted, followed rows included: an object imported or made outside the
+        # admin has no version yet, and would otherwise be gone for good.
+        with create_revision():
+            set_user(request.user)
+            set_comment("Deleted.")
+            for obj in objects:
+                add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self._record_before_deleting(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_before_deleting(request, list(queryset))
+        super().delete_queryset(request, queryset)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

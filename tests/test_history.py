@@ -166,3 +166,15 @@ def test_restore_cannot_take_a_colleague_off_the_author_list(alice, bob):
     assert client.get(revision_url(paper, version)).status_code == 404
     assert client.post(revision_url(paper, version), {"_save": "Save"}).status_code == 404
     assert [p for _, p in authors(paper)] == [alice.person.pk, None, bob.person.pk]
+
+
+def test_a_paper_never_saved_in_the_admin_is_recoverable_after_deletion(alice):
+    paper = alice.publication  # made by the factory, as the importer would: no version yet
+    assert Version.objects.get_for_object(paper).count() == 0
+    client = client_for(alice)
+    assert client.post(admin_url(Publication, "delete", paper), {"post": "yes"}).status_code == 302
+    version = Version.objects.get_deleted(Publication).get(object_id=str(paper.pk))
+    assert (version.revision.user, version.revision.get_comment()) == (alice.user, "Deleted.")
+    shown = client.get(recover_url(version))
+    assert client.post(recover_url(version), page_form(shown)).status_code == 302
+    assert authors(paper) == [("Alice Anders", alice.person.pk), ("Outside Author", None)]
