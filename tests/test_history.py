@@ -178,3 +178,11 @@ def test_a_paper_never_saved_in_the_admin_is_recoverable_after_deletion(alice):
     shown = client.get(recover_url(version))
     assert client.post(recover_url(version), page_form(shown)).status_code == 302
     assert authors(paper) == [("Alice Anders", alice.person.pk), ("Outside Author", None)]
+
+
+def test_person_changelist_keeps_its_own_tools_and_gains_recover(dana):
+    page = client_for(dana).get(reverse("admin:people_person_changelist")).content.decode()
+    assert [
+        reverse("admin:people_person_add_member") in page,
+        reverse("admin:people_person_recoverlist") in page,
+    ] == [True, True]
