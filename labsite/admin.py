@@ -13,18 +13,29 @@ Person admin's editable queryset.
 
 from __future__ import annotations
 
+import hashlib
+import json
+
+from django import forms
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core import signing
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpRequest, HttpResponseRedirect
 from django.http.request import split_domain_port
+from django.shortcuts import render
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.text import capfirst
 from markdownx.models import MarkdownxField
 from markdownx.widgets import AdminMarkdownxWidget
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+from reversion.revisions import add_to_revision, create_revision, set_comment, set_user
 
 from labsite import permissions
 from labsite.models import Redirect
@@ -132,7 +143,245 @@ class LabListFilter(admin.RelatedFieldListFilter):
         return [(lab.pk, str(lab)) for lab in labs]
 
 
-class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
+# -- no silent overwrite ----------------------------------------------------------------------
+
+#: The hidden field that carries what the form's object looked like when the form was rendered.
+STAMP_FIELD = "_row_stamp"
+_STAMP_SALT = "labsite.admin.row-stamp"
+
+
+def _value_hash(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def _stamp_names(model: type[models.Model]) -> list[str]:
+    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+
+
+def row_stamp(values: dict) -> str:
+    """A signed digest per field of one row: which fields changed can be told later, without
+    carrying the (possibly long) values themselves in the page."""
+    return signing.dumps({name: _value_hash(v) for name, v in values.items()}, salt=_STAMP_SALT)
+
+
+def instance_values(instance: models.Model) -> dict:
+    values = {}
+    for name in _stamp_names(type(instance)):
+        value = getattr(instance, name)
+        values[name] = value.name if isinstance(value, models.fields.files.FieldFile) else value
+    return values
+
+
+class StampField(forms.CharField):
+    """The hidden stamp: never a change of its own (it stays out of the history's messages)."""
+
+    def __init__(self) -> None:
+        super().__init__(required=False, widget=forms.HiddenInput)
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+def stale_form_class(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """``form_class`` refusing a save from a form rendered before the object's last change.
+
+    The form carries a stamp of the row as it was rendered; ``clean`` compares it with the row
+    now (one query). On a mismatch the form comes back with a message naming each field changed
+    meanwhile and its new value; fields the editor left alone take the new value, fields they
+    edited keep their input, and the stamp is renewed, so saving again is a deliberate choice.
+    """
+
+    class StaleFormCheck(form_class):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.fields[STAMP_FIELD] = StampField()
+            if self.instance.pk is not None:
+                self.initial[STAMP_FIELD] = row_stamp(instance_values(self.instance))
+
+        def clean(self):
+            cleaned = super().clean()
+            sent = self.data.get(self.add_prefix(STAMP_FIELD))
+            if not sent or self.instance.pk is None:
+                return cleaned
+            model = type(self.instance)
+            names = _stamp_names(model)
+            row = model._default_manager.filter(pk=self.instance.pk).values(*names).first()
+            if row is None:
+                return cleaned  # deleted meanwhile: the change view reports that itself
+            try:
+                seen = signing.loads(sent, salt=_STAMP_SALT)
+            except signing.BadSignature:
+                seen = {}
+            now = {name: _value_hash(value) for name, value in row.items()}
+            changed = [name for name in names if seen.get(name) != now[name]]
+            if not changed:
+                return cleaned
+            self.data = self.data.copy()  # a QueryDict is immutable; the copy is this form's
+            self.data[self.add_prefix(STAMP_FIELD)] = row_stamp(row)
+            raise ValidationError(self._stale_message(model, changed, row, seen, cleaned))
+
+        def _stale_message(self, model, changed, row, seen, cleaned) -> list[str]:
+            lines = []
+            for name in changed:
+                field = next(f for f in model._meta.concrete_fields if f.attname == name)
+                if getattr(field, "auto_now", False) or not field.editable:
+                    continue  # a timestamp or a derived field (``*_html``): says nothing new
+                value = row[name]
+                if field.is_relation and value is not None:
+                    value = field.related_model._default_manager.filter(pk=value).first()
+                shown = "(empty)" if value in (None, "") else str(value)
+                if len(shown) > 120:
+                    shown = shown[:119] + "…"
+                label = capfirst(field.verbose_name)
+                form_field = self.fields.get(field.name)
+                if form_field is None or field.name not in cleaned:
+                    lines.append(f"{label} is now “{shown}”.")
+                    continue
+                mine = cleaned[field.name]
+                mine = getattr(mine, "pk", mine)
+                if _value_hash(mine) == seen.get(name):
+                    # Not touched here: the form takes the new value instead of writing back
+                    # the old one on the next save.
+                    self._take_new_value(field.name, form_field, row[name])
+                    lines.append(f"{label} is now “{shown}” (the form shows it).")
+                else:
+                    lines.append(
+                        f"{label} is now “{shown}”; you changed it too, and the form keeps your "
+                        "value: check which one to keep."
+                    )
+            if not lines:
+                lines.append(
+                    "Its related rows (authors, links, collaborators, …) were edited; the lists "
+                    "below show them as you opened the page: reload it to see the new ones."
+                )
+            return [
+                "Someone saved this "
+                f"{model._meta.verbose_name} after you opened this form; nothing was saved. "
+                "Changed meanwhile:",
+                *lines,
+                "Save again to keep what the form shows now.",
+            ]
+
+        def _take_new_value(self, name, form_field, value) -> None:
+            key = self.add_prefix(name)
+            if isinstance(form_field, forms.BooleanField):
+                if value:
+                    self.data[key] = "on"
+                else:
+                    self.data.pop(key, None)
+            elif isinstance(form_field, forms.SplitDateTimeField):
+                return  # two inputs; the message names the new value
+            else:
+                self.data[key] = "" if value is None else str(form_field.prepare_value(value))
+
+    StaleFormCheck.__name__ = form_class.__name__
+    return StaleFormCheck
+
+
+# -- history and undo (django-reversion) ------------------------------------------------------
+
+#: How many deleted objects the "Recover deleted" list looks at (each is judged by a trial
+#: revert, ``permissions.can_recover``).
+RECOVER_LIST_LIMIT = 200
+
+
+class LabVersionMixin:
+    """django-reversion's views, fenced by ``labsite.permissions``.
+
+    ``VersionAdmin`` checks only model-wide permissions before it reverts, and keeps the revert
+    whenever the change form answers with a redirect — which is also how the change form answers
+    an object the user may not see. Every view here decides on the object (or the stored
+    version) first.
+    """
+
+    @property
+    def change_list_template(self):
+        # A model's own change_list.html override first (it extends reversion's, which adds the
+        # "Recover deleted" link), then reversion's own.
+        opts = self.model._meta
+        return [
+            f"admin/{opts.app_label}/{opts.model_name}/change_list.html",
+            "reversion/change_list.html",
+        ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.has_change_permission(request, obj):
+            raise Http404("No such object, or not yours to see.")
+        return super().history_view(request, object_id, extra_context)
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        version = (
+            Version.objects.get_for_object_reference(self.model, unquote(object_id))
+            .filter(pk=version_id)
+            .first()
+        )
+        if version is None or not permissions.can_restore(request.user, version):
+            raise Http404("No such version, or not yours to restore.")
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def _deleted_versions(self, request):
+        return Version.objects.get_deleted(self.model).select_related("revision__user")
+
+    def recoverlist_view(self, request, extra_context=None):
+        if not self.has_change_permission(request) or not self.has_add_permission(request):
+            raise PermissionDenied
+        versions = self._reversion_order_version_queryset(request, self._deleted_versions(request))
+        deleted = [
+            version
+            for version in versions[:RECOVER_LIST_LIMIT]
+            if permissions.can_recover(request.user, version)
+        ]
+        opts = self.model._meta
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "app_label": opts.app_label,
+            "module_name": capfirst(opts.verbose_name),
+            "title": f"Recover deleted {opts.verbose_name_plural}",
+            "deleted": deleted,
+            **(extra_context or {}),
+        }
+        return render(
+            request,
+            self.recover_list_template or self._reversion_get_template_list("recover_list.html"),
+            context,
+        )
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = self._deleted_versions(request).filter(pk=version_id).first()
+        if version is None or not permissions.can_recover(request.user, version):
+            raise Http404("No such deleted object, or not yours to recover.")
+        return super().recover_view(request, version_id, extra_context)
+
+    def _record_before_deleting(self, request, objects) -> None:
+        # The state as deleted, followed rows included: an object imported or made outside the
+        # admin has no version yet, and would otherwise be gone for good.
+        with create_revision():
+            set_user(request.user)
+            set_comment("Deleted.")
+            for obj in objects:
+                add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        self._record_before_deleting(request, [obj])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        self._record_before_deleting(request, list(queryset))
+        super().delete_queryset(request, queryset)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # An inline edit is an edit of the parent: its timestamp moves, so a form opened before
+        # it is refused (the stale-form stamp) and the change shows in the parent's "updated".
+        has_updated = any(f.name == "updated" for f in self.model._meta.concrete_fields)
+        if change and has_updated and any(formset.has_changed() for formset in formsets):
+            self.model._default_manager.filter(pk=form.instance.pk).update(updated=timezone.now())
+
+
+class LabPermissionMixin(LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia):
     #: The person field stamped with the editor's own Person on create (members cannot choose).
     owner_field: str | None = None
     #: The lab field, narrowed to the editor's labs and stamped when there is only one.
@@ -236,7 +485,7 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or []), *self._stamped_fields(request)]
 
-    def get_fieldsets(self, request, obj=None):
+    def _owner_fieldsets(self, request, obj=None):
         stamped = set(self._stamped_fields(request))
         fieldsets = []
         for name, options in super().get_fieldsets(request, obj):
@@ -272,8 +521,20 @@ class LabPermissionMixin(PersonChoiceMixin, MarkdownxAdminMedia):
             if len(labs) == 1 and self.stamp_lab:
                 setattr(obj, f"{self.lab_field}_id", labs[0].pk)
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = self._owner_fieldsets(request, obj)
+        if fieldsets and STAMP_FIELD not in flatten_fieldsets(fieldsets):
+            name, options = fieldsets[0]
+            fieldsets[0] = (name, {**options, "fields": [*options["fields"], STAMP_FIELD]})
+        return fieldsets
+
     def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
+        # The stamp is the form's own field (added by ``stale_form_class``), not a model's.
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != STAMP_FIELD]
+        form_class = stale_form_class(super().get_form(request, obj, change=change, **kwargs))
         stamped = set(self._stamped_fields(request))
         if not stamped:
             return form_class
@@ -386,7 +647,7 @@ class LabInlineMixin(PersonChoiceMixin, MarkdownxAdminMedia):
 
 
 @admin.register(Redirect)
-class RedirectAdmin(LabPermissionMixin, admin.ModelAdmin):
+class RedirectAdmin(LabPermissionMixin, VersionAdmin):
     list_display = ["old_path", "new_path", "lab"]
     list_filter = [("lab", LabListFilter)]
     search_fields = ["old_path", "new_path"]

@@ -16,6 +16,10 @@ one's own labs' people and outside people as a co-author or collaborator, one's 
 people as an owner, unenrolled people for a new membership. Taking a colleague off an author
 list is ``may_unlink``.
 
+History (django-reversion): ``can_restore`` and ``can_recover`` say whether a stored version may
+be brought back, judged on the state it would bring back (the version's own rows, so a deleted
+paper is judged by its stored authorships), never by the version's author.
+
 Unlocking a sign-in that django-axes locked after repeated failures is for superusers and for a
 lab admin of the person's lab: ``can_unlock_sign_in``.
 """
@@ -25,7 +29,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Model, Q, QuerySet
+from django.db import DatabaseError, transaction
+from django.db.models import Model, ProtectedError, Q, QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from labsite.models import Redirect
 from people.models import (
@@ -419,3 +425,90 @@ def can_unlock_sign_in(user, person: Person | None = None) -> bool:
     if person.user_id is None or person.user.is_superuser:
         return False
     return Membership.objects.filter(person=person, lab__in=actor.admin_lab_ids).exists()
+
+
+# -- history and undo (django-reversion) ------------------------------------------------------
+
+#: The rows whose ``person`` links a person to a parent that reversion follows.
+_LINK_ROWS: dict[type[Model], tuple[type[Model], str]] = {
+    Publication: (Authorship, "publication"),
+    Project: (Collaborator, "project"),
+}
+
+
+class _Rollback(Exception):
+    """Undoes the trial revert in ``_judge_reverted``."""
+
+
+def _linked_people(model: type[Model], object_id) -> set[int]:
+    link = _LINK_ROWS.get(model)
+    if link is None:
+        return set()
+    row_model, parent = link
+    rows = row_model._default_manager.filter(**{f"{parent}_id": object_id, "person__isnull": False})
+    return set(rows.values_list("person_id", flat=True))
+
+
+def _judge_reverted(user, version, *, linked_before: set[int]) -> bool:
+    """Would ``user`` be allowed the state ``version``'s revision brings back?
+
+    The revision is reverted for real inside a savepoint that is always rolled back, and the
+    ordinary rules (``can_edit``, ``may_unlink``) are asked about the result: one rule per
+    model, the same as for any other edit, instead of a second copy of every rule written over
+    serialized data. Signals are muted, so the page cache hears nothing of the trial.
+    """
+    from reversion.errors import RevertError
+    from reversion.utils import mute_signals
+
+    actor_for(user)  # read (and cache) the user's labs before the trial changes anything
+    model = version._model
+    allowed = False
+    try:
+        with (
+            transaction.atomic(using=version.db),
+            mute_signals(pre_save, post_save, pre_delete, post_delete, m2m_changed),
+        ):
+            version.revision.revert(delete=True)
+            obj = model._default_manager.filter(pk=version.object_id).first()
+            if obj is not None and can_edit(user, obj):
+                dropped = linked_before - _linked_people(model, version.object_id)
+                allowed = all(
+                    may_unlink(user, person) for person in Person.objects.filter(pk__in=dropped)
+                )
+            raise _Rollback
+    except _Rollback:
+        return allowed
+    except (RevertError, ProtectedError, DatabaseError):
+        # A version that no longer fits the database (a deleted co-author, a taken slug) cannot
+        # be brought back by anyone through the admin.
+        return False
+
+
+def can_restore(user, version) -> bool:
+    """May ``user`` restore ``version`` of an object that still exists? Only someone who may
+    edit the object now, when the restored state is one they may edit too and it takes no one
+    off an author or collaborator list they could not take off by hand. A restored state that
+    names another lab's member is fine: it was like that."""
+    actor = actor_for(user)
+    if not actor.is_editor:
+        return False
+    model = version._model
+    current = model._default_manager.filter(pk=version.object_id).first()
+    if current is None or not can_edit(user, current):
+        return False
+    if actor.is_superuser:
+        return True
+    return _judge_reverted(user, version, linked_before=_linked_people(model, version.object_id))
+
+
+def can_recover(user, version) -> bool:
+    """May ``user`` see and bring back the deleted object ``version`` holds? Recovering is
+    adding: only for someone who may add such objects and who could edit the object as it is
+    stored (a deleted paper: one of its stored authors is the user, or a member of a lab the user
+    administers)."""
+    actor = actor_for(user)
+    if actor.is_superuser:
+        return True
+    if not can_add(user, version._model):
+        return False
+    return _judge_reverted(user, version, linked_before=set())

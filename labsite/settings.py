@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "markdownx",
     "adminsortable2",
     "axes",
+    "reversion",
     "labsite",
     "people",
     "publications",

@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
 from labsite import member_admin, permissions
 from labsite.admin import (
@@ -36,7 +37,7 @@ from people.models import (
 
 
 @admin.register(Lab)
-class LabAdmin(LabPermissionMixin, admin.ModelAdmin):
+class LabAdmin(LabPermissionMixin, VersionAdmin):
     list_display = ["name", "slug", "domain", "is_default", "member_count"]
     search_fields = ["name", "slug", "site__domain"]
     superuser_only_fields = ("site", "slug", "is_default")
@@ -177,7 +178,7 @@ PERSON_LABELS = {
 
 
 @admin.register(Person)
-class PersonAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
+class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
     list_display = ["name", "slug", "position", "labs", "has_account"]
     list_filter = [("memberships__lab", LabListFilter), "memberships__role"]
     search_fields = ["name", "slug", "email", "aliases"]
@@ -301,7 +302,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(LabPermissionMixin, admin.ModelAdmin):
+class MembershipAdmin(LabPermissionMixin, VersionAdmin):
     list_display = ["person", "lab", "role", "title", "start", "end", "is_lab_admin"]
     list_filter = [("lab", LabListFilter), "role", "is_lab_admin"]
     search_fields = ["person__name", "title"]
@@ -311,7 +312,7 @@ class MembershipAdmin(LabPermissionMixin, admin.ModelAdmin):
     lab_admin_only_lab_fields = ("lab",)
 
 
-class PersonOwnedAdmin(LabPermissionMixin, admin.ModelAdmin):
+class PersonOwnedAdmin(LabPermissionMixin, VersionAdmin):
     owner_field = "person"
     autocomplete_fields = ["person"]
     list_select_related = ["person"]

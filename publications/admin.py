@@ -15,6 +15,7 @@ from django.db.models import F, Max
 from django.forms.models import BaseInlineFormSet
 from django.template.response import TemplateResponse
 from django.urls import path
+from reversion.admin import VersionAdmin
 
 from labsite import permissions
 from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
@@ -245,7 +246,7 @@ class ConfirmForm(forms.Form):
 
 
 @admin.register(Publication)
-class PublicationAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
+class PublicationAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
     list_display = ["title", "author_list", "short_venue", "year", "kind", "status"]
     list_filter = [
         "kind",

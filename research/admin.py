@@ -8,6 +8,7 @@ from adminsortable2.admin import (
 )
 from django.contrib import admin
 from django.utils.html import format_html
+from reversion.admin import VersionAdmin
 
 from labsite import permissions
 from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
@@ -36,7 +37,7 @@ class FigureInline(SortableInlineAdminMixin, LabInlineMixin, admin.StackedInline
 
 
 @admin.register(Project)
-class ProjectAdmin(SortableAdminBase, LabPermissionMixin, admin.ModelAdmin):
+class ProjectAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
     list_display = ["title", "lab", "owner", "status", "is_featured", "start"]
     list_filter = [("lab", LabListFilter), "status", "is_featured", "is_published"]
     search_fields = ["title", "summary", "collaborators__name"]

@@ -1182,3 +1182,73 @@ def test_member_hides_a_shared_paper_from_her_pages_only(client, world):
     ]
     assert list(Publication.objects.for_person(alice.person).filter(pk=paper.pk)) == []
     assert list(Publication.objects.for_person(bob.person).filter(pk=paper.pk)) == [paper]
+
+
+# -- history and undo (django-reversion) -------------------------------------------------------
+
+
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("model", [row.model for row in ROWS], ids=lambda m: m.__name__)
+def test_history_and_restore_only_for_an_editor(client, world, actor, model, whose):
+    from reversion.models import Version
+
+    row = ROW[model]
+    obj = row.of(target(world, actor, whose))
+    url = admin_url(model, "change", obj)
+    client.force_login(world["root"])
+    assert client.post(url, form_data(client, url, model, **{row.field: "Version one"})).status_code
+    version = Version.objects.get_for_object(obj).get()
+    revision = reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_revision",
+        args=[obj.pk, version.pk],
+    )
+    data = form_data(client, revision, model)  # the superuser's restore form: it would save
+    model._default_manager.filter(pk=obj.pk).update(**{row.field: "Later"})
+    allowed = may_edit(row, actor, whose)
+
+    login(client, world, actor)
+    history = client.get(admin_url(model, "history", obj))
+    assert history.status_code == (200 if allowed else 404)
+    if allowed:
+        data = form_data(client, revision, model)
+    restored = client.post(revision, data)
+    assert restored.status_code == (302 if allowed else 404)
+    value = model._default_manager.values_list(row.field, flat=True).get(pk=obj.pk)
+    assert value == ("Version one" if allowed else "Later")
+
+
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("model", [row.model for row in ROWS], ids=lambda m: m.__name__)
+def test_deleted_objects_are_listed_and_recovered_only_for_an_editor(
+    client, world, actor, model, whose
+):
+    from reversion.models import Version
+
+    row = ROW[model]
+    obj = row.of(target(world, actor, whose))
+    url = admin_url(model, "change", obj)
+    client.force_login(world["root"])
+    assert client.post(url, form_data(client, url, model, **{row.field: "Deleted one"})).status_code
+    version = Version.objects.get_for_object(obj).get()
+    recover = reverse(
+        f"admin:{model._meta.app_label}_{model._meta.model_name}_recover", args=[version.pk]
+    )
+    model._default_manager.filter(pk=obj.pk).delete()
+    allowed = may_edit(row, actor, whose) and may_add(row, actor)
+    if model in {Person, Membership} and actor == "dana" and whose == "own":
+        allowed = False  # deleting her own Person or membership took her lab-admin role with it
+
+    login(client, world, actor)
+    listing = client.get(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_recoverlist")
+    )
+    if allowed:
+        assert listing.status_code == 200
+        assert recover in listing.content.decode()
+    else:
+        assert listing.status_code in {200, 403}
+        assert (recover in listing.content.decode()) is False
+        assert client.get(recover).status_code in {403, 404}
+        assert model._default_manager.filter(pk=obj.pk).exists() is False
