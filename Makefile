@@ -34,14 +34,19 @@ format: install
 
 ## make bench: every benchmark; make bench-import: 50 sites x 100 papers, then a no-change re-run
 ## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
-.PHONY: bench-import bench-pages
-bench: bench-import bench-pages
+## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
+## PostgreSQL on 127.0.0.1:5432, Redis db 9)
+.PHONY: bench-import bench-pages bench-load
+bench: bench-import bench-pages bench-load
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
 
 bench-pages: install
 	$(BIN)/python benchmarks/bench_pages.py
+
+bench-load: install
+	$(BIN)/python benchmarks/bench_load.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
