@@ -500,7 +500,7 @@ class Honor(ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "-year", "pk"]
+        ordering = ["order", models.F("year").desc(nulls_last=True), "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(year__isnull=True) | (Q(year__gte=1900) & Q(year__lte=2200)),
@@ -546,7 +546,8 @@ class Talk(RenderedMarkdownModel, ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-date", "order", "pk"]
+        # Undated talks last on every database (PostgreSQL sorts NULL first in DESC).
+        ordering = [models.F("date").desc(nulls_last=True), "order", "pk"]
 
     def __str__(self) -> str:
         return f"{self.title} — {self.event}" if self.event else self.title
@@ -570,7 +571,7 @@ class Teaching(ImportedModel):
     objects = PersonOwnedQuerySet.as_manager()
 
     class Meta:
-        ordering = ["order", "-year", "pk"]
+        ordering = ["order", models.F("year").desc(nulls_last=True), "pk"]
         verbose_name_plural = "teaching"
 
     def __str__(self) -> str:

@@ -63,7 +63,7 @@ class Project(RenderedMarkdownModel, ImportedModel):
     objects = ProjectQuerySet.as_manager()
 
     class Meta:
-        ordering = ["lab", "order", "-start", "-pk"]
+        ordering = ["lab", "order", models.F("start").desc(nulls_last=True), "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["lab", "slug"], name="project_unique_slug_per_lab"),
             models.CheckConstraint(
