@@ -47,10 +47,12 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests.admin_forms import AdminFormFields as FormFields  # noqa: E402  (the tests' own reader)
+
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "bench_load.json"
 DB_NAME = "labsite_benchload"
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
@@ -278,72 +280,6 @@ def report(summary: dict) -> str:
 
 def _s(value: float | None) -> str:
     return "-" if value is None else f"{value * 1000:.0f} ms"
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would submit for the form with id ``form_id``, untouched.
-
-    The same reading of a rendered admin form as tests/test_admin_permissions.py's ``form_data``
-    (over HTTP here, so there is no test-client context to take the form from).
-    """
-
-    def __init__(self, form_id: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.in_form = False
-        self.data: dict[str, list[str]] = {}
-        self._select: tuple[str, bool] | None = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def _add(self, name: str, value: str) -> None:
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self.in_form = a.get("id") == self.form_id
-            return
-        if not self.in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in a:
-                    self._add(name, a.get("value", "on"))
-                return
-            self._add(name, a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = (name, "multiple" in a)
-            self._options = []
-        elif tag == "option" and self._select is not None:
-            self._options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "form":
-            self.in_form = False
-        elif tag == "select" and self._select is not None:
-            name, multiple = self._select
-            chosen = [value for value, selected in self._options if selected]
-            if not chosen and not multiple and self._options:
-                chosen = [self._options[0][0]]
-            for value in chosen:
-                self._add(name, value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            # The browser drops one newline right after <textarea>.
-            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
-            self._textarea = None
 
 
 def cache_answers(access_log: Iterable[str]) -> dict[str, int]:

@@ -8,7 +8,6 @@ Every object the cast owns could leak; the tests check both the answer and the d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -34,76 +33,12 @@ from people.models import (
 from publications.models import Authorship, Publication
 from research.models import Collaborator, Project
 from tests import factories as f
+from tests.admin_forms import AdminFormFields as _FormFields
 
 pytestmark = pytest.mark.django_db
 
 
 # -- building admin POST data from the rendered form -------------------------------------------
-
-
-class _FormFields(HTMLParser):
-    """The values a browser would submit from the admin's model form (``<form id="…_form">``)."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.in_form = False
-        self.data: dict[str, list[str]] = {}
-        self._select: tuple[str, bool] | None = None
-        self._options: list[tuple[str, bool]] = []
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def _add(self, name: str, value: str) -> None:
-        if "__prefix__" not in name:
-            self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: (v if v is not None else "") for k, v in attrs}
-        if tag == "form":
-            self.in_form = a.get("id") == self.form_id
-            return
-        if not self.in_form:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text").lower()
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"}:
-                if "checked" in a:
-                    self._add(name, a.get("value", "on"))
-                return
-            self._add(name, a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = (name, "multiple" in a)
-            self._options = []
-        elif tag == "option" and self._select is not None:
-            self._options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.in_form = False
-        elif tag == "select" and self._select is not None:
-            name, multiple = self._select
-            chosen = [value for value, selected in self._options if selected]
-            if not chosen and not multiple and self._options:
-                chosen = [self._options[0][0]]
-            for value in chosen:
-                self._add(name, value)
-            if multiple and not chosen:
-                self.data.setdefault(name, [])
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            # The browser drops one newline right after <textarea>.
-            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
-            self._textarea = None
 
 
 def form_data(client, url: str, model, **overrides) -> dict[str, list[str] | str]:
