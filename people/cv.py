@@ -39,6 +39,20 @@ CV_SECTIONS: tuple[tuple[str, str], ...] = (
 )
 CV_SECTION_KEYS = frozenset(key for key, _ in CV_SECTIONS)
 
+#: The heading over each kind of paper (PublicationKind values), plural as a CV prints them.
+KIND_HEADINGS = {
+    "conference": "Conference papers",
+    "journal": "Journal articles",
+    "workshop": "Workshop papers",
+    "preprint": "Preprints",
+    "thesis": "Theses",
+    "book": "Books",
+    "chapter": "Book chapters",
+    "patent": "Patents",
+    "report": "Technical reports",
+    "other": "Other publications",
+}
+
 
 @dataclass
 class Position:
@@ -136,7 +150,7 @@ def build_cv(person: Person) -> list[CVSection]:
         section = CVSection(key=key, heading=heading)
         if key == "publications":
             papers = list(Publication.objects.for_person(person).with_authors().newest_first())
-            labels = dict(PublicationKind.choices)
+            labels = {**dict(PublicationKind.choices), **KIND_HEADINGS}
             order = {kind: i for i, (kind, _) in enumerate(PublicationKind.choices)}
             papers.sort(key=lambda p: order.get(p.kind, len(order)))  # stable: newest first
             section.groups = [

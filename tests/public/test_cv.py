@@ -70,8 +70,8 @@ def test_cv_page_shows_positions_education_papers_by_kind_talks_teaching_honors(
     html = whole[whole.index('<div class="cv">') :]
     order = [
         "Positions", "Research intern", "Education", "PhD in Computer Science",
-        "Advisor: Ada Lovelace", "Publications", "Conference paper", "Quiet Machines",
-        "Loud Machines", "Journal article", "Compilers for Everyone", "Thesis",
+        "Advisor: Ada Lovelace", "Publications", "Conference papers", "Quiet Machines",
+        "Loud Machines", "Journal articles", "Compilers for Everyone", "Theses",
         "A Thesis on Engines", "Talks", "Teaching", "Honors and awards", "Service",
         "Reviewer, Journal of Tests", "2022–present",
     ]  # fmt: skip
