@@ -16,9 +16,12 @@ media from the default storage (a local folder or a bucket): only the files page
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import time
 from collections import deque
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -28,6 +31,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.files.storage import default_storage
+from django.db import connections
 from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, reverse
 from django.urls import resolve as resolve_path
@@ -46,6 +50,8 @@ MAX_URLS = 200_000
 MAX_REDIRECTS = 10
 
 HTML = "text/html"
+#: Pages a worker renders per task.
+BATCH = 8
 
 
 @dataclass
@@ -62,6 +68,9 @@ class Resource:
     reader: Callable[[], bytes] | None = None
     #: The first page that linked here (for warnings).
     referrer: str = ""
+    #: An HTML page's text and URL attributes (``links.scan``), kept for the rewrite.
+    text: str | None = None
+    attributes: list[links.Attribute] | None = None
 
     @property
     def is_html(self) -> bool:
@@ -112,8 +121,62 @@ def _patterns() -> dict[tuple[str, frozenset[str]], list[str]]:
     return {key: list(dict.fromkeys(names)) for key, names in found.items()}
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """What one GET answered (picklable: it comes back from a worker process)."""
+
+    status: int
+    content_type: str
+    location: str
+    body: bytes
+    charset: str
+
+
+def fetch(client: Client, key: str) -> Fetched:
+    """GET ``key`` on the lab's host, over https, as an anonymous visitor."""
+    client.cookies.clear()
+    response = client.get(key, secure=True)
+    body = b""
+    if response.status_code == 200:
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    return Fetched(
+        status=response.status_code,
+        content_type=response.get("Content-Type", ""),
+        location=response.get("Location", ""),
+        body=body,
+        charset=getattr(response, "charset", None) or "utf-8",
+    )
+
+
+_worker: dict = {}
+
+
+def _start_worker(host: str) -> None:
+    logging.getLogger("django.request").setLevel(logging.ERROR)
+    _worker["client"] = Client(HTTP_HOST=host)
+
+
+def _fetch_in_worker(keys: list[str]) -> list[tuple[str, Fetched]]:
+    return [(key, fetch(_worker["client"], key)) for key in keys]
+
+
+def default_jobs() -> int:
+    """Processes that render pages: one per CPU (at most 8), or 1 when the data is only
+    visible to this process's connection (an open transaction, as in a test; an in-memory
+    SQLite database) — a forked process would not see it."""
+    connection = connections["default"]
+    if connection.in_atomic_block or connection.is_in_memory_db():
+        return 1
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(8, cpus))
+
+
 class Crawl:
-    def __init__(self, lab: Lab, site: Site):
+    def __init__(self, lab: Lab, site: Site, *, jobs: int = 1):
+        self.jobs = jobs
         self.lab = lab
         self.site = site
         self.client = Client(HTTP_HOST=site.host)
@@ -121,12 +184,23 @@ class Crawl:
         self.queue: deque[tuple[Target, str]] = deque()
         self.patterns = _patterns()
         self.expanded: set[tuple] = set()
+        self.targets: dict = {}
+
+    def target(self, url: str, base: str) -> Target | None:
+        """``links.target``, remembered: a page names the same few hundred URLs many times."""
+        relative = not (url.startswith("/") and not url.startswith("//")) and "://" not in url
+        memo = (base, url) if relative else url
+        try:
+            return self.targets[memo]
+        except KeyError:
+            found = self.targets[memo] = links.target(url, base=base, site=self.site)
+            return found
 
     # --- discovery -----------------------------------------------------------------------
     def add(self, url: str, *, base: str, linked: bool = True) -> None:
         """``url``, found in ``base``: ``linked`` when a page or stylesheet names it (rather
         than the crawl guessing it), so that its answering 404 is a broken link."""
-        found = links.target(url, base=base, site=self.site)
+        found = self.target(url, base)
         if found is None or found.kind == "live":
             return
         self.add_target(found, referrer=base if linked else "")
@@ -190,36 +264,67 @@ class Crawl:
 
     def _run(self) -> None:
         self.seeds()
+        if self.jobs > 1:
+            self._run_parallel()
+            return
         while self.queue:
             found, _referrer = self.queue.popleft()
             resource = self.resources[found.key]
             if found.kind == "page":
-                self.fetch_page(resource)
-            elif found.kind == "static":
-                self.fetch_static(resource)
+                self.record(resource, fetch(self.client, found.key))
             else:
-                self.fetch_media(resource)
+                self.fetch_file(resource)
 
-    def fetch_page(self, resource: Resource) -> None:
+    def _run_parallel(self) -> None:
+        """Pages rendered by ``jobs`` forked processes (each with its own database
+        connection); links are read here as their pages come back, so rendering and reading
+        overlap."""
+        connections.close_all()  # each child opens its own; none shares the parent's socket
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=context,
+            initializer=_start_worker,
+            initargs=(self.site.host,),
+        ) as pool:
+            running: set = set()
+            while self.queue or running:
+                batch: list[str] = []
+                while self.queue:
+                    found, _referrer = self.queue.popleft()
+                    if found.kind == "page":
+                        batch.append(found.key)
+                    else:
+                        self.fetch_file(self.resources[found.key])
+                for start in range(0, len(batch), BATCH):
+                    running.add(pool.submit(_fetch_in_worker, batch[start : start + BATCH]))
+                if not running:
+                    continue
+                done, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in done:
+                    for key, result in future.result():
+                        self.record(self.resources[key], result)
+
+    def record(self, resource: Resource, result: Fetched) -> None:
+        """Note what ``resource``'s URL answered, and queue what it links to."""
         key = resource.target.key
-        self.client.cookies.clear()
-        response = self.client.get(key, secure=True)
-        resource.status = response.status_code
-        resource.content_type = response.get("Content-Type", "")
-        if response.status_code in (301, 302, 303, 307, 308):
-            location = links.target(response["Location"], base=key, site=self.site)
+        resource.status, resource.content_type = result.status, result.content_type
+        if result.status in (301, 302, 303, 307, 308):
+            location = links.target(result.location, base=key, site=self.site)
             resource.location = location
             if location is not None and location.kind != "live":
                 self.add_target(location, referrer=key)
             return
-        if response.status_code != 200:
+        if result.status != 200:
             return
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        resource.body = body
+        body = resource.body = result.body
         kind = resource.content_type.split(";")[0].strip()
         if kind == HTML:
-            for url in links.html_links(body.decode(response.charset or "utf-8", "replace")):
-                self.add(url, base=key)
+            resource.text = body.decode(result.charset or "utf-8", "replace")
+            resource.attributes = links.scan(resource.text)
+            for attribute in resource.attributes:
+                for url in attribute.urls:
+                    self.add(url, base=key)
             self.siblings(key)
         elif kind in ("application/xml", "text/xml", "application/atom+xml", "application/rss+xml"):
             for url in links.xml_links(body.decode("utf-8", "replace")):
@@ -230,6 +335,12 @@ class Crawl:
                     self.add(line.split(":", 1)[1].strip(), base=key)
         else:
             self.siblings(key)
+
+    def fetch_file(self, resource: Resource) -> None:
+        if resource.target.kind == "static":
+            self.fetch_static(resource)
+        else:
+            self.fetch_media(resource)
 
     def fetch_static(self, resource: Resource) -> None:
         name = unquote(resource.target.key[len(self._prefix("static")) :])
@@ -310,9 +421,10 @@ class Crawl:
         for key, file in self.mapped.items():
             resource = self.resources[key]
             if resource.is_html and resource.target.kind == "page":
-                html = resource.body.decode("utf-8", "replace")
+                html = links.rewrite_html(
+                    resource.text, base=key, resolve=self.link, attributes=resource.attributes
+                )
                 html = links.strip_forms(html, base=key, site=self.site)
-                html = links.rewrite_html(html, base=key, resolve=self.link)
                 output[file] = html.encode("utf-8")
                 counts["pages"] += 1
             elif resource.reader is not None:
@@ -341,7 +453,7 @@ class Crawl:
 
     def link(self, url: str, base: str) -> str | None:
         """The new value of a link found in the page at ``base`` (``None``: keep it)."""
-        found = links.target(url, base=base, site=self.site)
+        found = self.target(url, base)
         if found is None:
             return None
         suffix = f"#{found.fragment}" if found.fragment else ""
@@ -367,12 +479,14 @@ def redirect_page(new: str) -> bytes:
     ).encode()
 
 
-def export_site(*, lab: Lab, directory: Path) -> ExportResult:
-    """Write ``lab``'s public site into ``directory`` as static files (see the module)."""
+def export_site(*, lab: Lab, directory: Path, jobs: int | None = None) -> ExportResult:
+    """Write ``lab``'s public site into ``directory`` as static files (see the module).
+
+    ``jobs``: processes rendering pages (default: :func:`default_jobs`)."""
     start = time.perf_counter()
     output = Output(directory, lab=lab.slug)  # a bad folder fails before any page is rendered
     site = site_for(lab)
-    crawl = Crawl(lab, site)
+    crawl = Crawl(lab, site, jobs=default_jobs() if jobs is None else max(1, jobs))
     crawl.run()
     home = crawl.resources.get("/")
     if home is None or home.status != 200:

@@ -36,17 +36,21 @@ URL_ATTRIBUTES = frozenset({"href", "src", "poster", "action", "data", "cite", "
 #: Attributes that hold a list of URLs with descriptors (``url 480w, url 2x``).
 SRCSET_ATTRIBUTES = frozenset({"srcset", "imagesrcset"})
 
+#: The inside of a start tag: quoted values may hold ">" (an unrolled loop, for speed).
+_INSIDE = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""
 _TAG = re.compile(
     r"<!--.*?-->"  # a comment: skipped
-    r"|<(?P<raw>script|style|textarea|title)\b(?P<rawattrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>"
-    r"(?P<rawbody>.*?)</(?P=raw)\s*>"  # raw text elements: only their start tag is read
-    r"|<(?P<name>[a-zA-Z][^\s/>]*)(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
+    rf"|<(?P<raw>script|style|textarea|title)\b(?P<rawattrs>{_INSIDE})>"
+    r".*?</(?P=raw)\s*>"  # raw text elements: only their start tag is read
+    rf"|<(?P<name>[a-zA-Z][^\s/>]*)(?P<attrs>{_INSIDE})>",
     re.S | re.I,
 )
+_NAMED = URL_ATTRIBUTES | SRCSET_ATTRIBUTES | {"nonce"}
+_INTERESTING = re.compile("|".join(sorted(_NAMED | {"data-"}, key=len, reverse=True)), re.I)
 _ATTRIBUTE = re.compile(
     r"(?P<name>[^\s\"'>/=]+)(?:\s*=\s*(?:\"(?P<dq>[^\"]*)\"|'(?P<sq>[^']*)'|(?P<bare>[^\s\"'=<>`]+)))?"
 )
-_FORM = re.compile(r"<form\b(?P<attrs>(?:[^>\"']|\"[^\"]*\"|'[^']*')*)>.*?</form\s*>", re.S | re.I)
+_FORM = re.compile(rf"<form\b(?P<attrs>{_INSIDE})>.*?</form\s*>", re.S | re.I)
 _CSS_URL = re.compile(
     r"""url\(\s*(?P<q>['"]?)(?P<url>[^'")]+)(?P=q)\s*\)|@import\s+(?P<iq>['"])(?P<iurl>[^'"]+)(?P=iq)"""
 )
@@ -196,12 +200,19 @@ def link_for(file: str) -> str:
     return "/" + quote(file, safe="/=.-_~!$'()*+,;:@")
 
 
-def _attributes(text: str):
-    for match in _ATTRIBUTE.finditer(text):
-        for group in ("dq", "sq", "bare"):
-            if match.group(group) is not None:
-                yield match, match.group("name").lower(), group
-                break
+@dataclass(frozen=True)
+class Attribute:
+    """A URL-valued (or ``nonce``) attribute of a page: its span (``name="value"``) in the
+    page's text, its name and its value (entities decoded)."""
+
+    start: int
+    end: int
+    name: str
+    value: str
+
+    @property
+    def urls(self) -> list[str]:
+        return _urls_of(self.name, self.value)
 
 
 def _urls_of(name: str, value: str) -> list[str]:
@@ -214,23 +225,39 @@ def _urls_of(name: str, value: str) -> list[str]:
     return []
 
 
-def _tags(html: str):
-    """``(start, end, attribute text)`` of every start tag outside comments and raw text."""
+def scan(html: str) -> list[Attribute]:
+    """The URL attributes (and nonces) of every start tag, outside comments and the text of
+    scripts and styles, in page order."""
+    found: list[Attribute] = []
     for match in _TAG.finditer(html):
-        if match.group("raw"):
-            yield match.start("rawattrs"), match.end("rawattrs"), match.group("rawattrs")
-        elif match.group("name"):
-            yield match.start("attrs"), match.end("attrs"), match.group("attrs")
+        group = "rawattrs" if match.group("raw") else "attrs" if match.group("name") else None
+        if group is None:
+            continue
+        text = match.group(group)
+        if not _INTERESTING.search(text):
+            continue
+        offset = match.start(group)
+        for attribute in _ATTRIBUTE.finditer(text):
+            name = attribute.group("name").lower()
+            if not (name in _NAMED or name.startswith("data-")):
+                continue
+            raw = attribute.group("dq")
+            if raw is None:
+                raw = attribute.group("sq")
+            if raw is None:
+                raw = attribute.group("bare") or ""
+            value = unescape_attribute(raw) if "&" in raw else raw
+            if name == "nonce" or _urls_of(name, value):
+                found.append(
+                    Attribute(offset + attribute.start(), offset + attribute.end(), name, value)
+                )
+    return found
 
 
 def html_links(html: str) -> list[str]:
     """Every URL in the page's tags: ``href``, ``src``, ``srcset``, ``data-*`` that look like
     URLs, forms' ``action`` (comments and the text of scripts are not read)."""
-    found: list[str] = []
-    for _start, _end, attrs in _tags(html):
-        for match, name, group in _attributes(attrs):
-            found.extend(_urls_of(name, unescape_attribute(match.group(group))))
-    return found
+    return [url for attribute in scan(html) for url in attribute.urls]
 
 
 def css_links(css: str) -> list[str]:
@@ -257,56 +284,49 @@ def strip_forms(html: str, *, base: str, site: Site) -> str:
 
     def keep(match: re.Match) -> str:
         action = ""
-        for attr, name, group in _attributes(match.group("attrs")):
-            if name == "action":
-                action = unescape_attribute(attr.group(group))
+        for attribute in _ATTRIBUTE.finditer(match.group("attrs")):
+            if attribute.group("name").lower() == "action":
+                raw = attribute.group("dq") or attribute.group("sq") or attribute.group("bare")
+                action = unescape_attribute(raw or "")
         resolved = target(action or base, base=base, site=site)
         return "" if resolved is not None else match.group(0)
 
     return _FORM.sub(keep, html)
 
 
-def rewrite_html(html: str, *, base: str, resolve) -> str:
+def rewrite_html(
+    html: str, *, base: str, resolve, attributes: list[Attribute] | None = None
+) -> str:
     """``html`` with every URL attribute replaced by ``resolve(url, base)`` when that returns a
     string (``None``: keep the value). ``nonce`` attributes are dropped: a static server sends
     no Content-Security-Policy header for them to match, and a nonce that never changes is none.
+    ``attributes``: what :func:`scan` found in ``html``, if already known.
     """
     out: list[str] = []
     last = 0
-    for start, end, attrs in _tags(html):
-        pieces: list[str] = []
-        position = 0
-        changed = False
-        for match, name, group in _attributes(attrs):
-            if name == "nonce":
-                pieces.append(attrs[position : match.start()].rstrip(" "))
-                position = match.end()
-                changed = True
-                continue
-            value = unescape_attribute(match.group(group))
-            if name in SRCSET_ATTRIBUTES:
-                candidates = []
-                for candidate in value.split(","):
-                    bits = candidate.strip().split(None, 1)
-                    if not bits:
-                        continue
+    for attribute in scan(html) if attributes is None else attributes:
+        name, value = attribute.name, attribute.value
+        if name == "nonce":
+            start = attribute.start
+            while start > last and html[start - 1] in " \t\n":
+                start -= 1
+            out.append(html[last:start])
+            last = attribute.end
+            continue
+        if name in SRCSET_ATTRIBUTES:
+            candidates = []
+            for candidate in value.split(","):
+                bits = candidate.strip().split(None, 1)
+                if bits:
                     new = resolve(bits[0], base)
                     candidates.append(" ".join([new if new is not None else bits[0], *bits[1:]]))
-                new_value = ", ".join(candidates)
-            elif _urls_of(name, value):
-                new = resolve(value, base)
-                new_value = new if new is not None else value
-            else:
-                continue
-            if new_value != value:
-                pieces.append(attrs[position : match.start()])
-                pieces.append(f'{match.group("name")}="{escape_attribute(new_value)}"')
-                position = match.end()
-                changed = True
-        if changed:
-            pieces.append(attrs[position:])
-            out.append(html[last:start])
-            out.append("".join(pieces))
-            last = end
+            new_value = ", ".join(candidates)
+        else:
+            new = resolve(value, base)
+            new_value = new if new is not None else value
+        if new_value != value:
+            out.append(html[last : attribute.start])
+            out.append(f'{name}="{escape_attribute(new_value)}"')
+            last = attribute.end
     out.append(html[last:])
     return "".join(out)

@@ -26,6 +26,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--lab", required=True, help="The lab's slug")
         parser.add_argument("directory", metavar="DIR", help="The folder to write the site into")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=None,
+            help="Processes rendering pages (default: one per CPU, at most 8)",
+        )
 
     def handle(self, *args, **options):
         slug = options["lab"]
@@ -35,7 +41,9 @@ class Command(BaseCommand):
             known = f"Labs: {', '.join(slugs)}." if slugs else "There are no labs yet."
             raise CommandError(f"No lab {slug!r}. {known}")
         try:
-            result = export_site(lab=lab, directory=Path(options["directory"]))
+            result = export_site(
+                lab=lab, directory=Path(options["directory"]), jobs=options["jobs"]
+            )
         except ExportError as exc:
             raise CommandError(str(exc)) from exc
         report = result.report
