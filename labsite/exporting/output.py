@@ -149,7 +149,9 @@ class Output:
                 f"{shown}. Move them away or export into another folder; nothing was written."
             )
         report = WriteReport()
-        self._save(self.files, pending={**self.pending, **dict.fromkeys(paths, "")})
+        new = [path for path in paths if not self.owns(path)]
+        if new:
+            self._save(self.files, pending={**self.pending, **dict.fromkeys(new, "")})
         mode = 0o666 & ~_umask()
         new_files: dict[str, dict] = {}
         for path in sorted(paths):
@@ -195,6 +197,11 @@ class Output:
         if pending:
             data["pending"] = pending
         text = json.dumps(data, indent=0, sort_keys=True)
+        try:
+            if self.manifest_path.read_text(encoding="utf-8") == text:
+                return  # nothing changed: the manifest keeps its modification time too
+        except OSError:
+            pass
         _atomic_write(self.manifest_path, text.encode(), 0o666 & ~_umask())
 
 
