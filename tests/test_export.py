@@ -355,3 +355,30 @@ def test_another_labs_export_folder_is_refused(lab, tmp_path):
     (site / MANIFEST).write_text("{not json")
     with pytest.raises(CommandError, match=r"cannot be read"):
         export(site)
+
+
+def test_pages_rendered_in_worker_processes_are_the_same(transactional_db, tmp_path):
+    """``--jobs 2`` forks two processes that render pages with their own database connection
+    (on PostgreSQL; an in-memory SQLite test database is visible to this process only, so
+    there the export renders in one). Either way the files are the same as ``--jobs 1``'s."""
+    lab = f.LabFactory(slug="nexus", name="Nexus Lab", site__domain="nexus.localhost")
+    for n in range(6):
+        person = f.PersonFactory(name=f"Member {n}")
+        f.MembershipFactory(person=person, lab=lab)
+        paper = f.PublicationFactory(title=f"Paper {n}", year=2020 + n % 3)
+        f.AuthorshipFactory(publication=paper, person=person, name=person.name, position=0)
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    call_command("export_site", "--lab", "nexus", str(serial), "--jobs", "1", stdout=io.StringIO())
+    call_command(
+        "export_site", "--lab", "nexus", str(parallel), "--jobs", "2", stdout=io.StringIO()
+    )
+
+    def contents(root: Path) -> dict[str, bytes]:
+        return {
+            str(p.relative_to(root)): p.read_bytes()
+            for p in root.rglob("*")
+            if p.is_file() and p.name != MANIFEST
+        }
+
+    assert contents(parallel) == contents(serial)
+    assert "people/member-5/index.html" in contents(serial)

@@ -50,6 +50,9 @@ MAX_URLS = 200_000
 MAX_REDIRECTS = 10
 
 HTML = "text/html"
+#: Loggers silenced during the crawl: it asks for pages that may not exist (see
+#: ``Crawl.siblings``), and a page that fails stops the export with its own message.
+QUIET_LOGGERS = ("django.request", "django.security")
 #: Pages a worker renders per task.
 BATCH = 8
 
@@ -135,7 +138,15 @@ class Fetched:
 def fetch(client: Client, key: str) -> Fetched:
     """GET ``key`` on the lab's host, over https, as an anonymous visitor."""
     client.cookies.clear()
-    response = client.get(key, secure=True)
+    try:
+        response = client.get(key, secure=True)
+    except Exception as exc:  # the view failed: say which page, and write nothing
+        hint = ""
+        if "manifest" in str(exc).lower():
+            hint = " Run `manage.py collectstatic` first."
+        raise ExportError(
+            f"Rendering {key} failed ({type(exc).__name__}: {exc}); nothing was written.{hint}"
+        ) from exc
     body = b""
     if response.status_code == 200:
         body = b"".join(response.streaming_content) if response.streaming else response.content
@@ -152,7 +163,8 @@ _worker: dict = {}
 
 
 def _start_worker(host: str) -> None:
-    logging.getLogger("django.request").setLevel(logging.ERROR)
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     _worker["client"] = Client(HTTP_HOST=host)
 
 
@@ -160,12 +172,17 @@ def _fetch_in_worker(keys: list[str]) -> list[tuple[str, Fetched]]:
     return [(key, fetch(_worker["client"], key)) for key in keys]
 
 
-def default_jobs() -> int:
-    """Processes that render pages: one per CPU (at most 8), or 1 when the data is only
-    visible to this process's connection (an open transaction, as in a test; an in-memory
-    SQLite database) — a forked process would not see it."""
+def only_here() -> bool:
+    """Is the data visible to this process's connection only (an open transaction, as in a
+    test; an in-memory SQLite database)? A forked process would not see it."""
     connection = connections["default"]
-    if connection.in_atomic_block or connection.is_in_memory_db():
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    return connection.in_atomic_block or in_memory
+
+
+def default_jobs() -> int:
+    """Processes that render pages: one per CPU (at most 8); 1 when :func:`only_here`."""
+    if only_here():
         return 1
     try:
         cpus = len(os.sched_getaffinity(0))
@@ -254,13 +271,16 @@ class Crawl:
     def run(self) -> None:
         # The crawl asks for pages that may not exist (see ``siblings``): their 404s are
         # expected, not worth a log line each.
-        request_log = logging.getLogger("django.request")
-        level = request_log.level
-        request_log.setLevel(logging.ERROR)
+        # A failing page is reported by the ExportError it raises, with its path.
+        quiet = [logging.getLogger(name) for name in QUIET_LOGGERS]
+        levels = [log.level for log in quiet]
+        for log in quiet:
+            log.setLevel(logging.CRITICAL)
         try:
             self._run()
         finally:
-            request_log.setLevel(level)
+            for log, level in zip(quiet, levels, strict=True):
+                log.setLevel(level)
 
     def _run(self) -> None:
         self.seeds()
@@ -486,7 +506,8 @@ def export_site(*, lab: Lab, directory: Path, jobs: int | None = None) -> Export
     start = time.perf_counter()
     output = Output(directory, lab=lab.slug)  # a bad folder fails before any page is rendered
     site = site_for(lab)
-    crawl = Crawl(lab, site, jobs=default_jobs() if jobs is None else max(1, jobs))
+    jobs = default_jobs() if jobs is None else 1 if only_here() else max(1, jobs)
+    crawl = Crawl(lab, site, jobs=jobs)
     crawl.run()
     home = crawl.resources.get("/")
     if home is None or home.status != 200:
