@@ -421,6 +421,17 @@ class Crawl:
             return None
         return resource
 
+    def redirects_off_site(self, key: str) -> Target | None:
+        """Where ``key``'s redirects end when that is a path not exported (``/admin``)."""
+        resource = self.resources.get(key)
+        for _ in range(MAX_REDIRECTS):
+            if resource is None or resource.location is None:
+                return None
+            if resource.location.kind == "live":
+                return resource.location
+            resource = self.resources.get(resource.location.key)
+        return None
+
     def file_of(self, resource: Resource) -> str | None:
         return links.file_for(
             resource.target.key,
@@ -430,11 +441,17 @@ class Crawl:
     def files(self) -> tuple[dict[str, Source], dict[str, int], list[tuple[str, str, str]]]:
         """``{file: content}`` of everything found, links rewritten; counts; broken links."""
         self.mapped: dict[str, str] = {}
+        claimed: set[str] = set()
         for key, resource in self.resources.items():
             if resource.status == 200:
                 file = self.file_of(resource)
-                if file is not None:
+                if file is not None and file not in claimed:
                     self.mapped[key] = file
+                    claimed.add(file)
+        # A file where another needs a folder (``/a`` as a file and ``/a/b``): the folder wins.
+        folders = {parent for file in claimed for parent in _parents(file)}
+        self.mapped = {key: file for key, file in self.mapped.items() if file not in folders}
+        claimed -= folders
         self.broken: list[tuple[str, str, str]] = []
         output: dict[str, Source] = {}
         counts = {"pages": 0, "documents": 0, "static": 0, "media": 0, "redirects": 0}
@@ -459,10 +476,11 @@ class Crawl:
                 continue
             destination = self.final(key)
             file = links.file_for(key, directory_like=True)
-            if destination is None or file is None or file in output:
+            if destination is None or destination.target.key not in self.mapped:
                 continue
-            if any(other == file for other in self.mapped.values()):
+            if file is None or file in claimed or file in folders or set(_parents(file)) & claimed:
                 continue
+            claimed.add(file)
             new = links.link_for(self.mapped[destination.target.key])
             output[file] = redirect_page(new)
             counts["redirects"] += 1
@@ -481,9 +499,18 @@ class Crawl:
             return self.site.origin + found.key + suffix
         resource = self.final(found.key)
         if resource is None or resource.target.key not in self.mapped:
+            live = self.redirects_off_site(found.key)
+            if live is not None:
+                return self.site.origin + live.key + suffix
             return None  # leads nowhere on the live site either: listed in ``broken``
         new = links.link_for(self.mapped[resource.target.key]) + suffix
         return new if new != url else None
+
+
+def _parents(file: str) -> list[str]:
+    """``a/b/c.html`` → ``["a", "a/b"]``."""
+    parts = file.split("/")[:-1]
+    return ["/".join(parts[: n + 1]) for n in range(len(parts))]
 
 
 def redirect_page(new: str) -> bytes:
