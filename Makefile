@@ -38,8 +38,9 @@ format: install
 ## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
 ## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
 ## PostgreSQL on 127.0.0.1:5432, Redis db 9)
-.PHONY: bench-import bench-pages bench-load
-bench: bench-import bench-pages bench-load
+## make bench-export: export_site over a 50-member lab: first run, unchanged re-run, one edit
+.PHONY: bench-import bench-pages bench-load bench-export
+bench: bench-import bench-pages bench-load bench-export
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
@@ -49,6 +50,9 @@ bench-pages: install
 
 bench-load: install
 	$(BIN)/python benchmarks/bench_load.py
+
+bench-export: install
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
