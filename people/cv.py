@@ -214,3 +214,37 @@ def render_pdf(html: str, *, base_url: str) -> bytes:
     return weasyprint.HTML(
         string=html, base_url=base_url, url_fetcher=local_url_fetcher
     ).write_pdf()
+
+
+#: Where made PDFs are kept, in the media storage: ``cv-pdf/<slug>-<hash of the HTML>.pdf``.
+PDF_FOLDER = "cv-pdf"
+
+
+def stored_pdf(html: str, *, slug: str, base_url: str) -> bytes:
+    """The PDF of ``html``, made once for each content and kept in the media storage.
+
+    WeasyPrint takes about a second for a CV with a hundred papers: the PDF is made the first
+    time its content is asked for, by any process, and read back after (the name holds a hash
+    of the print HTML and of WeasyPrint's version, so an edit makes a new one). The member's
+    older PDFs are deleted when a new one is kept.
+    """
+    import hashlib
+
+    import weasyprint
+    from django.core.files.base import ContentFile
+
+    digest = hashlib.sha256(f"{weasyprint.__version__}\n{html}".encode()).hexdigest()[:24]
+    name = f"{PDF_FOLDER}/{slug}-{digest}.pdf"
+    if default_storage.exists(name):
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    pdf = render_pdf(html, base_url=base_url)
+    try:
+        _, files = default_storage.listdir(PDF_FOLDER)
+    except (FileNotFoundError, NotADirectoryError):
+        files = []
+    for old in files:
+        if old.startswith(f"{slug}-") and old.endswith(".pdf") and len(old) == len(slug) + 29:
+            default_storage.delete(f"{PDF_FOLDER}/{old}")
+    default_storage.save(name, ContentFile(pdf))
+    return pdf

@@ -15,7 +15,7 @@ from django.views.generic import DetailView, ListView
 from labsite.cache import accept_query
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, page_meta
-from people.cv import build_cv, cv_person_queryset, render_pdf
+from people.cv import build_cv, cv_person_queryset, stored_pdf
 from people.models import Talk, Teaching
 from people.views import LabPersonMixin
 
@@ -60,7 +60,7 @@ class PersonCVPdfView(PersonCVView):
 
     def render_to_response(self, context, **response_kwargs):
         html = render_to_string(self.template_name, context, request=self.request)
-        pdf = render_pdf(html, base_url=self.request.build_absolute_uri("/"))
+        pdf = stored_pdf(html, slug=self.object.slug, base_url=self.request.build_absolute_uri("/"))
         response = HttpResponse(pdf, content_type="application/pdf")
         filename = f"{self.object.slug}-cv.pdf"
         response["Content-Disposition"] = f'inline; filename="{filename}"'

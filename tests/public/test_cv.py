@@ -190,3 +190,26 @@ def test_query_counts_do_not_grow_with_content(client, alice, lab_a, no_page_cac
         f.CVEntryFactory(person=alice.person, kind=CVKind.SERVICE)
     large, response = count_queries(client, path, A)
     assert large == small, (path, small, large)
+
+
+def test_the_pdf_is_made_once_per_content_and_the_old_one_goes(get, alice, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    import people.cv
+
+    made = []
+    real = people.cv.render_pdf
+    monkeypatch.setattr(people.cv, "render_pdf", lambda *a, **k: made.append(1) or real(*a, **k))
+    url = f"/people/{alice.person.slug}/cv.pdf"
+    first = get(url).content
+    from django.core.cache import cache
+
+    cache.clear()  # past the page cache: the stored PDF answers
+    assert get(url).content == first and len(made) == 1
+    alice.honor.title = "A renamed award"
+    alice.honor.save()
+    cache.clear()
+    assert "A renamed award" in pdf_text(get(url).content)
+    assert len(made) == 2
+    _, files = default_storage.listdir(people.cv.PDF_FOLDER)
+    assert len([name for name in files if name.startswith(alice.person.slug + "-")]) == 1
