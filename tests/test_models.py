@@ -242,6 +242,10 @@ def test_str_and_get_absolute_url_of_every_model(cast, lab_a):
         ),
         lab_news: ("2024-05-01: Lab news", f"/news/#news-{lab_news.pk}"),
         alice.honor: ("Alice Anders award (2023)", "/people/alice-anders/#honors"),
+        alice.cv_entry: (
+            "Alice Anders degree, University of Examples",
+            "/people/alice-anders/cv/",
+        ),
         alice.talk: ("Alice Anders talk — Workshop", "/people/alice-anders/#talks"),
         alice.teaching: ("Alice Anders course", "/people/alice-anders/#teaching"),
         alice.publication: ("Alice Anders's paper (2024)", pub),
