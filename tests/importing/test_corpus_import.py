@@ -13,8 +13,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from labsite.importing.discover import collect
 from labsite.importing.identity import PublicationIndex
+from labsite.importing.readers import collect
 from people.models import Honor, NewsItem, Person, ProfileSection, Talk, Teaching
 from publications.models import Publication
 from research.models import Project

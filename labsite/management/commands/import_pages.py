@@ -1,7 +1,7 @@
 """``import_pages``: bring members' existing homepages (Jekyll markdown, BibTeX) into a lab.
 
 A thin shell (STYLE.md): it parses arguments, finds or creates the lab, hands each PATH to the
-pure reader (:func:`labsite.importing.discover.collect`) and the records to the loader
+pure reader (:func:`labsite.importing.readers.collect`) and the records to the loader
 (:func:`labsite.importing.load.load_sites`), and prints the report. Good pages are imported even
 when others fail; the exit status is non-zero when any page or input failed. Errors are one
 line each, ``file:line: message``, never a traceback.
@@ -16,9 +16,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from labsite.importing.discover import site_paths
 from labsite.importing.load import load_sites
 from labsite.importing.pool import collect_all
+from labsite.importing.readers import site_paths
 from labsite.importing.report import render_report
 from labsite.setup import get_or_create_lab
 
