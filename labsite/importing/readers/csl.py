@@ -53,7 +53,11 @@ class CslJsonReader:
     name = "CSL-JSON file"
 
     def detect(self, path: Path) -> float:
-        return 0.9 if is_csl(peek_json(path)) else 0.0
+        if is_csl(peek_json(path)):
+            return 0.9
+        # Any other JSON file is no page: read here, it gets a clear error, not a section of
+        # braces (the ORCID reader claims its own with a higher score).
+        return 0.3 if path.is_file() and path.suffix.lower() in (".json", ".csljson") else 0.0
 
     def read(self, path: Path) -> SiteRecord:
         root = path.parent
@@ -63,6 +67,9 @@ class CslJsonReader:
             data = read_json(path, root)
         except ValueError as exc:
             site.errors.append(f"{rel}:1: {exc}")
+            return site
+        if not is_csl(data):
+            site.errors.append(f"{rel}:1: not a CSL-JSON list of items, nor an ORCID record")
             return site
         page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
         seen: set[str] = set()

@@ -337,10 +337,11 @@ class HugoCollector(FileCollector):
         for entry in _listed(meta.get("links")):
             if not isinstance(entry, dict) or not text(entry.get("url")):
                 continue
-            label = text(entry.get("name") or entry.get("type") or entry.get("icon"))
+            # HugoBlox: ``type`` names the kind (pdf, code, dataset, …); ``name`` is a label
+            label = text(entry.get("name"))
             url = ctx.absolute(self.in_bundle(text(entry["url"]), ctx))
-            kind = link_kind(label, url)
-            found.append(LinkRecord(kind, url, "" if label.lower() == kind else label))
+            kind = link_kind(text(entry.get("type")) or label or text(entry.get("icon")), url)
+            found.append(LinkRecord(kind, url, "" if label.lower() in ("", kind) else label))
         return found
 
     def in_bundle(self, url: str, ctx: Context) -> str:

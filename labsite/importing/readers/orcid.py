@@ -11,6 +11,7 @@ no co-authors known: it is imported with the owner as its one author and a warni
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,10 @@ from labsite.importing.records import (
 
 #: Contributor roles that do not make an author (CRediT roles, given as URLs, all do).
 _NOT_AUTHORS = {"editor", "chair-or-translator", "chair", "translator", "graduate-student"}
+
+
+#: Labels for links an external id gives (other than the DOI and the arXiv id).
+_ID_LABELS = {"handle": "Handle", "pmid": "PubMed", "pmc": "PubMed Central", "uri": "Link"}
 
 
 def _value(node: Any, *keys: str) -> str:
@@ -102,11 +107,18 @@ class OrcidReader:
             site.errors.append(f"{rel}:1: not an ORCID record")
             return site
         site.profile = _profile(data)
+        works = _works(data)
+        if not site.profile.orcid:
+            # works in bulk name no person, but each work's path starts with its record's iD
+            paths = {text(w.get("path")).strip("/").split("/")[0] for w in works}
+            if len(paths) == 1 and re.fullmatch(r"\d{4}-\d{4}-\d{4}-\d{3}[\dX]", next(iter(paths))):
+                site.profile.orcid = f"https://orcid.org/{paths.pop()}"
         page = PageRecord(source=SourceRef(rel, 1), title=site.profile.name)
         if site.profile.name:
             page.owner_names = [site.profile.name]
         seen: set[str] = set()
-        for index, work in enumerate(_works(data), start=1):
+        unattributed: list[str] = []
+        for index, work in enumerate(works, start=1):
             record = _publication(work, rel, index, site.profile)
             if record is None:
                 page.warnings.append(f"{rel}: work {index} has no title")
@@ -114,12 +126,14 @@ class OrcidReader:
             if record.key in seen:
                 continue
             seen.add(record.key)
-            if not work.get("contributors") and record.authors:
-                page.warnings.append(
-                    f"{rel}: {record.title!r}: the export names no contributors; "
-                    "only the record's owner is listed as its author"
-                )
+            if not work.get("contributors"):
+                unattributed.append(record.title)
             page.publications.append(record)
+        if unattributed:
+            page.warnings.append(
+                f"{rel}: {len(unattributed)} work(s) name no contributors (the record's works "
+                "summary does not carry them): only the record's owner is listed as their author"
+            )
         if not page.publications:
             page.warnings.append(f"{rel}: no works in this ORCID record")
         site.pages.append(page)
@@ -196,7 +210,7 @@ def _publication(
         elif kind == "arxiv" and value and not record.arxiv_id:
             record.arxiv_id = value
         elif url and kind not in ("doi", "arxiv"):
-            record.links.append(LinkRecord("paper", url, kind.upper() if len(kind) <= 6 else ""))
+            record.links.append(LinkRecord("paper", url, _ID_LABELS.get(kind, "")))
     url = _value(work, "url")
     if url and all(link.url != url for link in record.links):
         record.links.insert(0, LinkRecord("paper", url))

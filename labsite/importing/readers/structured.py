@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labsite.importing.extract.common import arxiv_id, doi_of, strip_markup
-from labsite.importing.extract.venues import short_venue
+from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.read import ReadError, read_text
 from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.safety import Refused, limit
@@ -78,12 +78,16 @@ def finish(record: PublicationRecord) -> PublicationRecord:
     for link in record.links:
         record.doi = record.doi or doi_of(link.url)
         record.arxiv_id = record.arxiv_id or arxiv_id(link.url)
+        if link.kind == "paper" and arxiv_id(link.url):
+            link.kind = "arxiv"  # the work's URL is its arXiv page
     if record.doi.lower().startswith("10.48550/arxiv."):
         record.arxiv_id = record.arxiv_id or record.doi[len("10.48550/arxiv.") :]
     if record.arxiv_id:
         record.arxiv_id = arxiv_id(f"arXiv:{record.arxiv_id}") or arxiv_id(record.arxiv_id)
         if not any(link.kind == "arxiv" for link in record.links) and record.arxiv_id:
             record.links.append(LinkRecord("arxiv", f"https://arxiv.org/abs/{record.arxiv_id}"))
+    if record.kind in ("conference", "") and kind_of(record.venue) == "workshop":
+        record.kind = "workshop"  # CSL has no workshop type: a workshop paper is a conference's
     if record.venue and not record.short_venue:
         record.short_venue = short_venue(record.venue)
     if record.kind == "preprint" and not record.status:
