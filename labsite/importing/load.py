@@ -246,7 +246,7 @@ def _load_pages(
                 page=profile_page,
                 people=indexes.people,
             )
-            _link_back(owner, lab=lab, page=profile_page, people=indexes.people)
+            _link_back(owner, lab=lab, label=label, page=profile_page, people=indexes.people)
     except OwnerError as exc:
         # One loose page: name the file, not the folder it sits in.
         where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
@@ -427,15 +427,21 @@ def resolve_owner(
             return Person.objects.get(pk=match.pk), False
     match = people.match(name)
     if match is not None and not match.weak:
+        # The owner an earlier run kept apart from someone: said again, as on that run.
+        _kept_apart(name, people.match(name, exclude={match.pk}), page)
         return Person.objects.get(pk=match.pk), False
-    if match is not None:
-        # A whole site is too much to hang on an initial or a spelling: a second person is
-        # easy to notice and fix, a wrong merge mixes two people's pages.
+    # A whole site is too much to hang on an initial or a spelling: a second person is easy
+    # to notice and fix, a wrong merge mixes two people's pages.
+    _kept_apart(name, match, page)
+    return _create_person(name, people=people, page=page), True
+
+
+def _kept_apart(name: str, match: identity.PersonMatch | None, page: PageReport) -> None:
+    if match is not None and match.weak:
         page.warnings.append(
             f"owner {name!r} kept apart from {match.name!r} ({match.reason}); "
             "if they are one person, give --person with that person's slug"
         )
-    return _create_person(name, people=people, page=page), True
 
 
 def _create_person(name: str, *, people: identity.PeopleIndex, page: PageReport) -> Person:
@@ -577,7 +583,9 @@ def _apply_profile(
         page.add("created", "membership", f"{owner.name}, {Role(role).label}, {lab.slug}")
 
 
-def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.PeopleIndex) -> None:
+def _link_back(
+    owner: Person, *, lab: Lab, label: str, page: PageReport, people: identity.PeopleIndex
+) -> None:
     """Link earlier imports' unlinked author and collaborator rows that name ``owner``.
 
     A row that names them only by an initial or a near spelling is linked only on ``lab``'s
@@ -597,6 +605,27 @@ def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.Pe
     for surname in surnames:
         stem = surname.split()[-1]
         query |= models.Q(name__icontains=stem[: max(4, len(stem) - 2)])
+    # Rows of other sources linked to them before (by this import's first run, or by
+    # another's): a doubtful one is said again on every import, not only the one that linked it.
+    mine = f"{label}/"
+    linked = Authorship.objects.filter(query, person=owner).exclude(
+        publication__source_file__startswith=mine
+    )
+    for name in linked.order_by("pk").values_list("name", flat=True):
+        match = _best(name, names)
+        if match is not None and not match.certain:
+            page.warnings.append(
+                f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
+    linked_collaborators = Collaborator.objects.filter(query, person=owner).exclude(
+        project__source_file__startswith=mine
+    )
+    for name in linked_collaborators.order_by("pk").values_list("name", flat=True):
+        match = _best(name, names)
+        if match is not None and not match.certain:
+            page.warnings.append(
+                f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
     linked_pubs = set(
         Authorship.objects.filter(person=owner).values_list("publication_id", flat=True)
     )

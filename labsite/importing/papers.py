@@ -202,6 +202,7 @@ class PublicationWriter:
         pending = identity.PublicationIndex()  # the page's new papers, by their place in ``new``
         orders, size = page_orders(page.publications)
         placing = _Placing(source_file, size)
+        handled: set[int] = set()  # stored papers an earlier entry of this page matched
         for record, order in zip(page.publications, orders, strict=True):
             if not record.title.strip():
                 self.report.warnings.append(
@@ -210,7 +211,13 @@ class PublicationWriter:
                 continue
             key = self._pub_key(record)
             found = self._find(record, source_file, key)
+            if found is not None and found[0] in handled:
+                # The same paper listed again on this page (a selected list above the full
+                # one): as on the first import, it adds its links and selection, no fields.
+                self._repeat(self.pubs[found[0]], record)
+                continue
             if found is not None:
+                handled.add(found[0])
                 self._publication(record, source_file, key, found, order, placing)
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
@@ -223,6 +230,18 @@ class PublicationWriter:
         if new:
             self._create(new, placing)
         self._save_authors()
+
+    def _warn_no_authors(self, record: PublicationRecord) -> None:
+        self.report.warnings.append(
+            f"{self._where(record)}: {record.title[:60]!r} has no author list; "
+            f"listed under {self.owner.name}"
+        )
+
+    def _repeat(self, entry: _Pub, record: PublicationRecord) -> None:
+        """A second listing of a paper on one page: its links and its selection only."""
+        self._add_links(entry, record)
+        if record.selected:
+            self._select(entry, record, f"selected:{self.owner.pk}")
 
     def _save_authors(self) -> None:
         """One bulk UPDATE for the author rows this page linked or selected."""
@@ -297,7 +316,11 @@ class PublicationWriter:
                 self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
         elif noted:  # only the bookkeeping of who placed it: not an update of the paper
             Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
+        if "authors" not in changed:
+            self._review_links(entry, record, authors)  # rewritten rows said their doubts
         linked = self._link_owner(entry, record, authors)
+        if not authors and [a.person_id for a in entry.authors] == [self.owner.pk]:
+            self._warn_no_authors(record)  # on every import, not only the one that listed them
         linked += self._link_coauthors(entry)
         linked += self._add_links(entry, record)
         linked += self._select(entry, record, selected_key)
@@ -406,10 +429,7 @@ class PublicationWriter:
                             selected=selected,
                         )
                     ]
-                    self.report.warnings.append(
-                        f"{self._where(record)}: {record.title[:60]!r} has no author list; "
-                        f"listed under {self.owner.name}"
-                    )
+                    self._warn_no_authors(record)
             rows.extend(item.rows)
             seen: set[tuple[str, str]] = set()
             for source in (record, *item.repeats):
@@ -494,11 +514,7 @@ class PublicationWriter:
             elif owner_at is not None and owner_at[0] == position and self.owner.pk not in taken:
                 row.person_id = self.owner.pk
                 row.selected = select_owner
-                if owner_at[1] is not None and not owner_at[1].certain:
-                    self.report.warnings.append(
-                        f"{self._where(record)}: author {author.name!r} taken to be the owner "
-                        f"{self.owner.name!r} ({owner_at[1].reason}); check it"
-                    )
+                self._warn_owner_guess(record, author.name, owner_at[1])
             if row.person_id:
                 taken.add(row.person_id)
             rows.append(row)
@@ -516,6 +532,41 @@ class PublicationWriter:
                     taken.add(match.pk)
                     self._warn_uncertain(record, row.name, match)
         return rows
+
+    def _warn_owner_guess(
+        self, record: PublicationRecord, name: str, match: identity.NameMatch | None
+    ) -> None:
+        if match is not None and not match.certain:
+            self.report.warnings.append(
+                f"{self._where(record)}: author {name!r} taken to be the owner "
+                f"{self.owner.name!r} ({match.reason}); check it"
+            )
+
+    def _review_links(
+        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+    ) -> None:
+        """The doubts about a stored paper's linked authors, said again on every import.
+
+        The rows were linked (and the doubt first said) by the import that wrote them; an
+        import that finds them as they are must not fall silent about them.
+        """
+        owner_at = self._owner_position(authors)
+        for row in entry.authors:
+            at_owner = owner_at is not None and owner_at[0] == row.position < len(authors)
+            if row.person_id == self.owner.pk and at_owner:
+                self._warn_owner_guess(record, row.name, owner_at[1])
+        for row in entry.authors:
+            if row.person_id in (None, self.owner.pk) or row.position >= len(authors):
+                continue
+            others = {a.person_id for a in entry.authors if a.person_id and a is not row}
+            match = self.indexes.people.match(
+                row.name,
+                url=_author_url(authors, row.position),
+                exclude=others | {self.owner.pk},
+                members=self.members,
+            )
+            if match is not None and match.pk == row.person_id:
+                self._warn_uncertain(record, row.name, match)
 
     def _warn_uncertain(
         self, record: PublicationRecord | ProjectRecord, name: str, match: identity.PersonMatch
@@ -538,10 +589,6 @@ class PublicationWriter:
                 publication=entry.obj, person=self.owner, name=self.owner.name[:200], position=0
             )
             entry.authors = [_Author.of(row)]
-            self.report.warnings.append(
-                f"{self._where(record)}: {record.title[:60]!r} has no author list; "
-                f"listed under {self.owner.name}"
-            )
             return 1
         candidates = [a for a in entry.authors if a.person_id is None]
         owner_at = self._owner_position(authors)

@@ -394,6 +394,13 @@ class SiteWriter(PublicationWriter):
         else:
             taken = {c.person_id for c in current_rows if c.person_id}
             for row in current_rows:
+                if row.person_id is not None:
+                    # linked by an earlier import: its doubt is said on every import
+                    match = self.indexes.people.match(
+                        row.name, url=row.url, exclude=taken - {row.person_id}, members=self.members
+                    )
+                    if match is not None and match.pk == row.person_id:
+                        self._warn_uncertain(record, row.name, match)
                 if row.person_id is None:
                     match = self.indexes.people.match(
                         row.name, url=row.url, exclude=taken, members=self.members
