@@ -42,11 +42,13 @@ from django.utils.text import slugify
 
 from labsite.importing import identity
 from labsite.importing.extract.authors import same_person
+from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image
 from labsite.importing.records import ProfileRecord, SiteRecord
 from labsite.importing.report import PageReport, SiteReport
 from labsite.importing.rows import merge_fields
 from labsite.importing.writers import SiteWriter
+from labsite.normalise import name_tokens, normalize_name, split_name
 from people.models import Lab, Membership, Person, Role
 
 log = logging.getLogger(__name__)
@@ -69,18 +71,6 @@ PLACEHOLDER_NAMES = {
 
 class OwnerError(Exception):
     """The page owner cannot be told, or ``--person`` names nobody."""
-
-
-@dataclass
-class Indexes:
-    """The in-memory indexes one run shares across sites (filled once, kept up to date)."""
-
-    people: identity.PeopleIndex
-    publications: identity.PublicationIndex
-
-    @classmethod
-    def from_database(cls) -> Indexes:
-        return cls(identity.PeopleIndex.from_database(), identity.PublicationIndex.from_database())
 
 
 Progress = Callable[[int, int, str], None]
@@ -294,7 +284,7 @@ def _reload(indexes: Indexes) -> None:
 
 
 def is_placeholder(name: str) -> bool:
-    normalized = identity.normalize_name(name)
+    normalized = normalize_name(name)
     return not normalized or normalized in PLACEHOLDER_NAMES or len(normalized.split()) > 6
 
 
@@ -312,7 +302,7 @@ def owner_candidates(site: SiteRecord) -> list[str]:
         for pub in page.publications:
             for author in pub.authors:
                 if author.is_owner and author.name:
-                    key = identity.normalize_name(author.name)
+                    key = normalize_name(author.name)
                     highlighted[key] += 1
                     # keep the longest spelling: "Yasmine Ouazzani" over "Y. Ouazzani"
                     if len(author.name) > len(printed.get(key, "")):
@@ -345,7 +335,7 @@ def _common_author(site: SiteRecord) -> list[str]:
     for pub in pubs:
         keys = set()
         for author in pub.authors:
-            words = identity.normalize_name(author.name).split()
+            words = normalize_name(author.name).split()
             if len(words) < 2:
                 continue
             key = (words[-1], words[0][:1])
@@ -376,7 +366,7 @@ def split_by_owner(site: SiteRecord) -> list[SiteRecord]:
     for page in site.pages:
         names = owner_candidates(SiteRecord(root=site.root, pages=[page]))
         if names:
-            owners.setdefault(identity.normalize_name(names[0]), []).append(page)
+            owners.setdefault(normalize_name(names[0]), []).append(page)
         else:
             nameless.append(page)
     if len(owners) < 2:
@@ -406,7 +396,7 @@ def resolve_owner(
             pk = match.pk
         if pk is not None:
             return Person.objects.get(pk=pk), False
-        if len(identity.name_tokens(owner_arg)) < 2 or re.fullmatch(r"[a-z0-9-]+", owner_arg):
+        if len(name_tokens(owner_arg)) < 2 or re.fullmatch(r"[a-z0-9-]+", owner_arg):
             raise OwnerError(
                 f"no person with the slug {owner_arg!r}; give the full name "
                 f'(--person "First Last") to create them'
@@ -597,7 +587,7 @@ def _link_back(
     names = owner.all_names()
     # Candidate rows by surname stem, as the database spells it (accents kept) and folded to
     # ASCII; compare_names then decides. The stem tolerates a dropped last letter.
-    surnames = {identity.split_name(name)[1] for name in names} - {""}
+    surnames = {split_name(name)[1] for name in names} - {""}
     surnames |= {name.split()[-1].lower() for name in names if name.split()}
     if not surnames:
         return

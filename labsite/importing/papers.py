@@ -22,18 +22,19 @@ from labsite.importing import identity
 from labsite.importing.extract.common import markdown_text
 from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
 from labsite.importing.rows import (
-    _EMPTY,
-    _bulk_insert,
-    _choice,
-    _chunks,
-    _clip,
-    _year,
+    EMPTY,
+    bulk_insert,
+    choice_of,
+    chunks,
+    clipped,
     merge_fields,
     plain,
     positions_within,
     prepare,
+    valid_year,
     web_url,
 )
+from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
 from publications.models import (
     Authorship,
     LinkKind,
@@ -45,7 +46,7 @@ from publications.models import (
 
 
 @dataclass(slots=True)
-class _Author:
+class AuthorRow:
     """An Authorship row as the loader needs it: plain values, no model instance to build."""
 
     pk: int
@@ -69,10 +70,10 @@ class _Author:
     )
 
     @classmethod
-    def of(cls, row: Authorship) -> _Author:
+    def of(cls, row: Authorship) -> AuthorRow:
         return cls(*(getattr(row, name) for name in cls.FIELDS))
 
-    def set(self, dirty: dict[int, _Author], **values: Any) -> None:
+    def set(self, dirty: dict[int, AuthorRow], **values: Any) -> None:
         """Change this row; the writer saves every changed row of a page in one bulk UPDATE."""
         for name, value in values.items():
             setattr(self, name, value)
@@ -91,9 +92,9 @@ class _NewPub:
 
 
 @dataclass
-class _Pub:
+class StoredPub:
     obj: Publication
-    authors: list[_Author]
+    authors: list[AuthorRow]
     links: list[tuple[str, str]]  # (kind, url)
 
 
@@ -109,23 +110,23 @@ class PublicationWriter:
         pks = set(pks) - set(self.pubs)
         if not pks:
             return
-        authors: dict[int, list[_Author]] = {pk: [] for pk in pks}
+        authors: dict[int, list[AuthorRow]] = {pk: [] for pk in pks}
         links: dict[int, list[tuple[str, str]]] = {pk: [] for pk in pks}
-        for chunk in _chunks(sorted(pks), 500):
+        for chunk in chunks(sorted(pks), 500):
             rows = Authorship.objects.filter(publication_id__in=chunk).order_by("position")
-            for values in rows.values_list("publication_id", *_Author.FIELDS):
-                authors[values[0]].append(_Author(*values[1:]))
+            for values in rows.values_list("publication_id", *AuthorRow.FIELDS):
+                authors[values[0]].append(AuthorRow(*values[1:]))
             link_rows = PublicationLink.objects.filter(publication_id__in=chunk).order_by(
                 "order", "pk"
             )
             for pub_id, kind, url in link_rows.values_list("publication_id", "kind", "url"):
                 links[pub_id].append((kind, url))
             for pub in Publication.objects.filter(pk__in=chunk):
-                self.pubs[pub.pk] = _Pub(pub, authors[pub.pk], links[pub.pk])
+                self.pubs[pub.pk] = StoredPub(pub, authors[pub.pk], links[pub.pk])
 
     @staticmethod
     def _pub_key(record: PublicationRecord) -> str:
-        key = record.key or "pub:" + identity.normalize_title(record.title)
+        key = record.key or "pub:" + normalize_title(record.title)
         return key.replace("\x00", "")[:300]
 
     def _find(
@@ -137,7 +138,7 @@ class PublicationWriter:
             doi=record.doi,
             arxiv_id=record.arxiv_id,
             title=record.title,
-            year=_year(record.year),
+            year=valid_year(record.year),
         )
 
     @staticmethod
@@ -149,24 +150,24 @@ class PublicationWriter:
             "title": markdown_text(record.title),
             "venue": record.venue,
             "short_venue": record.short_venue,
-            "year": _year(record.year),
+            "year": valid_year(record.year),
             "month": month,
             "volume": record.volume,
             "number": record.number,
             "pages": record.pages,
             "publisher": record.publisher,
-            "doi": identity.normalize_doi(record.doi),
-            "arxiv_id": identity.normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
+            "doi": normalize_doi(record.doi),
+            "arxiv_id": normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
             "abstract": record.abstract,
             "award": record.award,
             "note": record.note,
             "bibtex": record.bibtex,
         }
-        if _choice(record.kind, PublicationKind, "") == record.kind != "":
+        if choice_of(record.kind, PublicationKind, "") == record.kind != "":
             values["kind"] = record.kind
-        if _choice(record.status, PublicationStatus, "") == record.status != "":
+        if choice_of(record.status, PublicationStatus, "") == record.status != "":
             values["status"] = record.status
-        return _clip(Publication, values)
+        return clipped(Publication, values)
 
     @staticmethod
     def _author_list(record: PublicationRecord) -> list[list[Any]]:
@@ -221,11 +222,11 @@ class PublicationWriter:
                 self._publication(record, source_file, key, found, order, placing)
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-            again = pending.find(**facts, year=_year(record.year))
+            again = pending.find(**facts, year=valid_year(record.year))
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
-            pending.add(len(new), **facts, year=_year(record.year))
+            pending.add(len(new), **facts, year=valid_year(record.year))
             new.append(_NewPub(record, key, order))
         if new:
             self._create(new, placing)
@@ -237,7 +238,7 @@ class PublicationWriter:
             f"listed under {self.owner.name}"
         )
 
-    def _repeat(self, entry: _Pub, record: PublicationRecord) -> None:
+    def _repeat(self, entry: StoredPub, record: PublicationRecord) -> None:
         """A second listing of a paper on one page: its links and its selection only."""
         self._add_links(entry, record)
         if record.selected:
@@ -298,7 +299,7 @@ class PublicationWriter:
                 pub.imported_values["authors"] = desired_authors
         else:
             for name, value in values.items():
-                if value in _EMPTY or getattr(pub, name) not in _EMPTY:
+                if value in EMPTY or getattr(pub, name) not in EMPTY:
                     continue
                 if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
                     continue  # another paper holds this DOI
@@ -394,7 +395,7 @@ class PublicationWriter:
                 pub.imported_values[selected_key] = True
             prepare(pub)
             pubs.append(pub)
-        _bulk_insert(Publication, pubs)
+        bulk_insert(Publication, pubs)
         placing.done.update(pub.pk for pub in pubs)
         rows: list[Authorship] = []
         links: list[PublicationLink] = []
@@ -436,16 +437,16 @@ class PublicationWriter:
                 for link in self._link_rows(pub, source, seen, start=len(seen)):
                     links.append(link)
             self.report.add("created", "publication", pub.title)
-        _bulk_insert(Authorship, rows)
-        _bulk_insert(PublicationLink, links)
-        by_pub: dict[int, list[_Author]] = {pub.pk: [] for pub in pubs}
+        bulk_insert(Authorship, rows)
+        bulk_insert(PublicationLink, links)
+        by_pub: dict[int, list[AuthorRow]] = {pub.pk: [] for pub in pubs}
         for row in rows:
-            by_pub[row.publication_id].append(_Author.of(row))
+            by_pub[row.publication_id].append(AuthorRow.of(row))
         link_pairs: dict[int, list[tuple[str, str]]] = {pub.pk: [] for pub in pubs}
         for link in links:
             link_pairs[link.publication_id].append((link.kind, link.url))
         for pub in pubs:
-            self.pubs[pub.pk] = _Pub(pub, by_pub[pub.pk], link_pairs[pub.pk])
+            self.pubs[pub.pk] = StoredPub(pub, by_pub[pub.pk], link_pairs[pub.pk])
 
     def _link_rows(
         self, pub: Publication, record: PublicationRecord, seen: set[tuple[str, str]], *, start: int
@@ -454,7 +455,7 @@ class PublicationWriter:
         out = []
         for link in record.links:
             url = web_url(link.url)
-            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+            kind = choice_of(link.kind, LinkKind, LinkKind.OTHER)
             if not url or len(url) > 1000 or (kind, url) in seen:
                 continue
             seen.add((kind, url))
@@ -471,18 +472,18 @@ class PublicationWriter:
 
     def _write_authors(
         self,
-        entry: _Pub,
+        entry: StoredPub,
         record: PublicationRecord,
         authors: list[AuthorRecord],
         *,
         select_owner: bool = False,
     ) -> None:
         """Replace the author rows, keeping each linked person and their choices by name."""
-        old = {identity.normalize_name(a.name): a for a in entry.authors if a.person_id}
+        old = {normalize_name(a.name): a for a in entry.authors if a.person_id}
         if entry.authors:
             Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
         rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
-        entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+        entry.authors = [AuthorRow.of(row) for row in Authorship.objects.bulk_create(rows)]
 
     def _author_rows(
         self,
@@ -491,7 +492,7 @@ class PublicationWriter:
         authors: list[AuthorRecord],
         *,
         select_owner: bool = False,
-        old: dict[str, _Author] | None = None,
+        old: dict[str, AuthorRow] | None = None,
     ) -> list[Authorship]:
         """Unsaved Authorship rows, each linked to its person when known (owner first)."""
         old = old or {}
@@ -507,7 +508,7 @@ class PublicationWriter:
                 equal_contribution=author.equal_contribution,
                 corresponding=author.corresponding,
             )
-            previous = old.get(identity.normalize_name(author.name))
+            previous = old.get(normalize_name(author.name))
             if previous is not None and previous.person_id not in taken:
                 row.person_id = previous.person_id
                 row.selected, row.hidden = previous.selected, previous.hidden
@@ -543,7 +544,7 @@ class PublicationWriter:
             )
 
     def _review_links(
-        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+        self, entry: StoredPub, record: PublicationRecord, authors: list[AuthorRecord]
     ) -> None:
         """The doubts about a stored paper's linked authors, said again on every import.
 
@@ -578,7 +579,7 @@ class PublicationWriter:
             )
 
     def _link_owner(
-        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+        self, entry: StoredPub, record: PublicationRecord, authors: list[AuthorRecord]
     ) -> int:
         """Make sure the owner's Authorship points at the owner; 1 if a row changed."""
         if any(a.person_id == self.owner.pk for a in entry.authors):
@@ -588,16 +589,14 @@ class PublicationWriter:
             row = Authorship.objects.create(
                 publication=entry.obj, person=self.owner, name=self.owner.name[:200], position=0
             )
-            entry.authors = [_Author.of(row)]
+            entry.authors = [AuthorRow.of(row)]
             return 1
         candidates = [a for a in entry.authors if a.person_id is None]
         owner_at = self._owner_position(authors)
         chosen = None
         if owner_at is not None:
-            printed = identity.normalize_name(authors[owner_at[0]].name)
-            chosen = next(
-                (a for a in candidates if identity.normalize_name(a.name) == printed), None
-            )
+            printed = normalize_name(authors[owner_at[0]].name)
+            chosen = next((a for a in candidates if normalize_name(a.name) == printed), None)
         if chosen is None:
             sure = [(self._owner_match(a.name), a) for a in candidates]
             chosen = next((a for m, a in sure if m is not None and m.certain), None)
@@ -610,7 +609,7 @@ class PublicationWriter:
         chosen.set(self._dirty, person_id=self.owner.pk)
         return 1
 
-    def _link_coauthors(self, entry: _Pub) -> int:
+    def _link_coauthors(self, entry: StoredPub) -> int:
         unlinked = [a for a in entry.authors if a.person_id is None]
         if not unlinked:
             return 0
@@ -629,7 +628,7 @@ class PublicationWriter:
                 )
         return changed
 
-    def _add_links(self, entry: _Pub, record: PublicationRecord) -> int:
+    def _add_links(self, entry: StoredPub, record: PublicationRecord) -> int:
         """Add the links the paper does not have yet (never removes one)."""
         seen = set(entry.links)
         new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
@@ -638,7 +637,7 @@ class PublicationWriter:
             entry.links.extend((link.kind, link.url) for link in new)
         return len(new)
 
-    def _select(self, entry: _Pub, record: PublicationRecord, selected_key: str) -> int:
+    def _select(self, entry: StoredPub, record: PublicationRecord, selected_key: str) -> int:
         """Turn ``selected`` on for the owner once; an admin who turns it off is not overruled."""
         if not record.selected:
             return 0
@@ -691,7 +690,7 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
             group_of.append(None)
             continue
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-        year = _year(record.year)
+        year = valid_year(record.year)
         hit = index.find(**facts, year=year)
         group = hit[0] if hit is not None else len(last)
         if hit is None:

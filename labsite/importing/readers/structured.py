@@ -17,6 +17,7 @@ from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.read import ReadError, read_text
 from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.safety import Refused, limit
+from labsite.normalise import normalize_doi
 
 #: CSL item types (also HugoBlox's ``publication_types``) → a PublicationKind value.
 CSL_KINDS = {
@@ -73,14 +74,13 @@ def finish(record: PublicationRecord) -> PublicationRecord:
     (from each other's links when the source gave none), the short venue, a preprint status."""
     record.title = strip_markup(record.title)
     record.venue = strip_markup(record.venue)
-    if record.doi:
-        record.doi = doi_of(f"doi:{record.doi.removeprefix('doi:').strip()}") or record.doi
+    record.doi = normalize_doi(record.doi)
     for link in record.links:
-        record.doi = record.doi or doi_of(link.url)
+        record.doi = record.doi or normalize_doi(doi_of(link.url))
         record.arxiv_id = record.arxiv_id or arxiv_id(link.url)
         if link.kind == "paper" and arxiv_id(link.url):
             link.kind = "arxiv"  # the work's URL is its arXiv page
-    if record.doi.lower().startswith("10.48550/arxiv."):
+    if record.doi.startswith("10.48550/arxiv."):
         record.arxiv_id = record.arxiv_id or record.doi[len("10.48550/arxiv.") :]
     if record.arxiv_id:
         record.arxiv_id = arxiv_id(f"arXiv:{record.arxiv_id}") or arxiv_id(record.arxiv_id)

@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from labsite.importing.extract.common import Context, normalise
+from labsite.importing.extract.common import Context
 from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import load_yaml
 from labsite.importing.readers.base import ImportInputError
@@ -36,6 +36,7 @@ from labsite.importing.readers.jekyll.collections import (
 )
 from labsite.importing.readers.jekyll.profile import profile_from_config
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
+from labsite.normalise import normalise, normalize_doi
 
 _SITE_MARKERS = ("_config.yml", "_config.yaml")
 _SITE_FOLDERS = (
@@ -208,7 +209,7 @@ class JekyllCollector(FileCollector):
             record.selected = record.selected or _truthy(entry.get("selected"))
             doi = entry.get("doi")
             if not record.doi and isinstance(doi, str) and "10." in doi:
-                record.doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi.strip())
+                record.doi = normalize_doi(doi)
             page.publications.append(record)
         if not page.publications:
             page.warnings.append(f"{rel}: no publications with a title in this data file")
