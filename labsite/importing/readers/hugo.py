@@ -265,19 +265,7 @@ class HugoCollector(FileCollector):
         page.owner_names = [self.site.profile.name]
         if body.strip():
             page.sections.append(SectionRecord("About", "prose", body.strip(), page.source))
-        interests = [strip_markup(text(i)) for i in _listed(meta.get("interests"))]
-        if any(interests):
-            items = "\n".join(f"- {i}" for i in interests if i)
-            page.sections.append(SectionRecord("Interests", "prose", items, page.source))
-        education = meta.get("education")
-        courses = education.get("courses") if isinstance(education, dict) else None
-        lines = []
-        for course in _listed(courses):
-            if isinstance(course, dict) and text(course.get("course")):
-                parts = [text(course.get(k)) for k in ("course", "institution", "year")]
-                lines.append("- " + ", ".join(p for p in parts if p))
-        if lines:
-            page.sections.append(SectionRecord("Education", "prose", "\n".join(lines), page.source))
+        page.sections.extend(owner_sections(meta, page.source))
         self.site.pages.append(page)
 
     @staticmethod
@@ -498,3 +486,22 @@ class HugoCollector(FileCollector):
 
 def meta_true(value: Any) -> bool:
     return value is True or text(value).lower() in ("true", "yes", "1")
+
+
+def owner_sections(meta: dict[str, Any], source: SourceRef) -> list[SectionRecord]:
+    """The owner's interests and education (``education.courses``) as sections of their page."""
+    sections = []
+    interests = [strip_markup(text(i)) for i in _listed(meta.get("interests"))]
+    if any(interests):
+        items = "\n".join(f"- {i}" for i in interests if i)
+        sections.append(SectionRecord("Interests", "prose", items, source))
+    education = meta.get("education")
+    courses = education.get("courses") if isinstance(education, dict) else None
+    lines = []
+    for course in _listed(courses):
+        if isinstance(course, dict) and text(course.get("course")):
+            parts = [text(course.get(k)) for k in ("course", "institution", "year")]
+            lines.append("- " + ", ".join(p for p in parts if p))
+    if lines:
+        sections.append(SectionRecord("Education", "prose", "\n".join(lines), source))
+    return sections

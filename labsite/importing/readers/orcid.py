@@ -159,19 +159,7 @@ def _profile(data: dict[str, Any]) -> ProfileRecord:
         f"https://orcid.org/{_value(identifier, 'path')}" if _value(identifier, "path") else ""
     )
     profile.orcid = orcid
-    for url in _list(person, "researcher-urls", "researcher-url"):
-        label = _value(url, "url-name").lower()
-        link = _value(url, "url")
-        if not link:
-            continue
-        if "scholar" in label or "scholar.google" in link:
-            profile.google_scholar = profile.google_scholar or link
-        elif "github" in link:
-            profile.github = profile.github or link
-        elif "linkedin" in link:
-            profile.linkedin = profile.linkedin or link
-        elif not profile.website:
-            profile.website = link
+    _researcher_urls(profile, person)
     emails = _list(person, "emails", "email")
     if emails and isinstance(emails[0], dict):
         profile.email = text(emails[0].get("email"))
@@ -197,6 +185,19 @@ def _publication(
     record.year = int(year) if year.isdigit() else None
     record.month = int(month) if month.isdigit() and 1 <= int(month) <= 12 else None
     record.abstract = text(work.get("short-description"))
+    _external_ids(record, work)
+    url = _value(work, "url")
+    if url and all(link.url != url for link in record.links):
+        record.links.insert(0, LinkRecord("paper", url))
+    citation = work.get("citation")
+    if isinstance(citation, dict) and text(citation.get("citation-type")) == "bibtex":
+        record.bibtex = text(citation.get("citation-value"))
+    record.authors = _authors(work, owner)
+    return finish(record)
+
+
+def _external_ids(record: PublicationRecord, work: dict[str, Any]) -> None:
+    """The work's own ids (``self``): its DOI, its arXiv id, and the others as links."""
     for external in _list(work, "external-ids", "external-id"):
         if not isinstance(external, dict):
             continue
@@ -211,26 +212,42 @@ def _publication(
             record.arxiv_id = value
         elif url and kind not in ("doi", "arxiv"):
             record.links.append(LinkRecord("paper", url, _ID_LABELS.get(kind, "")))
-    url = _value(work, "url")
-    if url and all(link.url != url for link in record.links):
-        record.links.insert(0, LinkRecord("paper", url))
-    citation = work.get("citation")
-    if isinstance(citation, dict) and text(citation.get("citation-type")) == "bibtex":
-        record.bibtex = text(citation.get("citation-value"))
+
+
+def _authors(work: dict[str, Any], owner: ProfileRecord) -> list[AuthorRecord]:
+    """The contributors who are authors, in order; the record's owner when none is named."""
     contributors = [c for c in _list(work, "contributors", "contributor") if isinstance(c, dict)]
+    if not contributors:
+        if not owner.name:
+            return []
+        return [AuthorRecord(name=owner.name, is_owner=True, url=owner.orcid)]
     owner_orcid = owner.orcid.rstrip("/").rsplit("/", 1)[-1]
+    authors = []
     for contributor in contributors:
         attributes = contributor.get("contributor-attributes")
         role = text(attributes.get("contributor-role")) if isinstance(attributes, dict) else ""
-        if role.lower() in _NOT_AUTHORS:
-            continue
         name = _value(contributor, "credit-name")
-        if not name:
+        if role.lower() in _NOT_AUTHORS or not name:
             continue
         orcid_path = _value(contributor, "contributor-orcid", "path")
         url = _value(contributor, "contributor-orcid", "uri")
         is_owner = bool(owner_orcid) and orcid_path == owner_orcid
-        record.authors.append(AuthorRecord(name=name, is_owner=is_owner, url=url))
-    if not contributors and owner.name:
-        record.authors.append(AuthorRecord(name=owner.name, is_owner=True, url=owner.orcid))
-    return finish(record)
+        authors.append(AuthorRecord(name=name, is_owner=is_owner, url=url))
+    return authors
+
+
+def _researcher_urls(profile: ProfileRecord, person: dict[str, Any]) -> None:
+    """The record's websites: Google Scholar, GitHub and LinkedIn by address, else the homepage."""
+    for url in _list(person, "researcher-urls", "researcher-url"):
+        label = _value(url, "url-name").lower()
+        link = _value(url, "url")
+        if not link:
+            continue
+        if "scholar" in label or "scholar.google" in link:
+            profile.google_scholar = profile.google_scholar or link
+        elif "github" in link:
+            profile.github = profile.github or link
+        elif "linkedin" in link:
+            profile.linkedin = profile.linkedin or link
+        elif not profile.website:
+            profile.website = link
