@@ -283,3 +283,15 @@ def test_bad_json_sources_are_one_line_and_lose_nothing(db, tmp_path, content, m
     assert any(line.startswith(message) or message in line for line in lines), lines
     if content.startswith('[{"title'):
         assert [p.title for p in site.pages[0].publications] == ["A"]
+
+
+def test_a_folder_of_members_sites_holds_hugo_sites_too(tmp_path):
+    import shutil
+
+    from labsite.importing.readers import site_paths
+
+    shutil.copytree(FIXTURES / "hugo_site", tmp_path / "amara")
+    (tmp_path / "ben").mkdir()
+    (tmp_path / "ben" / "_config.yml").write_text("author:\n  name: Ben Ode\n")
+    (tmp_path / "notes").mkdir()
+    assert site_paths(tmp_path) == [tmp_path / "amara", tmp_path / "ben"]
