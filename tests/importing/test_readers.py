@@ -295,3 +295,32 @@ def test_a_folder_of_members_sites_holds_hugo_sites_too(tmp_path):
     (tmp_path / "ben" / "_config.yml").write_text("author:\n  name: Ben Ode\n")
     (tmp_path / "notes").mkdir()
     assert site_paths(tmp_path) == [tmp_path / "amara", tmp_path / "ben"]
+
+
+def test_hugo_bad_files_are_one_line_each_and_the_rest_imports(tmp_path):
+    root = tmp_path / "site"
+    files = {
+        "config/_default/hugo.yaml": "title: [unclosed\n",
+        "content/authors/admin/_index.md": "---\ntitle: {name: not text}\nsuperuser: yes\n---\n",
+        "content/publication/good/index.md": "---\ntitle: Good Paper\nauthors: [admin, Kim Lee]\n"
+        "date: 2020\npublication_types: {bad: type}\n---\n",
+        "content/publication/broken/index.md": "---\ntitle: [unclosed\n---\n",
+        "content/publication/toml/index.md": "+++\ntitle = \n+++\n",
+        "content/publication/none/index.md": "---\nauthors: {a: b}\n---\n",
+    }
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+
+    site = collect(root)
+
+    assert [e.split(":")[0] for e in site.errors] == [
+        "config/_default/hugo.yaml",
+        "content/publication/broken/index.md",
+        "content/publication/toml/index.md",
+    ]
+    pubs = [p for page in site.pages for p in page.publications]
+    assert [(p.title, [a.name for a in p.authors], p.year) for p in pubs] == [
+        ("Good Paper", ["admin", "Kim Lee"], 2020)  # no author page names "admin" here
+    ]
+    assert any("nothing to import" in w for page in site.pages for w in page.warnings)

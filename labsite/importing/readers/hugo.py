@@ -192,6 +192,9 @@ class HugoCollector(FileCollector):
             except (yaml.YAMLError, tomllib.TOMLDecodeError) as exc:
                 self.error(path, 1, f"broken configuration: {exc}"[:200])
                 return {}
+            except (RecursionError, ValueError, TypeError) as exc:
+                self.error(path, 1, f"broken configuration: {type(exc).__name__}")
+                return {}
             return loaded if isinstance(loaded, dict) else {}
         return {}
 
