@@ -20,9 +20,11 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo --host $(HOST) --port $(PORT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
+## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise), spread over
+## every core by pytest-xdist (make test JOBS=1 runs it in one process)
+JOBS ?= auto
 test: install
-	LABSITE_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	LABSITE_TESTING=1 $(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
