@@ -267,47 +267,17 @@ class PublicationWriter:
         """A paper that exists: merge it if this source owns it, else only fill its blanks."""
         values = self._pub_values(record)
         authors = [a for a in record.authors if a.name.strip()]
-        desired_authors = self._author_list(record)
         label = values["title"]
         selected_key = f"selected:{self.owner.pk}"
         pk, how = found
         self._fetch_pubs({pk})
         entry = self.pubs[pk]
         pub = entry.obj
-        changed: list[str] = []
         owned = (pub.source_file, pub.source_key) == (source_file, key)
         if owned:
-            holder = self.indexes.publications.by_doi.get(values.get("doi") or "", pk)
-            if holder != pk:  # the source now gives a DOI another stored paper has
-                self.report.warnings.append(
-                    f"{self._where(record)}: DOI {values.pop('doi')} belongs to another stored "
-                    f"paper; not given to {label[:60]!r}"
-                )
-            changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
-            if desired_authors:
-                current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
-                previous = pub.imported_values.get("authors")
-                if desired_authors != current:
-                    if previous is None and not current or current == previous:
-                        self._write_authors(entry, record, authors)
-                        changed.append("authors")
-                    else:
-                        self.report.conflicts.append(
-                            f"publication {label!r}: the author list was edited after the last "
-                            "import; kept"
-                        )
-                pub.imported_values["authors"] = desired_authors
+            changed = self._merge_owned(entry, record, values, authors, label)
         else:
-            for name, value in values.items():
-                if value in EMPTY or getattr(pub, name) not in EMPTY:
-                    continue
-                if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
-                    continue  # another paper holds this DOI
-                setattr(pub, name, value)
-                changed.append(name)
-            if not entry.authors and authors:
-                self._write_authors(entry, record, authors)
-                changed.append("authors")
+            changed = self._fill_blanks(entry, values, authors, record)
         placed, noted = self._place(pub, order, placing, label)
         if placed:
             changed.append("order")
@@ -329,6 +299,61 @@ class PublicationWriter:
         self.report.add(
             action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
         )
+
+    def _merge_owned(
+        self,
+        entry: StoredPub,
+        record: PublicationRecord,
+        values: dict[str, Any],
+        authors: list[AuthorRecord],
+        label: str,
+    ) -> list[str]:
+        """A paper this source owns: its fields and authors by the three-way rule."""
+        pub, pk = entry.obj, entry.obj.pk
+        desired_authors = self._author_list(record)
+        holder = self.indexes.publications.by_doi.get(values.get("doi") or "", pk)
+        if holder != pk:  # the source now gives a DOI another stored paper has
+            self.report.warnings.append(
+                f"{self._where(record)}: DOI {values.pop('doi')} belongs to another stored "
+                f"paper; not given to {label[:60]!r}"
+            )
+        changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
+        if desired_authors:
+            current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
+            previous = pub.imported_values.get("authors")
+            if desired_authors != current:
+                if previous is None and not current or current == previous:
+                    self._write_authors(entry, record, authors)
+                    changed.append("authors")
+                else:
+                    self.report.conflicts.append(
+                        f"publication {label!r}: the author list was edited after the last "
+                        "import; kept"
+                    )
+            pub.imported_values["authors"] = desired_authors
+        return changed
+
+    def _fill_blanks(
+        self,
+        entry: StoredPub,
+        values: dict[str, Any],
+        authors: list[AuthorRecord],
+        record: PublicationRecord,
+    ) -> list[str]:
+        """A paper another source owns: only its empty fields, and authors if it has none."""
+        pub = entry.obj
+        changed: list[str] = []
+        for name, value in values.items():
+            if value in EMPTY or getattr(pub, name) not in EMPTY:
+                continue
+            if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
+                continue  # another paper holds this DOI
+            setattr(pub, name, value)
+            changed.append(name)
+        if not entry.authors and authors:
+            self._write_authors(entry, record, authors)
+            changed.append("authors")
+        return changed
 
     def _place(
         self, pub: Publication, order: int, placing: _Placing, label: str
