@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from labsite.importing.discover import collect
+from labsite.importing.readers import collect
 from labsite.importing.records import SiteRecord
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"

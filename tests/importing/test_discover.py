@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from labsite.importing.discover import ImportInputError, collect
+from labsite.importing.readers import ImportInputError, collect
 
 GOOD_PAGE = "---\ntitle: Ada Lovelace\npermalink: /\n---\n\n## News\n- Jan 2024: Joined.\n"
 

@@ -1,7 +1,8 @@
-"""``import_pages``: bring members' existing homepages (Jekyll markdown, BibTeX) into a lab.
+"""``import_pages``: bring members' existing homepages into a lab: Jekyll sites, markdown
+pages, BibTeX files, Hugo Academic sites, ORCID record exports and CSL-JSON files.
 
 A thin shell (STYLE.md): it parses arguments, finds or creates the lab, hands each PATH to the
-pure reader (:func:`labsite.importing.discover.collect`) and the records to the loader
+reader that fits it (:func:`labsite.importing.readers.collect`) and the records to the loader
 (:func:`labsite.importing.load.load_sites`), and prints the report. Good pages are imported even
 when others fail; the exit status is non-zero when any page or input failed. Errors are one
 line each, ``file:line: message``, never a traceback.
@@ -18,21 +19,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from labsite import history
-from labsite.importing.discover import site_paths
 from labsite.importing.load import load_sites
 from labsite.importing.pool import collect_all
+from labsite.importing.readers import site_paths
 from labsite.importing.report import render_report
 from labsite.setup import get_or_create_lab
 
 
 class Command(BaseCommand):
     help = (
-        "Import academic homepages (a markdown page, a folder of pages, or a Jekyll site) "
-        "into a lab. Re-running changes nothing; --dry-run writes nothing."
+        "Import academic homepages (a markdown page, a folder of pages, a Jekyll or Hugo "
+        "Academic site, a .bib, an ORCID record .json or a CSL-JSON file) into a lab. "
+        "Re-running changes nothing; --dry-run writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="page, folder or Jekyll site")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="page, folder, site, .bib or .json"
+        )
         parser.add_argument("--lab", required=True, help="lab slug; created if missing")
         parser.add_argument("--lab-name", default=None, help="name for a new lab")
         parser.add_argument("--domain", default=None, help="host for a new lab (<slug>.localhost)")
@@ -45,7 +49,7 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
         failures: list[str] = []
-        # A folder of members' sites stands for each site in it (discover.site_paths).
+        # A folder of members' sites stands for each site in it (readers.site_paths).
         paths = [str(site) for path in options["paths"] for site in site_paths(Path(path))]
 
         def readable_sites():
