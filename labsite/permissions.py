@@ -40,6 +40,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
@@ -170,6 +171,7 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
     Membership: _membership_rule,
     ProfileSection: _person_owned(),
     NewsItem: _news_rule,
+    Post: _news_rule,  # a member's own, or the lab's: the same owners as news
     Honor: _person_owned(),
     Talk: _person_owned(),
     Teaching: _person_owned(),
@@ -183,7 +185,7 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
 }
 
 # Models a member may create (for themselves); the rest need a lab admin or a superuser.
-MEMBER_CREATABLE = {ProfileSection, NewsItem, Honor, Talk, Teaching, Publication, Project}
+MEMBER_CREATABLE = {ProfileSection, NewsItem, Post, Honor, Talk, Teaching, Publication, Project}
 LAB_ADMIN_CREATABLE = MEMBER_CREATABLE | {Person, Membership, Redirect}
 
 
