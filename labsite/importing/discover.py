@@ -34,6 +34,7 @@ from labsite.importing.extract.page import (
     extract_page,
     person_like,
 )
+from labsite.importing.extract.posts import post_page
 from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import ParsedPage, load_yaml, parse_page
 from labsite.importing.read import ReadError, read_text
@@ -532,10 +533,7 @@ class _Collector:
         parsed = self.parsed(path)
         if parsed is None:
             return None
-        rel = _rel(path, self.root)
-        page = PageRecord(source=SourceRef(rel, 1), title=parsed.title)
-        page.warnings.append(f"{rel}: blog post not imported (no project links to it)")
-        return page
+        return post_page(parsed, _rel(path, self.root), self.context_for(path))
 
     def attach_write_ups(self) -> None:
         """A project's "Read More" link to a ``_posts`` file brings that post in as its body."""
@@ -562,6 +560,7 @@ class _Collector:
                 body = parsed.body.strip()
                 project.body, project.media, warns = body_media(body, self.context_for(found))
                 post = _rel(found, self.root)
+                project.write_up = post  # the post's own page is linked from the project's
                 page.warnings.extend(f"{post}: {warning}" for warning in warns)
                 self.used_posts.add(found.resolve())
 
@@ -677,9 +676,7 @@ def collect(path: Path) -> SiteRecord:
                 for project in page.projects
             ]
         )
-    for post in posts:
-        if post.resolve() in collector.used_posts:
-            continue
+    for post in posts:  # a write-up too: it also has its own page (labsite/importing/posts.py)
         _run(collector, post, collector.post)
     collector.mark_owners()
     if collector.refused:
