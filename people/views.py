@@ -22,6 +22,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Role,
     SectionKind,
@@ -166,16 +167,19 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
       ``next_position``).
     - ``lab_member_ids`` (LabMixin): pks of the lab's people (link those authors); ``meta``;
       ``json_ld``. Every listed publication carries ``bibtex_entry``.
-    - ``person_feed``: the path of the member's Atom feed.
+    - ``person_feed``: the path of the member's Atom feed; ``person.has_posts``: whether they
+      have published blog posts (the page links to ``/people/<slug>/posts/``).
     The email is printed with ``{% email_link person.email %}`` (``labsite_seo``).
     """
 
     template_name = "people/person_detail.html"
 
     def get_queryset(self):
+        own_posts = Post.objects.published().for_person(OuterRef("pk"))
         return (
             super()
             .get_queryset()
+            .annotate(has_posts=Exists(own_posts))  # the "Blog" link; no query of its own
             .prefetch_related(
                 "sections",
                 "honors",

@@ -206,3 +206,12 @@ def test_a_project_links_to_its_published_write_up(get, posts, alice):
     post_html = get(post.get_absolute_url()).content.decode()
     title = escape(alice.project.title)
     assert f'<a href="{alice.project.get_absolute_url()}">{title}</a>' in post_html
+
+
+def test_member_page_links_to_the_blog_only_with_published_posts(get, posts, lab_a):
+    link = '<a href="/people/alice-anders/posts/">'
+    assert link in get("/people/alice-anders/").content.decode()
+    dana = f.PersonFactory(name="Dee Draftsman")
+    f.MembershipFactory(person=dana, lab=lab_a)
+    f.PostFactory(person=dana, status="draft")
+    assert "/people/dee-draftsman/posts/" not in get("/people/dee-draftsman/").content.decode()
