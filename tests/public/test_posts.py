@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.html import escape
 
 from labsite.cache import content_version
@@ -66,6 +67,8 @@ def test_a_post_has_an_owner_and_clean_tags(alice):
     assert post.tags == ["ML", "privacy"]
     with pytest.raises(ValidationError):
         Post(title="Nobody's", person=None, lab=None).full_clean()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Post.objects.create(title="Nobody's", person=None, lab=None)
 
 
 def test_body_markdown_is_rendered_and_sanitized_on_save(alice):
