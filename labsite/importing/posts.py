@@ -5,6 +5,10 @@ writer's upsert (idempotent, admin edits win) and its write-up media storage. A 
 project's "Read More" names (``ProjectRecord.write_up``) becomes that project's write-up
 (``Post.project``), so the project page links to the post's own page — unless someone already
 chose another project for it in the admin.
+
+A published post's old addresses — its front-matter ``permalink`` and ``redirect_from``, and
+Jekyll's default ``/YYYY/MM/DD/slug.html`` — redirect to its new page, by the rule of the page
+redirects (``SiteWriter._redirects``): never a path labsite serves, and the first claim wins.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labsite.importing.records import PageRecord, PostRecord
+from labsite.models import Redirect, normalize_path
 from people.models import Post, PostStatus, unique_slug
 from research.models import Project
 
@@ -78,6 +83,8 @@ def write_posts(writer: SiteWriter, page: PageRecord, source_file: str) -> None:
         post, _action = writer._upsert(
             Post, source_file, key, values, extra=extra, name="post", label=record.title
         )
+        if post.status == PostStatus.PUBLISHED:
+            redirect_old_addresses(writer, record, post, source_file)
         project = _project_of(writer, page.source.path)
         if (
             project is not None
@@ -86,3 +93,44 @@ def write_posts(writer: SiteWriter, page: PageRecord, source_file: str) -> None:
         ):
             post.project = project
             post.save(update_fields=["project"])
+
+
+def old_addresses(record: PostRecord) -> list[str]:
+    """Where the post lived on the old site, as paths: its own, then Jekyll's default."""
+    paths = [record.permalink, *record.redirect_from]
+    if record.slug:
+        paths.append(f"/{record.date:%Y/%m/%d}/{record.slug}.html")
+    seen: list[str] = []
+    for raw in paths:
+        if raw and not raw.startswith(("http://", "https://")):
+            path = normalize_path(raw.replace("\x00", ""))[:500]
+            if path not in seen:
+                seen.append(path)
+    return seen
+
+
+def redirect_old_addresses(
+    writer: SiteWriter, record: PostRecord, post: Post, source_file: str
+) -> None:
+    from labsite.importing.writers import _is_live
+
+    target = post.get_absolute_url()
+    for old in old_addresses(record):
+        if _is_live(old):
+            continue
+        existing = writer.redirects.get(old)
+        if existing is None:
+            writer.redirects[old] = Redirect.objects.create(
+                lab=writer.lab, old_path=old, new_path=target, source_file=source_file
+            )
+            writer.report.add("created", "redirect", f"{old} → {target}")
+        elif existing.new_path == target:
+            writer.report.add("unchanged", "redirect", f"{old} → {target}")
+        elif existing.source_file == source_file:
+            existing.new_path = target
+            existing.save(update_fields=["new_path"])
+            writer.report.add("updated", "redirect", f"{old} → {target}")
+        else:
+            writer.report.warnings.append(
+                f"{record.source}: {old} already redirects to {existing.new_path}; not changed"
+            )

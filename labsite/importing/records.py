@@ -169,6 +169,7 @@ class PostRecord:
     tags: list[str] = field(default_factory=list)  # tags and categories, in that order
     published: bool = True  # front matter ``published: false`` is a draft
     permalink: str = ""
+    redirect_from: list[str] = field(default_factory=list)
     media: list[MediaRef] = field(default_factory=list)  # body images to store as media
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""

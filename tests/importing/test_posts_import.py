@@ -37,6 +37,7 @@ WRITE_UP = """---
 title: "Tidal sensors, a year in"
 tags: [sensing, ocean]
 categories: field-notes
+permalink: /posts/2023/06/tidal-sensors/
 ---
 What we learned from a year of buoys.
 
@@ -160,6 +161,15 @@ def test_imported_site_shows_its_projects_write_up_linking_to_the_post(tmp_path,
     assert client.get("/people/iris-quill/posts/not-yet/", **host).status_code == 404
     listed = client.get("/people/iris-quill/posts/", **host).context["posts"]
     assert [p.slug for p in listed] == ["winter-notes", "tidal-sensors", "first_steps"]
+    # The old addresses: front-matter permalinks and Jekyll's dated default; not a draft's.
+    for old, new in [
+        ("/posts/2023/06/tidal-sensors/", "/people/iris-quill/posts/tidal-sensors/"),
+        ("/2023/06/02/tidal-sensors.html", "/people/iris-quill/posts/tidal-sensors/"),
+        ("/2024/01/15/winter-notes.html", "/people/iris-quill/posts/winter-notes/"),
+    ]:
+        response = client.get(old, **host)
+        assert (response.status_code, response.headers.get("Location")) == (301, new)
+    assert client.get("/2024/05/01/not-yet.html", **host).status_code == 404
 
 
 @pytest.mark.django_db

@@ -73,6 +73,9 @@ def extract_post(parsed: ParsedPage, source_path: str) -> PostRecord | None:
     excerpt = meta.get("excerpt") or meta.get("description") or ""
     excerpt = " ".join(strip_markup(excerpt).split())[:500] if isinstance(excerpt, str) else ""
     permalink = meta.get("permalink")
+    redirects = meta.get("redirect_from")
+    redirects = [redirects] if isinstance(redirects, str) else redirects
+    redirects = [r.strip() for r in redirects or [] if isinstance(r, str) and r.strip()]
     return PostRecord(
         title=title[:300],
         date=when[0],
@@ -82,6 +85,7 @@ def extract_post(parsed: ParsedPage, source_path: str) -> PostRecord | None:
         tags=tags[:20],
         published=_published(meta.get("published", True)),
         permalink=permalink.strip() if isinstance(permalink, str) else "",
+        redirect_from=redirects[:20],
         source=SourceRef(source_path, 1),
         key=source_path,
     )
