@@ -16,6 +16,7 @@ queries cannot fill it.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from typing import Any
@@ -37,6 +38,16 @@ PER_KIND = 20
 SEARCH_CONFIG = "english"
 
 
+def _people(lab: Lab) -> QuerySet:
+    # A subquery, not for_lab's DISTINCT join: ranking orders by an expression.
+    return Person.objects.filter(pk__in=Person.objects.for_lab(lab).values("pk"))
+
+
+def _news(lab: Lab) -> QuerySet:
+    lab_news = NewsItem.objects.for_lab(lab).values("pk")
+    return NewsItem.objects.filter(pk__in=lab_news).select_related("person")
+
+
 @dataclass(frozen=True)
 class Kind:
     """One kind of result: its lab-scoped rows and the fields searched, most telling first."""
@@ -44,29 +55,30 @@ class Kind:
     key: str
     label: str
     fields: tuple[str, ...]
-
-    def queryset(self, lab: Lab) -> QuerySet:
-        if self.key == "people":
-            # A subquery, not for_lab's DISTINCT join: ranking orders by an expression.
-            return Person.objects.filter(pk__in=Person.objects.for_lab(lab).values("pk"))
-        if self.key == "projects":
-            return Project.objects.for_lab(lab).published()
-        if self.key == "publications":
-            return Publication.objects.for_lab(lab)
-        if self.key == "posts":
-            return Post.objects.for_lab(lab).published().select_related("person", "lab")
-        if self.key == "news":
-            lab_news = NewsItem.objects.for_lab(lab).values("pk")
-            return NewsItem.objects.filter(pk__in=lab_news).select_related("person")
-        raise ValueError(self.key)
+    rows: Callable[[Lab], QuerySet]
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("people", "People", ("name", "position", "affiliation", "bio")),
-    Kind("projects", "Research", ("title", "summary", "body")),
-    Kind("publications", "Publications", ("title", "venue", "short_venue", "abstract")),
-    Kind("posts", "Blog posts", ("title", "excerpt", "body")),
-    Kind("news", "News", ("text",)),
+    Kind("people", "People", ("name", "position", "affiliation", "bio"), _people),
+    Kind(
+        "projects",
+        "Research",
+        ("title", "summary", "body"),
+        lambda lab: Project.objects.for_lab(lab).published(),
+    ),
+    Kind(
+        "publications",
+        "Publications",
+        ("title", "venue", "short_venue", "abstract"),
+        lambda lab: Publication.objects.for_lab(lab),
+    ),
+    Kind(
+        "posts",
+        "Blog posts",
+        ("title", "excerpt", "body"),
+        lambda lab: Post.objects.for_lab(lab).published().select_related("person", "lab"),
+    ),
+    Kind("news", "News", ("text",), _news),
 )
 
 
@@ -132,7 +144,7 @@ def search_lab(lab: Lab, raw_query: str) -> Results:
     if not text:
         return results
     for kind in KINDS:
-        queryset = kind.queryset(lab)
+        queryset = kind.rows(lab)
         if connections[queryset.db].vendor == "postgresql":
             matched = _full_text(queryset, kind.fields, text)
         else:
