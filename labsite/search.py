@@ -8,7 +8,9 @@ SQLite (the zero-set-up default) every word must appear in one of the fields
 (``icontains``), newest first.
 
 The work is bounded whatever is typed: the query is cut to ``MAX_QUERY_CHARS`` and
-``MAX_TERMS`` words, and each kind returns at most ``PER_KIND`` rows (one query per kind, fixed).
+``MAX_TERMS`` words, each kind returns at most ``PER_KIND`` rows (one query per kind, fixed), and
+on PostgreSQL the match is a GIN index lookup (people/migrations/0005_post.py) and only the
+newest ``RANK_CANDIDATES`` matches of a kind are ranked.
 Results are never stored in the page cache (the view does not ``accept_query``), so arbitrary
 queries cannot fill it.
 """
@@ -34,6 +36,8 @@ from research.models import Project
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 10
 PER_KIND = 20
+#: On PostgreSQL, how many of the newest matches of a kind are ranked.
+RANK_CANDIDATES = 200
 #: PostgreSQL text search configuration: English stemming ("learning" finds "learned").
 SEARCH_CONFIG = "english"
 
@@ -111,10 +115,19 @@ def clean_query(raw: str) -> tuple[str, bool]:
 
 
 def _full_text(queryset: QuerySet, fields: tuple[str, ...], text: str) -> QuerySet:
+    """Rows whose fields match ``text``, best first (among the newest ``RANK_CANDIDATES``
+    matches: ranking reads each matched row's text, so a word in every post must not make a
+    query read them all).
+
+    The match uses one unweighted vector of all the fields — the expression that the GIN
+    indexes of ``people/migrations/0005_post.py`` index, so PostgreSQL looks it up instead of
+    building every row's vector per query; the rank, computed for the matched rows only,
+    weighs the fields in order (a word in a title counts more than one in a body).
+    """
     from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
     weights = ["A", "B", "C", "D"]
-    vector = reduce(
+    weighted = reduce(
         operator.add,
         (
             SearchVector(name, weight=weights[min(i, 3)], config=SEARCH_CONFIG)
@@ -122,9 +135,15 @@ def _full_text(queryset: QuerySet, fields: tuple[str, ...], text: str) -> QueryS
         ),
     )
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    return (
-        queryset.annotate(search_document=vector, rank=SearchRank(vector, query))
+    matches = (
+        queryset.annotate(search_document=SearchVector(*fields, config=SEARCH_CONFIG))
         .filter(search_document=query)
+        .order_by("-pk")
+        .values("pk")[:RANK_CANDIDATES]
+    )
+    return (
+        queryset.filter(pk__in=matches)
+        .annotate(rank=SearchRank(weighted, query))
         .order_by("-rank", "-pk")
     )
 

@@ -5,12 +5,47 @@ import django.utils.timezone
 import markdownx.models
 from django.db import migrations, models
 
+# Site search (labsite/search.py) matches each kind's fields with an unweighted
+# to_tsvector('english', …) on PostgreSQL; these expression indexes make that match an index
+# lookup instead of a scan that builds every row's vector per query. SQLite has no full-text
+# functions (search falls back to icontains there), so they are made on PostgreSQL only.
+# Fields and order must stay those of labsite.search.KINDS for PostgreSQL to use them.
+SEARCH_INDEXES = [
+    ("people", "Person", ("name", "position", "affiliation", "bio"), "search_person"),
+    ("research", "Project", ("title", "summary", "body"), "search_project"),
+    ("publications", "Publication", ("title", "venue", "short_venue", "abstract"), "search_publication"),
+    ("people", "Post", ("title", "excerpt", "body"), "search_post"),
+    ("people", "NewsItem", ("text",), "search_newsitem"),
+]
+
+
+def _indexes(apps):
+    from django.contrib.postgres.indexes import GinIndex
+    from django.contrib.postgres.search import SearchVector
+
+    for app_label, model_name, fields, name in SEARCH_INDEXES:
+        index = GinIndex(SearchVector(*fields, config="english"), name=name)
+        yield apps.get_model(app_label, model_name), index
+
+
+def add_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for model, index in _indexes(apps):
+            schema_editor.add_index(model, index)
+
+
+def remove_search_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        for model, index in _indexes(apps):
+            schema_editor.remove_index(model, index)
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('people', '0004_nulls_last_order'),
         ('research', '0003_nulls_last_order'),
+        ('publications', '0002_explicit_order'),
     ]
 
     operations = [
@@ -40,4 +75,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('lab__isnull', False), ('person__isnull', False), _connector='OR'), name='post_has_owner'), models.UniqueConstraint(condition=models.Q(('lab__isnull', True)), fields=('person', 'slug'), name='post_unique_slug_per_person', violation_error_message='You already have a post with this slug.'), models.UniqueConstraint(condition=models.Q(('lab__isnull', False)), fields=('lab', 'slug'), name='post_unique_slug_per_lab', violation_error_message='The lab already has a post with this slug.')],
             },
         ),
+        migrations.RunPython(add_search_indexes, remove_search_indexes),
     ]

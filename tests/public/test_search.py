@@ -108,3 +108,15 @@ def test_postgresql_stems_words_and_sqlite_matches_text(lab_a, alice):
     assert found == (["Sampling"] if connection.vendor == "postgresql" else [])
     found = [_label(r) for g in search_lab(lab_a, "measuring").groups for r in g.rows]
     assert found == ["Sampling"]
+
+
+def test_full_text_indexes_exist_on_postgresql_only(db):
+    names = {"search_person", "search_project", "search_publication", "search_post"}
+    names.add("search_newsitem")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname LIKE 'search_%%'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'search_%'")
+        found = {row[0] for row in cursor.fetchall()}
+    assert found == (names if connection.vendor == "postgresql" else set())
