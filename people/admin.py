@@ -440,6 +440,10 @@ class PostAdmin(PersonOwnedAdmin):
         # A lab post written by a lab admin names no member unless one was chosen.
         return not (obj.lab_id and self._may_choose_owner(request))
 
+    def public_path(self, obj: Post) -> str | None:
+        # A draft has no public page yet: no "View on site" that would answer 404.
+        return obj.get_absolute_url() if obj.is_published else None
+
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "tags":
             return TagsField(

@@ -218,3 +218,10 @@ def test_member_page_links_to_the_blog_only_with_published_posts(get, posts, lab
     f.MembershipFactory(person=dana, lab=lab_a)
     f.PostFactory(person=dana, status="draft")
     assert "/people/dee-draftsman/posts/" not in get("/people/dee-draftsman/").content.decode()
+
+
+def test_admin_offers_view_on_site_for_a_published_post_only(client, posts, alice):
+    client.force_login(alice.user)
+    published = client.get(f"/admin/people/post/{posts['alice'].pk}/change/").content.decode()
+    draft = client.get(f"/admin/people/post/{posts['alice_draft'].pk}/change/").content.decode()
+    assert ('class="viewsitelink"' in published, 'class="viewsitelink"' in draft) == (True, False)
