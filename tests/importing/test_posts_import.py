@@ -12,9 +12,9 @@ import pytest
 from django.core.management import call_command
 from PIL import Image
 
-from labsite.importing.readers import collect
 from labsite.importing.extract.posts import extract_post, name_parts
 from labsite.importing.parse import parse_page
+from labsite.importing.readers import collect
 from people.models import Post
 from research.models import Project
 
