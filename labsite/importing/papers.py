@@ -18,9 +18,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from labsite.importing import identity
+from labsite.importing import identity, review
 from labsite.importing.extract.common import markdown_text
-from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
+from labsite.importing.records import (
+    AuthorRecord,
+    PageRecord,
+    ProjectRecord,
+    PublicationRecord,
+    doubt,
+)
 from labsite.importing.rows import (
     _EMPTY,
     _bulk_insert,
@@ -209,6 +215,7 @@ class PublicationWriter:
                 )
                 continue
             key = self._pub_key(record)
+            self._doubt_owner(record)
             found = self._find(record, source_file, key)
             if found is not None:
                 self._publication(record, source_file, key, found, order, placing)
@@ -277,7 +284,9 @@ class PublicationWriter:
                             "import; kept"
                         )
                 pub.imported_values["authors"] = desired_authors
+            judged = self._judge(pub, record, values, desired_authors, label)
         else:
+            judged = False
             for name, value in values.items():
                 if value in _EMPTY or getattr(pub, name) not in _EMPTY:
                     continue
@@ -291,6 +300,8 @@ class PublicationWriter:
         placed, noted = self._place(pub, order, placing, label)
         if placed:
             changed.append("order")
+        if judged and not changed:
+            review.save_verdict(pub)
         if changed:
             pub.save()
             if "doi" in changed:
@@ -369,6 +380,7 @@ class PublicationWriter:
             )
             if record.selected or any(r.selected for r in item.repeats):
                 pub.imported_values[selected_key] = True
+            self._judge(pub, record, values, pub.imported_values["authors"], pub.title)
             prepare(pub)
             pubs.append(pub)
         _bulk_insert(Publication, pubs)
@@ -516,6 +528,26 @@ class PublicationWriter:
                     taken.add(match.pk)
                     self._warn_uncertain(record, row.name, match)
         return rows
+
+    def _doubt_owner(self, record: PublicationRecord) -> None:
+        """A paper on the owner's page that does not name them: a guess whose paper it is."""
+        authors = [a for a in record.authors if a.name.strip()]
+        if authors and self._owner_position(authors) is None:
+            doubt(record, f"{self.owner.name} not found among the authors", 0.5)
+
+    def _judge(
+        self,
+        pub: Publication,
+        record: PublicationRecord,
+        values: dict[str, Any],
+        authors: list[list[Any]],
+        label: str,
+    ) -> bool:
+        """The paper's "needs review" flag from the record's confidence (review.py)."""
+        if review.is_unsure(record):
+            self.report.unsure.append(review.unsure_line("publication", label, record))
+        facts = {**review.source_values(values), "authors": authors}
+        return review.apply_verdict(pub, record, facts)
 
     def _warn_uncertain(
         self, record: PublicationRecord | ProjectRecord, name: str, match: identity.PersonMatch

@@ -12,6 +12,48 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+#: A record read with less confidence than this is flagged "needs review" for its owner.
+UNSURE_BELOW = 0.8
+#: Confidence levels as the report and the admin name them: ``(lowest score, name)``.
+CONFIDENCE_LEVELS = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
+
+
+class Doubtful(Protocol):
+    """Any record below: it carries how sure the reader was."""
+
+    confidence: float
+    doubts: list[str]
+
+
+def doubt(record: Doubtful, reason: str, confidence: float = 0.5) -> None:
+    """Note that the reader guessed at ``record``: ``reason`` says what, in a few words.
+
+    The record's confidence becomes at most ``confidence`` (0 … 1); each reason is kept once,
+    so a step may run twice. Readers and entry shapes call this where they guess (a shape whose
+    score is low passes that score); the loader flags what ends up below :data:`UNSURE_BELOW`.
+    """
+    record.confidence = max(0.0, min(record.confidence, confidence))
+    reason = " ".join(reason.split())
+    if reason and reason not in record.doubts:
+        record.doubts.append(reason)
+
+
+def is_unsure(record: Doubtful) -> bool:
+    return record.confidence < UNSURE_BELOW
+
+
+def review_reason(record: Doubtful) -> str:
+    """Why the record needs its owner's look (``""`` when the reader was sure)."""
+    if not is_unsure(record):
+        return ""
+    return "; ".join(record.doubts) or f"read with {confidence_level(record.confidence)} confidence"
+
+
+def confidence_level(confidence: float) -> str:
+    """``"high"``, ``"medium"`` or ``"low"``."""
+    return next(name for floor, name in CONFIDENCE_LEVELS if confidence >= floor)
 
 
 @dataclass(frozen=True)
@@ -65,6 +107,9 @@ class PublicationRecord:
     publisher: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""  # stable within the source: a bib key, a file name, or a normalised title
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +119,9 @@ class NewsRecord:
     precision: str = "day"  # "day", "month" or "year": how much of the date the source gave
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +132,9 @@ class HonorRecord:
     url: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +150,9 @@ class TalkRecord:
     description: str = ""  # markdown
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +165,9 @@ class TeachingRecord:
     url: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -154,6 +211,9 @@ class ProjectRecord:
     # The place the site gives it among its projects (a collection's sort); None: its place on
     # the page it is listed on.
     order: int | None = None
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -19,6 +19,8 @@ from django.db import models
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
+from labsite.importing import review
+from labsite.importing.confidence import assess_page
 from labsite.importing.extract.projects import rewrite_refs
 from labsite.importing.media import read_image, store_write_up_image
 from labsite.importing.papers import PublicationWriter, _Author, _Pub
@@ -137,6 +139,7 @@ class SiteWriter(PublicationWriter):
     def write_page(self, page: PageRecord) -> None:
         self.page_ref = page.source
         self._dirty.clear()
+        assess_page(page)  # how sure the import is of each record (confidence.py)
         source_file = self.source_file(page)
         index = self.site.pages.index(page)
         self._sections(page, source_file, index)
@@ -163,8 +166,13 @@ class SiteWriter(PublicationWriter):
         extra: dict[str, Any],
         name: str,
         label: str,
+        record: review.Doubtful | None = None,
     ) -> tuple[Any, str]:
-        """Create the row or three-way merge it; report and return ``(row, action)``."""
+        """Create the row or three-way merge it; report and return ``(row, action)``.
+
+        ``record`` (what the row is written from) carries how sure the import is of it: an
+        unsure record's row is flagged "needs review" (:mod:`labsite.importing.review`).
+        """
         values = _clip(model, values)
         key = key.replace("\x00", "")[:300]
         rows = self.rows[model]
@@ -177,6 +185,7 @@ class SiteWriter(PublicationWriter):
                 source_key=key,
                 imported_values={k: plain(v) for k, v in values.items()},
             )
+            self._judge(row, record, values, name, label)
             if model in _PLAIN_SAVE:
                 insert(row)
             else:
@@ -186,10 +195,28 @@ class SiteWriter(PublicationWriter):
         else:
             changed = merge_fields(row, values, page=self.report, model=name, label=label)
             action = "updated" if changed else "unchanged"
+            judged = self._judge(row, record, values, name, label)
             if changed:
                 row.save()
+            elif judged:
+                review.save_verdict(row)
         self.report.add(action, name, label)
         return row, action
+
+    def _judge(
+        self,
+        row: models.Model,
+        record: review.Doubtful | None,
+        values: dict[str, Any],
+        name: str,
+        label: str,
+    ) -> bool:
+        """List an unsure record in the report and set its row's flag; whether the flag moved."""
+        if record is None:
+            return False
+        if review.is_unsure(record):
+            self.report.unsure.append(review.unsure_line(name, label, record))
+        return review.apply_verdict(row, record, review.source_values(values))
 
     def _sections(self, page: PageRecord, source_file: str, page_index: int) -> None:
         seen: Counter[str] = Counter()
@@ -234,6 +261,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="news",
+                record=record,
                 label=f"{record.date}: {record.text[:60]}",
             )
 
@@ -257,6 +285,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="honor",
+                record=record,
                 label=record.title,
             )
 
@@ -286,6 +315,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="talk",
+                record=record,
                 label=record.title,
             )
 
@@ -310,6 +340,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="teaching",
+                record=record,
                 label=record.course,
             )
 
@@ -334,6 +365,7 @@ class SiteWriter(PublicationWriter):
             values,
             extra={"lab": self.lab, "owner": self.owner},
             name="project",
+            record=record,
             label=record.title,
         )
         line = self.report.records[-1]
