@@ -20,6 +20,7 @@ from typing import Any
 
 from labsite.importing import identity, review
 from labsite.importing.extract.common import markdown_text
+from labsite.importing.persons import find_person
 from labsite.importing.records import (
     AuthorRecord,
     PageRecord,
@@ -487,7 +488,6 @@ class PublicationWriter:
     ) -> list[Authorship]:
         """Unsaved Authorship rows, each linked to its person when known (owner first)."""
         old = old or {}
-        people = self.indexes.people
         owner_at = self._owner_position(authors)
         taken: set[int] = set()
         rows: list[Authorship] = []
@@ -517,17 +517,25 @@ class PublicationWriter:
         taken.add(self.owner.pk)
         for row in rows:
             if row.person_id is None:
-                match = people.match(
-                    row.name,
-                    url=_author_url(authors, row.position),
-                    exclude=taken,
-                    members=self.members,
-                )
+                match = self._person(row.name, _author_url(authors, row.position), taken)
                 if match is not None:
                     row.person_id = match.pk
                     taken.add(match.pk)
                     self._warn_uncertain(record, row.name, match)
         return rows
+
+    def _person(self, name: str, url: str, taken: set[int]) -> identity.PersonMatch | None:
+        """The Person a co-author or collaborator is; created when linked and new (persons.py)."""
+        return find_person(
+            self.indexes.people,
+            name,
+            url,
+            exclude=taken,
+            members=self.members,
+            lab=self.lab,
+            report=self.report,
+            source_file=f"{self.label}/{self.page_ref.path}",
+        )
 
     def _doubt_owner(self, record: PublicationRecord) -> None:
         """A paper on the owner's page that does not name them: a guess whose paper it is."""

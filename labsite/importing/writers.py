@@ -118,6 +118,13 @@ class SiteWriter(PublicationWriter):
         self.members = set(
             Membership.objects.filter(lab=self.lab).values_list("person_id", flat=True)
         ) | {self.owner.pk}
+        # ... and the people its projects name (collaborators found by their links): "M. Ali"
+        # on a lab paper is the lab's collaborator Mona Ali, not any M. Ali.
+        self.members |= set(
+            Collaborator.objects.filter(project__lab=self.lab, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
 
     def keep_files(self) -> None:
         self._files.clear()
@@ -413,9 +420,7 @@ class SiteWriter(PublicationWriter):
                 rows = []
                 for order, (name, url) in enumerate(desired):
                     row = Collaborator(project=project, name=name, url=url, order=order)
-                    match = self.indexes.people.match(
-                        name, url=url, exclude=taken, members=self.members
-                    )
+                    match = self._person(name, url, taken)
                     if match is not None:
                         row.person_id = match.pk
                         taken.add(match.pk)
@@ -427,9 +432,7 @@ class SiteWriter(PublicationWriter):
             taken = {c.person_id for c in current_rows if c.person_id}
             for row in current_rows:
                 if row.person_id is None:
-                    match = self.indexes.people.match(
-                        row.name, url=row.url, exclude=taken, members=self.members
-                    )
+                    match = self._person(row.name, row.url, taken)
                     if match is not None:
                         row.person_id = match.pk
                         row.save(update_fields=["person"])
