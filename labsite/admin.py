@@ -39,6 +39,7 @@ from reversion.revisions import add_to_revision, create_revision, set_comment, s
 
 from labsite import permissions
 from labsite.models import Redirect
+from labsite.review_admin import ReviewMixin
 from people.models import Lab, Person
 from publications.models import Publication
 
@@ -381,7 +382,7 @@ class LabVersionMixin:
             self.model._default_manager.filter(pk=form.instance.pk).update(updated=timezone.now())
 
 
-class LabPermissionMixin(LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia):
+class LabPermissionMixin(ReviewMixin, LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia):
     #: The person field stamped with the editor's own Person on create (members cannot choose).
     owner_field: str | None = None
     #: The lab field, narrowed to the editor's labs and stamped when there is only one.
