@@ -285,7 +285,7 @@ class PublicationWriter:
                             "import; kept"
                         )
                 pub.imported_values["authors"] = desired_authors
-            judged = self._judge(pub, record, values, desired_authors, label)
+            judged = self._judge_paper(pub, record, values, desired_authors, label)
         else:
             judged = False
             for name, value in values.items():
@@ -381,7 +381,7 @@ class PublicationWriter:
             )
             if record.selected or any(r.selected for r in item.repeats):
                 pub.imported_values[selected_key] = True
-            self._judge(pub, record, values, pub.imported_values["authors"], pub.title)
+            self._judge_paper(pub, record, values, pub.imported_values["authors"], pub.title)
             prepare(pub)
             pubs.append(pub)
         _bulk_insert(Publication, pubs)
@@ -543,7 +543,7 @@ class PublicationWriter:
         if authors and self._owner_position(authors) is None:
             doubt(record, f"{self.owner.name} not found among the authors", 0.5)
 
-    def _judge(
+    def _judge_paper(
         self,
         pub: Publication,
         record: PublicationRecord,
