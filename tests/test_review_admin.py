@@ -22,15 +22,17 @@ from labsite.importing.records import (
     PageRecord,
     ProfileRecord,
     PublicationRecord,
+    SectionRecord,
     SiteRecord,
     SourceRef,
     confidence_level,
     doubt,
     is_unsure,
     review_reason,
+    shape_score,
 )
 from labsite.importing.report import render_report
-from people.models import Honor, NewsItem
+from people.models import Honor, NewsItem, ProfileSection
 from publications.models import Publication
 from tests.admin_forms import change_form_data
 from tests.importing.conftest import pub
@@ -190,3 +192,25 @@ def test_confidence_of_a_record_from_the_rules_and_a_shape_score():
     doubt(shaped, "read as an APA citation (score 0.62)", 0.7)
     assert (shaped.confidence, shaped.doubts) == (0.62, ["read as an APA citation (score 0.62)"])
     assert confidence_level(0.62) == "medium"
+    # A shape's own score: a sure one changes nothing, a weak one is the record's confidence.
+    strong = PublicationRecord("Kelp Canopy Sonar Mapping")
+    shape_score(strong, "stacked lines", 0.93)
+    shape_score(shaped, "APA citation", 0.41)
+    assert (strong.confidence, strong.doubts) == (1.0, [])
+    assert shaped.confidence == 0.41
+    assert shaped.doubts[-1] == "read as APA citation with a weak match (0.41)"
+
+
+def test_a_section_kept_as_prose_with_a_doubt_is_flagged(lab_a, alice, tmp_path):
+    site = _site(tmp_path)
+    section = SectionRecord("Publications", body="Some lines no shape understood.")
+    doubt(section, "3 entries kept as prose: no entry shape fit them", 0.4)
+    site.pages[0].sections = [section]
+
+    load_site(site, lab=lab_a, owner="alice-anders", dry_run=False, verbosity=1)
+
+    stored = ProfileSection.objects.get(person=alice.person, title="Publications")
+    assert (stored.needs_review, stored.review_reason) == (
+        True,
+        "3 entries kept as prose: no entry shape fit them",
+    )

@@ -40,6 +40,16 @@ def doubt(record: Doubtful, reason: str, confidence: float = 0.5) -> None:
         record.doubts.append(reason)
 
 
+def shape_score(record: Doubtful, shape: str, score: float) -> None:
+    """What an entry shape's ``score`` (0 … 1) says of the record it parsed.
+
+    A score at or above :data:`UNSURE_BELOW` is a sure reading and changes nothing; a lower one
+    becomes the record's confidence, with the shape named in the reason the owner reads.
+    """
+    if score < UNSURE_BELOW:
+        doubt(record, f"read as {shape} with a weak match ({score:.2f})", score)
+
+
 def is_unsure(record: Doubtful) -> bool:
     return record.confidence < UNSURE_BELOW
 
@@ -224,6 +234,9 @@ class SectionRecord:
     kind: str = "prose"  # a people.models.SectionKind value
     body: str = ""  # markdown for prose; an introduction for lists (may be "")
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    # How sure the reader was (a list kept as prose because no shape fit it, say): see doubt().
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -243,6 +243,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="section",
+                record=record,
                 label=values["title"],
             )
 
