@@ -11,6 +11,7 @@ permission checks, so a member sees and clears only their own.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -124,8 +125,11 @@ def review_counts(request: HttpRequest, site: admin.AdminSite | None = None) -> 
     """
     site = site or admin.site
     counts = []
-    for model, model_admin in site._registry.items():
-        if not has_review(model) or not model_admin.has_module_permission(request):
+    for model in apps.get_models():
+        if not has_review(model) or not site.is_registered(model):
+            continue
+        model_admin = site.get_model_admin(model)
+        if not model_admin.has_module_permission(request):
             continue
         count = model_admin.get_queryset(request).filter(needs_review=True).count()
         if not count:
