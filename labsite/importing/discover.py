@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from labsite.importing.bibtex import parse_bibtex
+from labsite.importing.coauthors import link_coauthors
 from labsite.importing.extract.authors import same_person
 from labsite.importing.extract.collections import (
     collection_news,
@@ -682,6 +683,9 @@ def collect(path: Path) -> SiteRecord:
             continue
         _run(collector, post, collector.post)
     collector.mark_owners()
+    coauthors = root / "_data" / "coauthors.yml"
+    if site_mode and coauthors.is_file():  # al-folio's links for co-authors' names
+        link_coauthors(site, collector.read(coauthors))
     if collector.refused:
         # Not an error: the rest of the site imports. The warning names the path in the site.
         first = collector.refused[0].split(": ", 1)[0]

@@ -270,3 +270,61 @@ def test_a_link_that_names_no_profile_creates_nobody(db, tmp_path):
     load_site(site, lab=lab, owner=None, dry_run=False, verbosity=1)
 
     assert list(Person.objects.values_list("name", flat=True)) == ["Orla Brennick"]
+
+
+# ------------------------------------------------------------- al-folio's _data/coauthors.yml
+
+COAUTHORS = """"ekwall":
+  - firstname: ["Tomas", "T.", "T. J.", "Tomas Jon"]
+    url: https://tomasekwall.example.org/
+"farrow":
+  - firstname: ["Ines", "I."]
+    url: https://scholar.google.com/citations?user=FarrowI1
+  - firstname: ["Idris"]
+    url: https://idris-farrow.example.net
+"""
+
+COAUTHOR_BIB = """@inproceedings{brennick2021wind,
+  title = {Wind Shear Estimation from Sparse Buoys},
+  author = {Brennick, Orla and Ekwall, Tomas and Farrow, Ines},
+  booktitle = {Proceedings of OceanSense},
+  year = {2021}
+}
+@article{brennick2022drift,
+  title = {Drift Correction for Cheap Thermistors},
+  author = {Brennick, Orla and Ekwall, T. J. and Farrow, Idris and Ostrander, Ines},
+  journal = {Journal of Coastal Instruments},
+  year = {2022}
+}
+"""
+
+
+def test_al_folio_coauthor_links_make_one_person_each(db, tmp_path):
+    site = tmp_path / "orla"
+    (site / "_bibliography").mkdir(parents=True)
+    (site / "_data").mkdir()
+    (site / "_config.yml").write_text('author:\n  name: "Orla Brennick"\n', encoding="utf-8")
+    (site / "_bibliography" / "papers.bib").write_text(COAUTHOR_BIB, encoding="utf-8")
+    (site / "_data" / "coauthors.yml").write_text(COAUTHORS, encoding="utf-8")
+
+    _import(str(site), "--lab", "tide")
+    again = _import(str(site), "--lab", "tide")
+
+    assert sorted(
+        Person.objects.filter(memberships=None).values_list("name", "website", "google_scholar")
+    ) == [
+        ("Idris Farrow", "https://idris-farrow.example.net", ""),
+        ("Ines Farrow", "", "https://scholar.google.com/citations?user=FarrowI1"),
+        ("Tomas Ekwall", "https://tomasekwall.example.org/", ""),
+    ]
+    rows = Authorship.objects.order_by("publication__year", "position")
+    assert list(rows.values_list("name", "person__name")) == [
+        ("Orla Brennick", "Orla Brennick"),
+        ("Tomas Ekwall", "Tomas Ekwall"),
+        ("Ines Farrow", "Ines Farrow"),
+        ("Orla Brennick", "Orla Brennick"),
+        ("T. J. Ekwall", "Tomas Ekwall"),
+        ("Idris Farrow", "Idris Farrow"),
+        ("Ines Ostrander", None),  # not in coauthors.yml, and no Person of that name
+    ]
+    assert _total(again).startswith("Total: 0 created, 0 updated,")
