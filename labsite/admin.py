@@ -155,8 +155,16 @@ def _value_hash(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+#: Bookkeeping, not content: marking a row reviewed in another tab does not make a form stale.
+_NOT_STAMPED = frozenset({"needs_review", "review_reason"})
+
+
 def _stamp_names(model: type[models.Model]) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in _NOT_STAMPED
+    ]
 
 
 def row_stamp(values: dict) -> str:

@@ -214,3 +214,20 @@ def test_a_section_kept_as_prose_with_a_doubt_is_flagged(lab_a, alice, tmp_path)
         True,
         "3 entries kept as prose: no entry shape fit them",
     )
+
+
+def test_marking_reviewed_in_another_tab_does_not_make_the_open_form_stale(
+    client, lab_a, alice, tmp_path
+):
+    _load(lab_a, tmp_path)
+    client.force_login(alice.user)
+    paper = Publication.objects.get(title=UNSURE_TITLE)
+    url = reverse("admin:publications_publication_change", args=[paper.pk])
+    page = client.get(url)
+    client.post(reverse("admin:publications_publication_reviewed", args=[paper.pk]))
+
+    saved = client.post(url, {**change_form_data(page), "year": "2020", "_save": "Save"})
+
+    assert saved.status_code == 302
+    paper.refresh_from_db()
+    assert (paper.year, paper.needs_review) == (2020, False)
