@@ -22,6 +22,7 @@ from django.urls import reverse
 from labsite.models import Redirect
 from labsite.review_admin import has_review
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
@@ -149,6 +150,14 @@ ROWS = [
         lambda m: m.honor,
         "title",
         lambda cast: {"title": "Prize", "order": "0"},
+        "member",
+        True,
+    ),
+    Row(
+        CVEntry,
+        lambda m: m.cv_entry,
+        "title",
+        lambda cast: {"title": "MSc in Testing", "kind": "education", "order": "0"},
         "member",
         True,
     ),
