@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('people', '0004_nulls_last_order'),
+        ('people', '0005_cv'),
     ]
 
     operations = [
