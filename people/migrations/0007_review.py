@@ -11,6 +11,16 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='cventry',
+            name='needs_review',
+            field=models.BooleanField(db_index=True, default=False, editable=False),
+        ),
+        migrations.AddField(
+            model_name='cventry',
+            name='review_reason',
+            field=models.CharField(blank=True, editable=False, max_length=300),
+        ),
+        migrations.AddField(
             model_name='honor',
             name='needs_review',
             field=models.BooleanField(db_index=True, default=False, editable=False),
