@@ -39,6 +39,7 @@ from reversion.revisions import add_to_revision, create_revision, set_comment, s
 
 from labsite import permissions
 from labsite.models import Redirect
+from labsite.review_admin import ReviewMixin
 from people.models import Lab, Person
 from publications.models import Publication
 
@@ -154,8 +155,16 @@ def _value_hash(value) -> str:
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 
+#: Bookkeeping, not content: marking a row reviewed in another tab does not make a form stale.
+_NOT_STAMPED = frozenset({"needs_review", "review_reason"})
+
+
 def _stamp_names(model: type[models.Model]) -> list[str]:
-    return [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if not f.primary_key and f.name not in _NOT_STAMPED
+    ]
 
 
 def row_stamp(values: dict) -> str:
@@ -408,7 +417,7 @@ class LabVersionMixin:
             self.model._default_manager.filter(pk=form.instance.pk).update(updated=timezone.now())
 
 
-class LabPermissionMixin(LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia):
+class LabPermissionMixin(ReviewMixin, LabVersionMixin, PersonChoiceMixin, MarkdownxAdminMedia):
     #: The person field stamped with the editor's own Person on create (members cannot choose).
     owner_field: str | None = None
     #: The lab field, narrowed to the editor's labs and stamped when there is only one.

@@ -69,6 +69,10 @@ class ImportedModel(models.Model):
     source_file = models.CharField(max_length=500, blank=True, editable=False, db_index=True)
     source_key = models.CharField(max_length=300, blank=True, editable=False)
     imported_values = models.JSONField(default=dict, blank=True, editable=False)
+    # The import was unsure of this row (labsite/importing/review.py): shown to its owner in the
+    # admin (a filter, a count, a banner) until they save it or mark it reviewed.
+    needs_review = models.BooleanField(default=False, editable=False, db_index=True)
+    review_reason = models.CharField(max_length=300, blank=True, editable=False)
 
     class Meta:
         abstract = True
@@ -76,6 +80,13 @@ class ImportedModel(models.Model):
     def prepare_for_save(self) -> None:
         """What ``save()`` does to the values before writing them: nothing here; a model that
         renders or normalises on save overrides it (see ``RenderedMarkdownModel``)."""
+
+    def mark_reviewed(self) -> bool:
+        """Clear the flag (not saved); ``True`` when there was one."""
+        if not self.needs_review and not self.review_reason:
+            return False
+        self.needs_review, self.review_reason = False, ""
+        return True
 
 
 class Redirect(models.Model):

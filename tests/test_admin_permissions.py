@@ -20,6 +20,7 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from labsite.models import Redirect
+from labsite.review_admin import has_review
 from people.models import (
     CVEntry,
     Honor,
@@ -1215,3 +1216,67 @@ def test_deleted_objects_are_listed_and_recovered_only_for_an_editor(
         assert (recover in listing.content.decode()) is False
         assert client.get(recover).status_code in {403, 404}
         assert model._default_manager.filter(pk=obj.pk).exists() is False
+
+
+# -- "needs review" (labsite/review_admin.py) ---------------------------------------------------
+
+REVIEWED = [row.model for row in ROWS if has_review(row.model)]
+
+
+def _flag(obj) -> None:
+    type(obj).objects.filter(pk=obj.pk).update(needs_review=True, review_reason="no year found")
+
+
+@pytest.mark.parametrize("whose", WHOSE)
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("model", REVIEWED, ids=lambda m: m.__name__)
+def test_mark_reviewed_only_for_an_editor(client, world, actor, model, whose):
+    row = ROW[model]
+    obj = row.of(target(world, actor, whose))
+    _flag(obj)
+    login(client, world, actor)
+
+    response = client.post(admin_url(model, "reviewed", obj))
+
+    flagged = type(obj).objects.get(pk=obj.pk).needs_review
+    if may_edit(row, actor, whose):
+        assert (response.status_code, response.headers["Location"], flagged) == (
+            302,
+            admin_url(model, "change", obj),
+            False,
+        )
+    else:
+        assert (response.status_code, flagged) == (404, True)
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("model", REVIEWED, ids=lambda m: m.__name__)
+def test_needs_review_filter_and_action_cover_exactly_what_the_user_may_edit(
+    client, world, actor, model
+):
+    row = ROW[model]
+    for name in ("alice", "bob", "carol", "dana"):
+        _flag(row.of(world[name]))
+    login(client, world, actor)
+    visible = {
+        "alice": [world["alice"]] if row.member_edits_own else [],
+        "dana": [world["alice"], world["bob"], world["dana"]],
+        "root": [world["alice"], world["bob"], world["carol"], world["dana"]],
+    }[actor]
+    expected = {row.of(m).pk for m in visible}
+
+    response = client.get(admin_url(model, "changelist") + "?needs_review=yes")
+    if not expected and not may_add(row, actor):
+        assert response.status_code == 403
+        return
+    assert {obj.pk for obj in response.context["cl"].result_list} == expected
+    # The action, posted with every flagged row's id: only the user's own are cleared.
+    everyone = [row.of(world[name]).pk for name in ("alice", "bob", "carol", "dana")]
+    client.post(
+        admin_url(model, "changelist"),
+        {"action": "mark_reviewed", "_selected_action": everyone},
+    )
+    assert (
+        set(model.objects.filter(pk__in=everyone, needs_review=False).values_list("pk", flat=True))
+        == expected
+    )

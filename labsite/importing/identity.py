@@ -125,43 +125,124 @@ def compare_names(a: str, b: str) -> NameMatch | None:
 
 _ORCID = re.compile(r"(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])")
 
+#: Hosts whose addresses name a paper, a post or an institution, never one person.
+_NOT_PROFILES = frozenset(
+    {
+        "arxiv.org",
+        "doi.org",
+        "dx.doi.org",
+        "twitter.com",
+        "x.com",
+        "openreview.net",
+        "youtube.com",
+        "youtu.be",
+        "proceedings.neurips.cc",
+        "papers.nips.cc",
+        "proceedings.mlr.press",
+        "aclanthology.org",
+        "ieeexplore.ieee.org",
+        "dl.acm.org",
+        "link.springer.com",
+        "drive.google.com",
+        "docs.google.com",
+        "bit.ly",
+    }
+)
+_DBLP_HOSTS = frozenset({"dblp.org", "dblp.uni-trier.de", "dblp.dagstuhl.de"})
+#: Key kinds that name exactly one person: a name that differs is still that person, and two
+#: different values of one kind are two people.
+STRONG_KINDS = frozenset({"scholar", "orcid", "github", "dblp", "s2"})
+#: Index pages a homepage address may end with: ``/~ada/index.html`` is ``/~ada``.
+_INDEX_PAGES = re.compile(r"/(index|home|default)\.(html?|php)$")
+
 
 def profile_keys(url: str) -> list[str]:
     """Stable keys for a profile link: ``scholar:<user>``, ``github:<user>``, ``orcid:<id>``….
 
-    Different spellings of one profile (``http``/``https``, ``www.``, a trailing slash, Scholar's
-    ``&hl=en``) give the same key, so a collaborator linked to their Scholar page finds the
-    member whose profile names that page.
+    Different spellings of one profile (``http``/``https``, ``www.``, a trailing slash, an
+    ``index.html``, Scholar's ``&hl=en``, an ORCID id with or without its address) give the same
+    key, so a collaborator linked to their Scholar page finds the member whose profile names
+    that page. Kinds: ``scholar``, ``orcid``, ``github``, ``dblp``, ``s2`` (Semantic Scholar),
+    ``linkedin`` and ``web`` (any other homepage). A paper, a preprint or a post gives none.
     """
     url = (url or "").strip()
-    if not url:
+    if not url or url.lower().startswith(("mailto:", "tel:", "javascript:", "#")):
         return []
     match = _ORCID.search(url)
     if match and ("orcid" in url.lower() or re.fullmatch(r"\s*" + _ORCID.pattern + r"\s*", url)):
         return [f"orcid:{match.group(1).upper()}"]
     if "://" not in url:
-        if "/" not in url and "." not in url:
+        if url.startswith("//"):
+            url = "https:" + url
+        elif "/" not in url and "." not in url:
             return []  # a bare user name: ambiguous without the site
-        url = "https://" + url
+        else:
+            url = "https://" + url
     try:
         parts = urlsplit(url)
+        host = (parts.hostname or "").lower().removeprefix("www.").rstrip(".")
     except ValueError:
         return []
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = parts.path.rstrip("/")
+    path = _INDEX_PAGES.sub("", parts.path).rstrip("/")
+    segments = [s for s in path.split("/") if s]
     if host.startswith("scholar.google."):
-        user = parse_qs(parts.query).get("user", [""])[0]
+        user = parse_qs(parts.query).get("user", [""])[0].strip()
         return [f"scholar:{user}"] if user else []
     if host == "github.com":
-        user = path.strip("/").split("/")[0].lower() if path.strip("/") else ""
-        return [f"github:{user}"] if user else []
-    if host.endswith(".github.io") and not path.strip("/"):
+        return [f"github:{segments[0].lower()}"] if segments else []
+    if host.endswith(".github.io") and not segments:
         return [f"github:{host.removesuffix('.github.io')}", f"web:{host}"]
-    if not host or host in {"arxiv.org", "doi.org", "dx.doi.org", "twitter.com", "x.com"}:
-        return []
-    if host in {"linkedin.com"}:
+    if host in _DBLP_HOSTS:
+        return _dblp_key(segments)
+    if host in {"semanticscholar.org", "api.semanticscholar.org"}:
+        ids = [s for s in segments if s.isdigit()]
+        return [f"s2:{ids[-1]}"] if "author" in segments and ids else []
+    if host == "linkedin.com":
         return [f"linkedin:{path.lower()}"] if path else []
+    if not host or "." not in host or host in _NOT_PROFILES or host.endswith(".pdf"):
+        return []
+    if segments and re.search(r"\.(pdf|png|jpe?g|gif|zip|ps|gz|bib)$", segments[-1], re.I):
+        return []  # a file on someone's site, not the site
     return [f"web:{host}{path.lower()}"]
+
+
+def _dblp_key(segments: list[str]) -> list[str]:
+    """``/pid/12/3456.html`` → ``dblp:pid/12/3456``; ``/pers/hd/a/Ali:Ramy`` → ``dblp:pers/…``."""
+    segments = [re.sub(r"\.(html?|xml|bib)$", "", s) for s in segments]
+    if len(segments) >= 2 and segments[0] == "pid":
+        return ["dblp:pid/" + "/".join(segments[1:]).lower()]
+    if len(segments) >= 2 and segments[0] == "pers":
+        return [f"dblp:pers/{segments[-1].lower()}"]
+    return []
+
+
+def key_kind(key: str) -> str:
+    """``"scholar:ABC"`` → ``"scholar"``."""
+    return key.partition(":")[0]
+
+
+def is_profile_link(url: str) -> bool:
+    """Whether ``url`` names one person's profile or homepage (it gives a profile key)."""
+    return bool(profile_keys(url))
+
+
+#: ``Person.imported_values`` key: profile links an import found the person by.
+PROFILE_LINKS_KEY = "profile_links"
+
+#: The Person field each kind of profile key is stored in (others: ``imported_values``).
+PROFILE_FIELD_OF_KIND = {
+    "scholar": "google_scholar",
+    "orcid": "orcid",
+    "github": "github",
+    "linkedin": "linkedin",
+    "web": "website",
+}
+
+
+def profile_field(url: str) -> str:
+    """The Person field ``url`` belongs in (``google_scholar``, …), or ``""`` (DBLP, S2)."""
+    keys = profile_keys(url)  # "x.github.io" gives github:x, web:x.github.io: a website
+    return PROFILE_FIELD_OF_KIND.get(key_kind(keys[-1]), "") if keys else ""
 
 
 # --- publications -----------------------------------------------------------------------------
@@ -282,6 +363,7 @@ class PeopleIndex:
         self.by_name: dict[str, set[int]] = defaultdict(set)
         self.by_surname: dict[str, set[int]] = defaultdict(set)
         self.by_key: dict[str, int] = {}
+        self.keys_of: dict[int, set[str]] = defaultdict(set)
         self._memo: dict[str, list[tuple[NameMatch, int]]] = {}
 
     @classmethod
@@ -300,9 +382,13 @@ class PeopleIndex:
             "orcid",
             "linkedin",
         )
-        for row in Person.objects.values(*fields).iterator(chunk_size=2000):
+        for row in Person.objects.values(*fields, "imported_values").iterator(chunk_size=2000):
             aliases = [a for a in row["aliases"] or [] if isinstance(a, str)]
             urls = [row[f] for f in ("website", "google_scholar", "github", "orcid", "linkedin")]
+            # Links an import found the person by that have no field of their own (DBLP, S2, a
+            # second homepage): kept with what the import wrote.
+            found = (row["imported_values"] or {}).get(PROFILE_LINKS_KEY) or []
+            urls += [url for url in found if isinstance(url, str)]
             index.add(row["pk"], row["name"], slug=row["slug"], aliases=aliases, urls=urls)
         return index
 
@@ -333,6 +419,17 @@ class PeopleIndex:
         for url in urls:
             for key in profile_keys(url):
                 self.by_key.setdefault(key, pk)
+                self.keys_of[pk].add(key)
+
+    def conflicts(self, pk: int, url: str) -> bool:
+        """Whether ``url`` names a profile of one kind that person ``pk`` has another of.
+
+        Two Scholar (ORCID, DBLP, …) profiles are two people, however alike their names.
+        """
+        theirs = {key_kind(k): k for k in self.keys_of.get(pk, ()) if key_kind(k) in STRONG_KINDS}
+        return any(
+            key_kind(key) in theirs and theirs[key_kind(key)] != key for key in profile_keys(url)
+        )
 
     def get_slug(self, slug: str) -> int | None:
         return self.by_slug.get(slug)
@@ -355,7 +452,12 @@ class PeopleIndex:
         excluded = set(exclude)
         for key in profile_keys(url):
             pk = self.by_key.get(key)
-            if pk is not None and pk not in excluded:
+            if pk is None or pk in excluded:
+                continue
+            # A Scholar id or an ORCID is one person whatever the name printed beside it; a
+            # homepage address may be a group's page two collaborators both link to, so the
+            # names must fit too.
+            if key_kind(key) in STRONG_KINDS or not name or self._fits(name, pk):
                 return PersonMatch(pk, self.entries[pk].name, True, f"profile link {key}")
         normalized = normalize_name(name)
         if not normalized:
@@ -381,6 +483,9 @@ class PeopleIndex:
         if weak and members is not None and pk not in members:
             return None
         return PersonMatch(pk, self.entries[pk].name, result.certain, result.reason, weak)
+
+    def _fits(self, name: str, pk: int) -> bool:
+        return any(compare_names(name, variant) for variant in self.entries[pk].names)
 
     def _fuzzy(self, name: str) -> list[tuple[NameMatch, int]]:
         """Everyone ``name`` could be by initials, middle names or spelling; memoised per run.

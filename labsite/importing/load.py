@@ -13,12 +13,14 @@
   ``source_key``; a second run finds each row again and, when nothing changed, writes nothing.
 - **Admin edits win.** ``imported_values`` keeps what the last import wrote. A field whose current
   value differs from it was edited in the admin: it is kept and reported as a conflict.
-- **People.** Only the owner is ever created. A co-author or collaborator is linked to an
-  existing Person when matched (see :mod:`labsite.importing.identity`) and otherwise stays a
-  printed name with ``person=None``: creating a Person for every co-author would fill the lab's
-  database with strangers nobody curates, each a duplicate waiting to happen on the next
-  spelling. When a member's own site is imported later, the unlinked rows that name them are
-  linked then (:func:`_link_back`), so the order sites are imported in does not matter.
+- **People.** The owner is created when new. A co-author or collaborator printed with a
+  profile link (homepage, Scholar, ORCID, DBLP, …) becomes a Person without a membership, found
+  again by that link or name on every later page and run (:mod:`labsite.importing.persons`); a
+  name without a link is linked to an existing Person when matched and otherwise stays a
+  printed name with ``person=None`` (a Person for every bare co-author name would fill the
+  database with strangers, each a duplicate waiting for the next spelling). When a Person is
+  created, the unlinked rows that name them are linked then
+  (:func:`~labsite.importing.persons.link_back`), so import order does not matter.
 - **Shared papers.** A paper is owned by the first source that imported it; another member's
   source that describes the same paper only fills empty fields, adds missing links, and links
   its owner's Authorship. Two sources never fight over a field. The paper's place within its
@@ -37,18 +39,19 @@ from collections.abc import Callable, Iterable, Sized
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.text import slugify
 
 from labsite.importing import identity
 from labsite.importing.extract.authors import same_person
 from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image
+from labsite.importing.persons import link_back
 from labsite.importing.records import ProfileRecord, SiteRecord
 from labsite.importing.report import PageReport, SiteReport
 from labsite.importing.rows import merge_fields
 from labsite.importing.writers import SiteWriter
-from labsite.normalise import name_tokens, normalize_name, split_name
+from labsite.normalise import name_tokens, normalize_name
 from people.models import Lab, Membership, Person, Role
 
 log = logging.getLogger(__name__)
@@ -236,7 +239,7 @@ def _load_pages(
                 page=profile_page,
                 people=indexes.people,
             )
-            _link_back(owner, lab=lab, label=label, page=profile_page, people=indexes.people)
+            link_back(owner, lab=lab, label=label, page=profile_page, people=indexes.people)
     except OwnerError as exc:
         # One loose page: name the file, not the folder it sits in.
         where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
@@ -571,95 +574,3 @@ def _apply_profile(
         role = guess_role(values.get("position", "") or profile.position)
         Membership.objects.create(person=owner, lab=lab, role=role)
         page.add("created", "membership", f"{owner.name}, {Role(role).label}, {lab.slug}")
-
-
-def _link_back(
-    owner: Person, *, lab: Lab, label: str, page: PageReport, people: identity.PeopleIndex
-) -> None:
-    """Link earlier imports' unlinked author and collaborator rows that name ``owner``.
-
-    A row that names them only by an initial or a near spelling is linked only on ``lab``'s
-    own papers and projects (see :meth:`identity.PeopleIndex.match`).
-    """
-    from publications.models import Authorship, Publication
-    from research.models import Collaborator
-
-    names = owner.all_names()
-    # Candidate rows by surname stem, as the database spells it (accents kept) and folded to
-    # ASCII; compare_names then decides. The stem tolerates a dropped last letter.
-    surnames = {split_name(name)[1] for name in names} - {""}
-    surnames |= {name.split()[-1].lower() for name in names if name.split()}
-    if not surnames:
-        return
-    query = models.Q()
-    for surname in surnames:
-        stem = surname.split()[-1]
-        query |= models.Q(name__icontains=stem[: max(4, len(stem) - 2)])
-    # Rows of other sources linked to them before (by this import's first run, or by
-    # another's): a doubtful one is said again on every import, not only the one that linked it.
-    mine = f"{label}/"
-    linked = Authorship.objects.filter(query, person=owner).exclude(
-        publication__source_file__startswith=mine
-    )
-    for name in linked.order_by("pk").values_list("name", flat=True):
-        match = _best(name, names)
-        if match is not None and not match.certain:
-            page.warnings.append(
-                f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
-            )
-    linked_collaborators = Collaborator.objects.filter(query, person=owner).exclude(
-        project__source_file__startswith=mine
-    )
-    for name in linked_collaborators.order_by("pk").values_list("name", flat=True):
-        match = _best(name, names)
-        if match is not None and not match.certain:
-            page.warnings.append(
-                f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
-            )
-    linked_pubs = set(
-        Authorship.objects.filter(person=owner).values_list("publication_id", flat=True)
-    )
-    rows = Authorship.objects.filter(query, person__isnull=True)
-    for pk, name, publication_id in rows.values_list("pk", "name", "publication_id"):
-        if publication_id in linked_pubs:
-            continue
-        match = _best(name, names)
-        if match is None or (_weak(match) and not _lab_paper(publication_id, lab)):
-            continue
-        Authorship.objects.filter(pk=pk).update(person=owner)
-        linked_pubs.add(publication_id)
-        title = Publication.objects.filter(pk=publication_id).values_list("title", flat=True)[0]
-        page.add("updated", "authorship", f"{name} → {owner.name}: {title}")
-        if not match.certain:
-            page.warnings.append(
-                f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
-            )
-    collaborators = Collaborator.objects.filter(query, person__isnull=True)
-    rows = collaborators.values_list("pk", "name", "project__title", "project__lab_id")
-    for pk, name, project_title, lab_id in rows:
-        match = _best(name, names)
-        if match is None or (_weak(match) and lab_id != lab.pk):
-            continue
-        Collaborator.objects.filter(pk=pk).update(person=owner)
-        page.add("updated", "collaborator", f"{name} → {owner.name}: {project_title}")
-        if not match.certain:
-            page.warnings.append(
-                f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
-            )
-
-
-def _weak(match: identity.NameMatch) -> bool:
-    return match.abbreviated or not match.certain
-
-
-def _lab_paper(publication_id: int, lab: Lab) -> bool:
-    """Whether a member of ``lab`` is an author of the paper (weak matches stay in the lab)."""
-    from publications.models import Authorship
-
-    members = Membership.objects.filter(lab=lab).values("person_id")
-    return Authorship.objects.filter(publication_id=publication_id, person_id__in=members).exists()
-
-
-def _best(name: str, names: list[str]) -> identity.NameMatch | None:
-    results = [r for r in (identity.compare_names(name, other) for other in names) if r is not None]
-    return max(results, key=lambda r: r.score) if results else None

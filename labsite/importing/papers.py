@@ -18,9 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from labsite.importing import identity
+from labsite.importing import identity, review
 from labsite.importing.extract.common import markdown_text
-from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
+from labsite.importing.persons import find_person
+from labsite.importing.records import (
+    AuthorRecord,
+    PageRecord,
+    ProjectRecord,
+    PublicationRecord,
+    doubt,
+)
 from labsite.importing.rows import (
     EMPTY,
     bulk_insert,
@@ -211,6 +218,7 @@ class PublicationWriter:
                 )
                 continue
             key = self._pub_key(record)
+            self._doubt_owner(record)
             found = self._find(record, source_file, key)
             if found is not None and found[0] in handled:
                 # The same paper listed again on this page (a selected list above the full
@@ -276,11 +284,15 @@ class PublicationWriter:
         owned = (pub.source_file, pub.source_key) == (source_file, key)
         if owned:
             changed = self._merge_owned(entry, record, values, authors, label)
+            judged = self._judge_paper(pub, record, values, self._author_list(record), label)
         else:
             changed = self._fill_blanks(entry, values, authors, record)
+            judged = False
         placed, noted = self._place(pub, order, placing, label)
         if placed:
             changed.append("order")
+        if judged and not changed:
+            review.save_verdict(pub)
         if changed:
             pub.save()
             if "doi" in changed:
@@ -418,6 +430,7 @@ class PublicationWriter:
             )
             if record.selected or any(r.selected for r in item.repeats):
                 pub.imported_values[selected_key] = True
+            self._judge_paper(pub, record, values, pub.imported_values["authors"], pub.title)
             prepare(pub)
             pubs.append(pub)
         bulk_insert(Publication, pubs)
@@ -521,7 +534,6 @@ class PublicationWriter:
     ) -> list[Authorship]:
         """Unsaved Authorship rows, each linked to its person when known (owner first)."""
         old = old or {}
-        people = self.indexes.people
         owner_at = self._owner_position(authors)
         taken: set[int] = set()
         rows: list[Authorship] = []
@@ -547,12 +559,7 @@ class PublicationWriter:
         taken.add(self.owner.pk)
         for row in rows:
             if row.person_id is None:
-                match = people.match(
-                    row.name,
-                    url=_author_url(authors, row.position),
-                    exclude=taken,
-                    members=self.members,
-                )
+                match = self._person(row.name, _author_url(authors, row.position), taken)
                 if match is not None:
                     row.person_id = match.pk
                     taken.add(match.pk)
@@ -593,6 +600,39 @@ class PublicationWriter:
             )
             if match is not None and match.pk == row.person_id:
                 self._warn_uncertain(record, row.name, match)
+
+    def _person(self, name: str, url: str, taken: set[int]) -> identity.PersonMatch | None:
+        """The Person a co-author or collaborator is; created when linked and new (persons.py)."""
+        return find_person(
+            self.indexes.people,
+            name,
+            url,
+            exclude=taken,
+            members=self.members,
+            lab=self.lab,
+            report=self.report,
+            source_file=f"{self.label}/{self.page_ref.path}",
+        )
+
+    def _doubt_owner(self, record: PublicationRecord) -> None:
+        """A paper on the owner's page that does not name them: a guess whose paper it is."""
+        authors = [a for a in record.authors if a.name.strip()]
+        if authors and self._owner_position(authors) is None:
+            doubt(record, f"{self.owner.name} not found among the authors", 0.5)
+
+    def _judge_paper(
+        self,
+        pub: Publication,
+        record: PublicationRecord,
+        values: dict[str, Any],
+        authors: list[list[Any]],
+        label: str,
+    ) -> bool:
+        """The paper's "needs review" flag from the record's confidence (review.py)."""
+        if review.is_unsure(record):
+            self.report.unsure.append(review.unsure_line("publication", label, record))
+        facts = {**review.source_values(values), "authors": authors}
+        return review.apply_verdict(pub, record, facts)
 
     def _warn_uncertain(
         self, record: PublicationRecord | ProjectRecord, name: str, match: identity.PersonMatch

@@ -12,6 +12,58 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
+
+#: A record read with less confidence than this is flagged "needs review" for its owner.
+UNSURE_BELOW = 0.8
+#: Confidence levels as the report and the admin name them: ``(lowest score, name)``.
+CONFIDENCE_LEVELS = ((0.8, "high"), (0.5, "medium"), (0.0, "low"))
+
+
+class Doubtful(Protocol):
+    """Any record below: it carries how sure the reader was."""
+
+    confidence: float
+    doubts: list[str]
+
+
+def doubt(record: Doubtful, reason: str, confidence: float = 0.5) -> None:
+    """Note that the reader guessed at ``record``: ``reason`` says what, in a few words.
+
+    The record's confidence becomes at most ``confidence`` (0 … 1); each reason is kept once,
+    so a step may run twice. Readers and entry shapes call this where they guess (a shape whose
+    score is low passes that score); the loader flags what ends up below :data:`UNSURE_BELOW`.
+    """
+    record.confidence = max(0.0, min(record.confidence, confidence))
+    reason = " ".join(reason.split())
+    if reason and reason not in record.doubts:
+        record.doubts.append(reason)
+
+
+def shape_score(record: Doubtful, shape: str, score: float) -> None:
+    """What an entry shape's ``score`` (0 … 1) says of the record it parsed.
+
+    A score at or above :data:`UNSURE_BELOW` is a sure reading and changes nothing; a lower one
+    becomes the record's confidence, with the shape named in the reason the owner reads.
+    """
+    if score < UNSURE_BELOW:
+        doubt(record, f"read as {shape} with a weak match ({score:.2f})", score)
+
+
+def is_unsure(record: Doubtful) -> bool:
+    return record.confidence < UNSURE_BELOW
+
+
+def review_reason(record: Doubtful) -> str:
+    """Why the record needs its owner's look (``""`` when the reader was sure)."""
+    if not is_unsure(record):
+        return ""
+    return "; ".join(record.doubts) or f"read with {confidence_level(record.confidence)} confidence"
+
+
+def confidence_level(confidence: float) -> str:
+    """``"high"``, ``"medium"`` or ``"low"``."""
+    return next(name for floor, name in CONFIDENCE_LEVELS if confidence >= floor)
 
 
 @dataclass(frozen=True)
@@ -65,6 +117,9 @@ class PublicationRecord:
     publisher: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""  # stable within the source: a bib key, a file name, or a normalised title
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -74,6 +129,9 @@ class NewsRecord:
     precision: str = "day"  # "day", "month" or "year": how much of the date the source gave
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -84,6 +142,9 @@ class HonorRecord:
     url: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +160,9 @@ class TalkRecord:
     description: str = ""  # markdown
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +175,9 @@ class TeachingRecord:
     url: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -156,6 +223,10 @@ class ProjectRecord:
     order: int | None = None
     write_up: str = ""  # the ``_posts`` file its "Read More" names, when found ("_posts/…md")
 
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
+
 
 @dataclass
 class PostRecord:
@@ -183,6 +254,9 @@ class SectionRecord:
     kind: str = "prose"  # a people.models.SectionKind value
     body: str = ""  # markdown for prose; an introduction for lists (may be "")
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    # How sure the reader was (a list kept as prose because no shape fit it, say): see doubt().
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -249,3 +323,6 @@ class CVEntryRecord:
     detail: str = ""
     source: SourceRef = field(default_factory=lambda: SourceRef(""))
     key: str = ""
+    # How sure the reader was (1.0: sure) and what it guessed: see :func:`doubt`.
+    confidence: float = 1.0
+    doubts: list[str] = field(default_factory=list)

@@ -28,6 +28,8 @@ class PageReport:
     records: list[RecordLine] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Records the import was unsure of, flagged "needs review" for the owner (review.py).
+    unsure: list[str] = field(default_factory=list)
     error: str = ""  # "file:line: message" when the page was rolled back
 
     def add(self, action: str, model: str, label: str) -> None:
@@ -102,6 +104,14 @@ def render_report(reports: list[SiteReport], *, verbosity: int = 1) -> list[str]
                     lines.extend(f"    {line}" for line in page.records)
                 lines.extend(f"    conflict: {text}" for text in page.conflicts)
                 lines.extend(f"    warning: {text}" for text in page.warnings)
+                if not page.error:
+                    lines.extend(f"    needs review: {text}" for text in page.unsure)
+    unsure = sum(len(p.unsure) for r in reports for p in r.pages if not p.error)
+    if unsure:
+        lines.append(
+            f"Needs review: {unsure} entr{'y' if unsure == 1 else 'ies'} the import was unsure of "
+            '(the admin\'s "Needs review" filter lists them)'
+        )
     prefix = (
         "Dry run, nothing written. Would have: " if reports and reports[0].dry_run else "Total: "
     )

@@ -19,10 +19,13 @@ from django.db import models
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
+from labsite.importing import review
+from labsite.importing.confidence import assess_page
 from labsite.importing.extract.projects import rewrite_refs
 from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image, store_write_up_image
 from labsite.importing.papers import AuthorRow, PublicationWriter, StoredPub
+from labsite.importing.persons import OUTSIDE_KEY
 from labsite.importing.posts import write_posts
 from labsite.importing.records import (
     FigureRecord,
@@ -57,6 +60,7 @@ from people.models import (
     TalkKind,
     Teaching,
 )
+from publications.models import Authorship
 from research.models import Collaborator, Figure, Project
 
 
@@ -115,6 +119,23 @@ class SiteWriter(PublicationWriter):
         self.members = set(
             Membership.objects.filter(lab=self.lab).values_list("person_id", flat=True)
         ) | {self.owner.pk}
+        # ... and the people its projects name (collaborators found by their links): "M. Ali"
+        # on a lab paper is the lab's collaborator Mona Ali, not any M. Ali.
+        self.members |= set(
+            Collaborator.objects.filter(project__lab=self.lab, person__isnull=False).values_list(
+                "person_id", flat=True
+            )
+        )
+        # ... and the people the import linked as co-authors of its members' papers (found by
+        # their profile links on an earlier run, persons.py): trusted again on every run, so a
+        # re-import links and doubts exactly as the first one did.
+        lab_people = Membership.objects.filter(lab=self.lab).values("person_id")
+        self.members |= set(
+            Authorship.objects.filter(
+                publication__authorships__person__in=lab_people,
+                person__source_key=OUTSIDE_KEY,
+            ).values_list("person_id", flat=True)
+        )
 
     def keep_files(self) -> None:
         self._files.clear()
@@ -136,6 +157,7 @@ class SiteWriter(PublicationWriter):
     def write_page(self, page: PageRecord) -> None:
         self.page_ref = page.source
         self._dirty.clear()
+        assess_page(page)  # how sure the import is of each record (confidence.py)
         source_file = self.source_file(page)
         index = self.site.pages.index(page)
         self._sections(page, source_file, index)
@@ -163,8 +185,13 @@ class SiteWriter(PublicationWriter):
         extra: dict[str, Any],
         name: str,
         label: str,
+        record: review.Doubtful | None = None,
     ) -> tuple[Any, str]:
-        """Create the row or three-way merge it; report and return ``(row, action)``."""
+        """Create the row or three-way merge it; report and return ``(row, action)``.
+
+        ``record`` (what the row is written from) carries how sure the import is of it: an
+        unsure record's row is flagged "needs review" (:mod:`labsite.importing.review`).
+        """
         values = clipped(model, values)
         key = key.replace("\x00", "")[:300]
         rows = self.rows[model]
@@ -177,6 +204,7 @@ class SiteWriter(PublicationWriter):
                 source_key=key,
                 imported_values={k: plain(v) for k, v in values.items()},
             )
+            self._judge(row, record, values, name, label)
             if model in PLAIN_SAVE:
                 insert(row)
             else:
@@ -186,10 +214,28 @@ class SiteWriter(PublicationWriter):
         else:
             changed = merge_fields(row, values, page=self.report, model=name, label=label)
             action = "updated" if changed else "unchanged"
+            judged = self._judge(row, record, values, name, label)
             if changed:
                 row.save()
+            elif judged:
+                review.save_verdict(row)
         self.report.add(action, name, label)
         return row, action
+
+    def _judge(
+        self,
+        row: models.Model,
+        record: review.Doubtful | None,
+        values: dict[str, Any],
+        name: str,
+        label: str,
+    ) -> bool:
+        """List an unsure record in the report and set its row's flag; whether the flag moved."""
+        if record is None:
+            return False
+        if review.is_unsure(record):
+            self.report.unsure.append(review.unsure_line(name, label, record))
+        return review.apply_verdict(row, record, review.source_values(values))
 
     def _sections(self, page: PageRecord, source_file: str, page_index: int) -> None:
         seen: Counter[str] = Counter()
@@ -209,6 +255,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="section",
+                record=record,
                 label=values["title"],
             )
 
@@ -234,6 +281,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="news",
+                record=record,
                 label=f"{record.date}: {record.text[:60]}",
             )
 
@@ -257,6 +305,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="honor",
+                record=record,
                 label=record.title,
             )
 
@@ -286,6 +335,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="talk",
+                record=record,
                 label=record.title,
             )
 
@@ -310,6 +360,7 @@ class SiteWriter(PublicationWriter):
                 values,
                 extra={"person": self.owner},
                 name="teaching",
+                record=record,
                 label=record.course,
             )
 
@@ -334,6 +385,7 @@ class SiteWriter(PublicationWriter):
             values,
             extra={"lab": self.lab, "owner": self.owner},
             name="project",
+            record=record,
             label=record.title,
         )
         line = self.report.records[-1]
@@ -381,9 +433,7 @@ class SiteWriter(PublicationWriter):
                 rows = []
                 for order, (name, url) in enumerate(desired):
                     row = Collaborator(project=project, name=name, url=url, order=order)
-                    match = self.indexes.people.match(
-                        name, url=url, exclude=taken, members=self.members
-                    )
+                    match = self._person(name, url, taken)
                     if match is not None:
                         row.person_id = match.pk
                         taken.add(match.pk)
@@ -402,9 +452,7 @@ class SiteWriter(PublicationWriter):
                     if match is not None and match.pk == row.person_id:
                         self._warn_uncertain(record, row.name, match)
                 if row.person_id is None:
-                    match = self.indexes.people.match(
-                        row.name, url=row.url, exclude=taken, members=self.members
-                    )
+                    match = self._person(row.name, row.url, taken)
                     if match is not None:
                         row.person_id = match.pk
                         row.save(update_fields=["person"])

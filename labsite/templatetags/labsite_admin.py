@@ -9,6 +9,7 @@ from django.urls import reverse
 from labsite import permissions
 from labsite.admin import labs_of, public_url
 from labsite.member_admin import invite_action as _invite_action
+from labsite.review_admin import review_counts
 from people.models import NewsItem, Person, Talk
 from publications.models import Publication
 
@@ -64,7 +65,15 @@ def start_links(request: HttpRequest, person: Person) -> dict:
         )
     papers = Publication.objects.filter(authorships__person=person).distinct().count()
     news = NewsItem.objects.filter(person=person).count()
-    return {"person": person, "links": links, "papers": papers, "news": news}
+    review = review_counts(request)
+    return {
+        "person": person,
+        "links": links,
+        "papers": papers,
+        "news": news,
+        "review": review,
+        "review_total": sum(item["count"] for item in review),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -52,10 +52,60 @@ def test_compare_names_keeps_different_people_apart(a, b):
         ("https://www.ellerbrook.org/", ["web:ellerbrook.org"]),
         ("https://arxiv.org/abs/2311.01234", []),
         ("", []),
+        # Scheme, www, trailing slash, index page, query and fragment do not matter.
+        ("http://www.ellerbrook.org", ["web:ellerbrook.org"]),
+        ("ellerbrook.org/index.html", ["web:ellerbrook.org"]),
+        ("https://people.example.edu/~ada/#pubs", ["web:people.example.edu/~ada"]),
+        (
+            "https://scholar.google.com/citations?hl=en&user=Qh5_a0AAAAJ&view_op=list_works",
+            ["scholar:Qh5_a0AAAAJ"],
+        ),
+        ("https://scholar.google.com/citations?hl=en", []),
+        ("0000-0002-1825-009x", ["orcid:0000-0002-1825-009X"]),
+        ("http://orcid.org/0000-0002-1825-0097/", ["orcid:0000-0002-1825-0097"]),
+        ("https://dblp.org/pid/12/3456.html", ["dblp:pid/12/3456"]),
+        ("https://dblp.uni-trier.de/pid/12/3456", ["dblp:pid/12/3456"]),
+        ("https://dblp.org/pers/hd/a/Ali:Ramy_E=", ["dblp:pers/ali:ramy_e="]),
+        ("https://www.semanticscholar.org/author/Ramy-Ali/2084512", ["s2:2084512"]),
+        ("https://www.semanticscholar.org/paper/Some-Title/abc123", []),
+        ("https://lenavark.github.io/", ["github:lenavark", "web:lenavark.github.io"]),
+        ("https://lenavark.github.io/files/cv.pdf", []),
+        ("mailto:ada@example.edu", []),
+        ("https://openreview.net/profile?id=~Ada_L1", []),
     ],
 )
 def test_profile_keys_are_spelling_independent(url, keys):
     assert identity.profile_keys(url) == keys
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("https://scholar.google.com/citations?user=ABC123", "google_scholar"),
+        ("https://orcid.org/0000-0002-1825-0097", "orcid"),
+        ("https://github.com/lenavark", "github"),
+        ("https://lenavark.github.io", "website"),
+        ("https://www.ellerbrook.org/", "website"),
+        ("https://dblp.org/pid/12/3456.html", ""),
+        ("https://arxiv.org/abs/2311.01234", ""),
+    ],
+)
+def test_profile_field_of_a_link(url, field):
+    assert identity.profile_field(url) == field
+
+
+def test_a_strong_profile_key_wins_over_the_name_a_homepage_does_not():
+    index = PeopleIndex()
+    index.add(1, "Ramy E. Ali", urls=["https://scholar.google.com/citations?user=FLJ86"])
+    index.add(2, "Lena Varkonyi", urls=["https://groups.example.edu/vision"])
+    # One Scholar id is one person, whatever spelling is printed beside it.
+    assert index.match("R. Ali", url="https://scholar.google.com/citations?user=FLJ86").pk == 1
+    # A group page two people link to is not enough to make a stranger Lena.
+    assert index.match("Tamas Rethy", url="https://groups.example.edu/vision/") is None
+    assert index.match("L. Varkonyi", url="http://groups.example.edu/vision").pk == 2
+    # A second Scholar profile beside a known name: a namesake.
+    assert index.conflicts(1, "https://scholar.google.com/citations?user=OTHER") is True
+    assert index.conflicts(1, "https://ramyali.example.org") is False
 
 
 def test_normalizers():

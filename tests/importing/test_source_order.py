@@ -369,3 +369,75 @@ def test_collection_projects_keep_the_order_the_site_shows(db, tmp_path):
         "Field Notes",
     ]
     assert _import(site).splitlines()[-1].startswith("Total: 0 created, 0 updated")
+
+
+# ------------------------------------------------------- every kind, on every page, re-imported
+
+KINDS = {
+    # kind: (page, section id or None for the whole page, pattern, the source's order)
+    "publications-member": (
+        "/people/orla-brennick/publications/",
+        None,
+        r'<p class="pub-title">(.*?)</p>',
+        PAPERS,
+    ),
+    "publications-lab": ("/publications/", None, r'<p class="pub-title">(.*?)</p>', PAPERS),
+    "projects-lab": (
+        "/research/",
+        None,
+        r'<h2 class="card-title">(.*?)</h2>',
+        ["Wave Energy Forecasts", "Current Mapping"],
+    ),
+    "news-lab": ("/news/", None, r'<div class="news-text"><p>(.*?)</p>', NEWS),
+    "honors-member": (
+        "/people/orla-brennick/",
+        "honors",
+        r'<span class="what">(.*?)</span>',
+        ["Young Oceanographer Prize", "Blue Grant", "Alder Travel Award"],
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_each_kind_keeps_the_source_order_on_its_pages_across_a_reimport(db, tmp_path, kind):
+    path, section, pattern, expected = KINDS[kind]
+    site = _site(tmp_path / "orla")
+    # First the page with every list the other way round: the rows are created in that order,
+    # so only the stored order (not the rows' ids) can put them right after the real page.
+    (site / "_pages" / "about.md").write_text(_reversed_lists(ABOUT), encoding="utf-8")
+    (site / "_bibliography" / "papers.bib").write_text(
+        "\n".join(reversed(re.split(r"\n(?=@)", BIB.strip()))) + "\n", encoding="utf-8"
+    )
+    _import(site)
+    _site_files(site)
+    assert _import(site).splitlines()[-1].startswith("Total: 0 created, ")
+    assert _import(site).splitlines()[-1].startswith("Total: 0 created, 0 updated")
+
+    html = Client().get(path, HTTP_HOST="tide.localhost").content.decode()
+
+    assert _texts(_section(html, section) if section else html, pattern) == expected
+
+
+def _site_files(root: Path) -> None:
+    (root / "_pages" / "about.md").write_text(ABOUT, encoding="utf-8")
+    (root / "_bibliography" / "papers.bib").write_text(BIB, encoding="utf-8")
+
+
+def _reversed_lists(text: str) -> str:
+    """``text`` with the entries of each section in the opposite order (headings stay)."""
+    parts = re.split(r"(\n[A-Z][^\n]*\n-----\n)", text)
+    out = [parts[0]]
+    for heading, body in zip(parts[1::2], parts[2::2], strict=True):
+        starts = r"\n(?=### )" if "### " in body else r"\n(?=- )"
+        head, *entries = re.split(starts, "\n" + body.strip("\n"))
+        out.append(heading + head.strip("\n") + "\n".join(reversed(entries)) + "\n\n")
+    return "".join(out)
+
+
+def test_reversed_lists_reverses_each_section():
+    flipped = _reversed_lists(ABOUT)
+    assert flipped.index("Began my second year") < flipped.index("Zephyr dataset")
+    assert flipped.index("Adaptive Sampling") < flipped.index("Zonal Drift")
+    assert flipped.index("### Current Mapping") < flipped.index("### Wave Energy")
+    assert flipped.index("Alder Travel") < flipped.index("Young Oceanographer")
+    assert flipped.index("About\n-----") < flipped.index("News\n-----")

@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from labsite.importing.coauthors import link_coauthors
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.posts import post_page
 from labsite.importing.extract.projects import body_media
@@ -295,6 +296,9 @@ def read_site(path: Path) -> SiteRecord:
     # Every post is a page of its own, a project's write-up too (labsite/importing/posts.py).
     collector.run_plan([(p, kind) for p, kind in plan if kind == "post"])
     collector.finish()
+    coauthors = path / "_data" / "coauthors.yml"
+    if coauthors.is_file():  # al-folio's links for co-authors' names (labsite/importing/coauthors)
+        link_coauthors(site, collector.read(coauthors))
     return site
 
 
