@@ -1,0 +1,64 @@
+"""BibTeX as real homepages write it: repeated keys and fields, math in titles, odd years."""
+
+from labsite.importing.bibtex import ET_AL, decode_latex, parse_bibtex
+from labsite.importing.extract.common import Context
+
+CTX = Context(site_url="https://owner.example")
+
+
+def _parse(text: str):
+    result = parse_bibtex(text, CTX, "_bibliography/papers.bib")
+    assert result.errors == []
+    return result.publications
+
+
+def test_two_entries_with_one_key_keep_no_braces():
+    first, second = _parse(
+        "@article{lee2021, title={Sand Dunes}, url={https://arxiv.org/abs/2101.00001}, year=2021}\n"
+        "@article{lee2021, title={Wind Ripples}, url={https://arxiv.org/abs/2102.00002},\n"
+        "  abstract={We measure ripples.}, year={2022}}\n"
+    )
+    assert (first.title, second.title) == ("Sand Dunes", "Wind Ripples")
+    assert second.links[0].url == "https://arxiv.org/abs/2102.00002"
+    assert second.abstract == "We measure ripples."
+    assert second.year == 2022
+
+
+def test_a_repeated_field_keeps_the_others_intact():
+    (record,) = _parse(
+        "@article{dune, title={Dune Fields}, journal={Journal of Sand}, journal={J. Sand},\n"
+        "  url={https://example.org/dune}, year={2020}, year={2020}}\n"
+    )
+    assert record.venue == "Journal of Sand"  # the first value, as BibTeX keeps it
+    assert record.links[0].url == "https://example.org/dune"
+    assert record.year == 2020
+
+
+def test_grouping_braces_inside_math_are_kept():
+    assert decode_latex(r"{C}alcium $Ca^{2+}$ in $x_{12}$ {Sand}") == (
+        r"Calcium $Ca^{2+}$ in $x_{12}$ Sand"
+    )
+
+
+def test_a_non_numeric_year_falls_back_to_another_date_field():
+    (thesis, other) = _parse(
+        "@phdthesis{t, title={Ripples}, school={Dune University}, year={Thesis},\n"
+        "  defense_year={2019}}\n"
+        "@misc{m, title={Notes on Wind}, date={2021-05-02}}\n"
+    )
+    assert thesis.year == 2019
+    assert other.year == 2021
+
+
+def test_and_others_is_et_al():
+    (record,) = _parse("@misc{m, title={Wind}, author={Lee, Ana and Cho, Bo and others}}\n")
+    assert [a.name for a in record.authors] == ["Ana Lee", "Bo Cho", ET_AL]
+
+
+def test_a_thesis_written_as_article_is_a_thesis():
+    records = _parse(
+        "@article{a, title={Ripples One}, school={Dune University}, year={2019}}\n"
+        "@article{b, title={Ripples Two}, type={Master's thesis}, journal={Dune U.}, year=2018}\n"
+        "@article{c, title={Ripples Three}, journal={Journal of Sand}, year={2020}}\n"
+    )
+    assert [r.kind for r in records] == ["thesis", "thesis", "journal"]
