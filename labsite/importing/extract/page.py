@@ -30,36 +30,9 @@ from labsite.importing.extract.projects import project_from_block, projects_from
 from labsite.importing.extract.publications import extract_publications, highlighted_names
 from labsite.importing.parse import ParsedPage, Section
 from labsite.importing.records import NewsRecord, PageRecord, SectionRecord, SourceRef
+from labsite.importing.words import SECTION_HEADINGS
 
-_KINDS = [
-    (
-        "publications",
-        r"publications?|papers?|preprints?|manuscripts?|journal articles?|conference proceedings"
-        r"|conference papers|articles|selected works|bibliography|surveys?|\bworks\b"
-        r"|论文|发表|著作|publicaciones|publicações|publikationen|pubblicazioni|artículos",
-    ),
-    (
-        "news",
-        r"\bnews\b|\bupdates?\b|announcements?|what'?s new|happenings"
-        r"|新闻|动态|消息|近况|noticias|novedades|actualités|nouvelles|neuigkeiten|notícias|novità",
-    ),
-    (
-        "honors",
-        r"honou?rs?|awards?|fellowships?|\bgrants?\b|scholarships?|achievements|distinctions"
-        r"|recognitions?|prizes?|获奖|荣誉|奖项|premios|prix|auszeichnungen|prémios|premi\b",
-    ),
-    (
-        "talks",
-        r"\btalks?\b|\bpresentations?\b|invited talks|\bseminars?\b|\blectures?\b"
-        r"|学术报告|charlas|conférences|vorträge|palestras",
-    ),
-    (
-        "teaching",
-        r"\bteaching\b|\bcourses?\b|\bta\b|teaching assistant"
-        r"|教学|docencia|enseignement|\blehre\b|ensino",
-    ),
-    ("projects", r"\bprojects?\b|\bresearch\b|\bportfolio\b"),
-]
+_KINDS = SECTION_HEADINGS
 LIST_KINDS = {k for k, _ in _KINDS}
 # Sample text the academicpages / al-folio themes ship with, left in place by their users.
 _THEME_SAMPLE = re.compile(
