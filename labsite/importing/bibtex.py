@@ -26,7 +26,7 @@ from labsite.importing.extract.common import (
     normalise,
     year_of,
 )
-from labsite.importing.extract.venues import kind_of, short_venue
+from labsite.importing.extract.venues import kind_of, short_venue, workshop_badge
 from labsite.importing.records import AuthorRecord, LinkRecord, PublicationRecord, SourceRef
 
 _TYPE_KIND = {
@@ -251,6 +251,7 @@ def entry_to_publication(
         record.kind = "preprint"
     if record.kind == "preprint":
         record.status = "preprint"
+    record.short_venue = workshop_badge(record.short_venue, record.kind, record.venue)
     record.selected = _truthy(fields.get("selected", ""))
     record.abstract = fields.get("abstract", "").strip()
     record.volume = fields.get("volume", "").strip()

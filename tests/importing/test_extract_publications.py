@@ -238,8 +238,8 @@ def test_split_venue_shapes():
         "conference", "", "",
     )  # fmt: skip
     assert v("ICML Workshop on Foundations, 2024") == (
-        "ICML Workshop on Foundations", 2024, None, "ICML", "workshop", "", ""
-    )  # fmt: skip
+        "ICML Workshop on Foundations", 2024, None, "ICML Workshop", "workshop", "", ""
+    )  # fmt: skip  (a workshop's badge never claims the main conference)
     assert v("Preprint, 2026") == ("Preprint", 2026, None, "Preprint", "preprint", "preprint", "")
 
 

@@ -24,7 +24,13 @@ from labsite.importing.extract.common import (
     year_of,
 )
 from labsite.importing.extract.projects import figures_in
-from labsite.importing.extract.venues import kind_of, short_venue, split_venue, status_of
+from labsite.importing.extract.venues import (
+    kind_of,
+    short_venue,
+    split_venue,
+    status_of,
+    workshop_badge,
+)
 from labsite.importing.records import (
     AuthorRecord,
     FigureRecord,
@@ -213,6 +219,7 @@ def collection_publication(
     record.abstract = abstract or (excerpt if excerpt and not looks_like_authors(excerpt) else "")
     if not record.short_venue and record.venue:
         record.short_venue = short_venue(record.venue)
+    record.short_venue = workshop_badge(record.short_venue, record.kind, record.venue)
     return record
 
 

@@ -187,7 +187,23 @@ def split_venue(text: str) -> Venue:
     if short_year:
         result.short = _SHORT_YEAR.sub("", result.short).strip()
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
+    result.short = workshop_badge(result.short, result.kind, venue)
     return result
+
+
+_MAIN_VENUES = frozenset(a.lower() for a in VENUE_ACRONYMS if a not in JOURNAL_ACRONYMS)
+_OWN_NAME = re.compile(r"(?<![\w@-])([A-Z][\w-]{0,15}@[\w-]{2,20})|\(([A-Z][A-Za-z0-9@\-]{1,15})\)")
+
+
+def workshop_badge(short: str, kind: str, venue: str = "") -> str:
+    """A workshop's badge is its own name ("FL@ICML", "(EVW)") or "<Conference> Workshop",
+    never the conference's alone: "ICML" on a workshop paper claims the main track."""
+    if kind != "workshop" or short.lower() not in _MAIN_VENUES:
+        return short
+    own = _OWN_NAME.search(venue)
+    if own and (own.group(1) or own.group(2)).lower() != short.lower():
+        return own.group(1) or own.group(2)
+    return f"{short} Workshop"
 
 
 _SHORT_YEAR = re.compile(r"(?<=[A-Za-z])\s?['’‘](\d\d)(?![\d%])")

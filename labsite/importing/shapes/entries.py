@@ -15,6 +15,7 @@ from labsite.importing.shapes.base import Entry, Reader
 from labsite.importing.shapes.spans import (
     apa_citation,
     is_link_line,
+    linked_title,
     plain_citation,
     sentence_title_before_italic,
     title_span,
@@ -90,8 +91,12 @@ class Stacked:
         first = entry.first
         if not entry.rest or not _WHOLE_SPAN.fullmatch(first.strip()):
             return 0
-        if looks_like_authors(first, single_ok=False) or is_link_line(first):
-            return 0
+        if looks_like_authors(first, single_ok=False) and not any(
+            looks_like_authors(line, single_ok=False) for line in entry.rest[:2]
+        ):
+            return 0  # the names come first; "Sand and Wind" over a name line is a title
+        if is_link_line(first) and not linked_title(first):
+            return 0  # "[Paper] [Code]": the links of an entry, not its title
         return 0.8
 
     def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:

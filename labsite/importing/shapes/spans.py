@@ -27,11 +27,17 @@ _LINK_ONLY_JUNK = re.compile(r"[\s\[\](),|/·•;:\\-]+")
 
 
 def names_end(line: str) -> re.Match[str] | None:
-    """The full stop that ends a name list: after a word of three letters or more, not "A."."""
+    """The full stop that ends a name list: after a surname, not an initial ("A.").
+
+    A surname is three letters or more, or a short one with a lower-case letter ("Ng", "Li"):
+    an initial is a capital alone."""
     for m in re.finditer(r"\.\s+(?=\S)", line[:3000]):
-        if re.search(r"[^\W\d_]{3,}$", strip_markup(line[: m.start()])):
+        if _SURNAME_END.search(strip_markup(line[: m.start()])):
             return m
     return None
+
+
+_SURNAME_END = re.compile(r"(?:[^\W\d_]{3,}|(?<![^\W\d_])[^\W\d_](?=[^\W\d_]*[a-z])[^\W\d_])$")
 
 
 EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
@@ -94,6 +100,21 @@ def strip_lead(line: str) -> str:
     return line[m.end() :] if m else line
 
 
+def _link_end(line: str, url: str, pos: int) -> int:
+    """Where the link found at ``pos`` ends: after ``](url)`` or after ``</a>``."""
+    if line.startswith("<", pos):
+        close = re.compile(r"</a\s*>", re.I).search(line, pos)
+        return close.end() if close else pos
+    at = line.find(url, pos)
+    return line.find(")", at + len(url)) + 1 if at >= 0 else pos
+
+
+def linked_title(line: str) -> bool:
+    """A line that is one link whose label reads as a title (three words or more)."""
+    links = find_links(line)
+    return len(links) == 1 and len(links[0][0].split()) >= 3 and not looks_like_authors(links[0][0])
+
+
 def title_span(line: str) -> tuple[str, str, int, int] | None:
     """(title, url, start, end) of the first span that reads as a title, not a name."""
     candidates: list[tuple[str, str, int, int]] = []
@@ -107,7 +128,7 @@ def title_span(line: str) -> tuple[str, str, int, int] | None:
         return candidates[0]
     for label, url, pos in find_links(line):
         if len(label.split()) >= 3 and not looks_like_authors(label):
-            end = line.find(")", line.find(url, pos) + len(url)) + 1 if url in line else pos
+            end = _link_end(line, url, pos)
             return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
     for m in _SPAN.finditer(line):
         inner = next(g for g in m.groups() if g is not None)
