@@ -239,7 +239,7 @@ def test_split_venue_shapes():
     )  # fmt: skip
     assert v("ICML Workshop on Foundations, 2024") == (
         "ICML Workshop on Foundations", 2024, None, "ICML Workshop", "workshop", "", ""
-    )  # fmt: skip  (a workshop's badge never claims the main conference)
+    )  # fmt: skip
     assert v("Preprint, 2026") == ("Preprint", 2026, None, "Preprint", "preprint", "preprint", "")
 
 
