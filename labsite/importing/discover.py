@@ -365,7 +365,7 @@ class _Collector:
         text = self.read(path)
         if text is None:
             return None
-        page = parse_page(text, _rel(path, self.root))
+        page = parse_page(text, _rel(path, self.root), self.config)
         if page.errors:
             line, message = page.errors[0]
             self.error(path, line, message)

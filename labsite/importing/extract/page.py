@@ -28,6 +28,7 @@ from labsite.importing.extract.lists import (
 )
 from labsite.importing.extract.projects import project_from_block, projects_from_list
 from labsite.importing.extract.publications import extract_publications, highlighted_names
+from labsite.importing.kramdown import as_site_markdown
 from labsite.importing.parse import ParsedPage, Section
 from labsite.importing.records import NewsRecord, PageRecord, SectionRecord, SourceRef
 from labsite.importing.words import SECTION_HEADINGS
@@ -170,7 +171,7 @@ class _Builder:
             return
         if re.search(r"[^\W_]", strip_markup(body)):
             self.page.sections.append(
-                SectionRecord(title=title, kind="prose", body=body, source=ref)
+                SectionRecord(title=title, kind="prose", body=as_site_markdown(body), source=ref)
             )
 
     def _shape(self, lines: list[tuple[int, str]]) -> str:
@@ -259,6 +260,7 @@ class _Builder:
             return False
         used = {r.source.line for r in records}
         intro = sec.body if kind == "projects" else self._intro(lines, used)
+        intro = as_site_markdown(intro)
         page.sections.append(SectionRecord(title=title, kind=kind, body=intro, source=ref))
         return True
 
