@@ -190,7 +190,11 @@ class _Builder:
         """Text of a list section that is not one of its items (an introduction, a legend)."""
         parts = []
         for item in split_items(lines):
-            if item.line in used:
+            inside = [n for n in used if item.line <= n < item.line + len(item.lines)]
+            if inside:  # an entry, or a block of HTML holding entries: keep what comes first
+                head = item.lines[: min(inside) - item.line]
+                if len(strip_markup(" ".join(head)).split()) >= 3:
+                    parts.append("\n".join(head).strip())
                 continue
             if len(strip_markup(item.text).split()) >= 3 and not re.match(r"^\s*#", item.text):
                 parts.append(item.text.strip())
