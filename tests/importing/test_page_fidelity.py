@@ -105,3 +105,24 @@ def test_mojibake_of_two_and_three_bytes_is_fully_repaired():
             assert repair_text(broken) == right, (codec, broken)
     for right in ("Zoë — “fine” ₂ 日本語 ⭐", "Ünïcødé ≈ 3 √2"):
         assert repair_text(right) == right
+
+
+def test_relative_images_missing_from_the_site_are_reported_and_left_out(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "here.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    text = (
+        "---\ntitle: About\n---\n"
+        '<img src="assets/fig/gone.png" alt="drawing" width="100"/>\n\n'
+        "I study sand. ![kept](images/here.png) ![remote](https://cdn.example/x.png)\n"
+        "[![gone too](figs/missing.jpg)](https://example.org/paper)\n"
+    )
+    parsed = parse_page(text, "about.md")
+    ctx = Context(root=tmp_path, page_dir=tmp_path, site_url="https://owner.example")
+    page = extract_page(parsed, "about.md", ctx)
+    body = " ".join(s.body for s in page.sections)
+    assert "gone.png" not in body and "missing.jpg" not in body and "[](" not in body
+    assert "![kept](images/here.png)" in body and "https://cdn.example/x.png" in body
+    assert [w.split(": ", 1)[1] for w in page.warnings] == [
+        "image 'assets/fig/gone.png' is not in the site folder; left out (upload it in the admin)",
+        "image 'figs/missing.jpg' is not in the site folder; left out (upload it in the admin)",
+    ]

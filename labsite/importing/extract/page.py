@@ -28,6 +28,7 @@ from labsite.importing.extract.lists import (
 )
 from labsite.importing.extract.projects import project_from_block, projects_from_list
 from labsite.importing.extract.publications import extract_publications, highlighted_names
+from labsite.importing.images import drop_missing_images
 from labsite.importing.kramdown import as_site_markdown
 from labsite.importing.parse import ParsedPage, Section
 from labsite.importing.records import NewsRecord, PageRecord, SectionRecord, SourceRef
@@ -171,8 +172,17 @@ class _Builder:
             return
         if re.search(r"[^\W_]", strip_markup(body)):
             self.page.sections.append(
-                SectionRecord(title=title, kind="prose", body=as_site_markdown(body), source=ref)
+                SectionRecord(title=title, kind="prose", body=self._shown(body, ref), source=ref)
             )
+
+    def _shown(self, body: str, ref: SourceRef) -> str:
+        """A section's text as Jekyll shows it, without images the site folder lacks."""
+        body, missing = drop_missing_images(as_site_markdown(body), self.ctx)
+        for src in missing:
+            self.page.warnings.append(
+                f"{ref}: image {src!r} is not in the site folder; left out (upload it in the admin)"
+            )
+        return body
 
     def _shape(self, lines: list[tuple[int, str]]) -> str:
         items = split_items(lines)
@@ -264,7 +274,7 @@ class _Builder:
             return False
         used = {r.source.line for r in records}
         intro = sec.body if kind == "projects" else self._intro(lines, used)
-        intro = as_site_markdown(intro)
+        intro = self._shown(intro, ref)
         page.sections.append(SectionRecord(title=title, kind=kind, body=intro, source=ref))
         return True
 
