@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from labsite.importing.extract.authors import looks_like_authors
 from labsite.importing.extract.common import (
     YEAR,
     Context,
@@ -25,7 +26,54 @@ def entry_items(lines: list[tuple[int, str]]) -> list[Item]:
     """The section's entries, in order: boxes, table rows, HTML items or markdown items."""
     boxes, lines = paper_box_items(lines)
     rows, lines = table_items(lines)
-    return boxes + rows + (html_items(lines) or split_items(lines))
+    return boxes + rows + (html_items(lines) or join_stacked_paragraphs(split_items(lines)))
+
+
+_TITLE_PARAGRAPH = re.compile(r"^\s*(?:\*\*|__|<b>|<strong>|\[)")
+
+
+def _title_paragraph(item: Item) -> bool:
+    line = item.lines[0]
+    return (
+        not item.is_list
+        and len(item.lines) == 1
+        and bool(_TITLE_PARAGRAPH.match(line))
+        and len(strip_markup(line).split()) >= 2
+        and not looks_like_authors(line, single_ok=False)
+    )
+
+
+def _venue_paragraph(item: Item) -> bool:
+    return (
+        not item.is_list
+        and len(item.lines) <= 2
+        and bool(YEAR.search(item.text))
+        and not _TITLE_PARAGRAPH.match(item.lines[0])
+    )
+
+
+def join_stacked_paragraphs(items: list[Item]) -> list[Item]:
+    """A title, its authors and its venue written as paragraphs of their own (blank lines
+    between them) are one entry: ``**Title**`` / ``A. Lee, **B. Owner**`` / ``Venue, 2023``."""
+    out: list[Item] = []
+    n = 0
+    while n < len(items):
+        item, names = items[n], items[n + 1] if n + 1 < len(items) else None
+        if names is None or names.is_list or not _title_paragraph(item):
+            out.append(item)
+            n += 1
+            continue
+        if not looks_like_authors(names.lines[0]):
+            out.append(item)
+            n += 1
+            continue
+        lines = [*item.lines, *names.lines]
+        n += 2
+        if n < len(items) and _venue_paragraph(items[n]):
+            lines.extend(items[n].lines)
+            n += 1
+        out.append(Item(item.line, lines))
+    return out
 
 
 def extract_publications(
