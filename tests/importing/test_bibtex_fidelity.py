@@ -62,3 +62,40 @@ def test_a_thesis_written_as_article_is_a_thesis():
         "@article{c, title={Ripples Three}, journal={Journal of Sand}, year={2020}}\n"
     )
     assert [r.kind for r in records] == ["thesis", "thesis", "journal"]
+
+
+def test_a_workshop_abbr_never_claims_the_main_conference():
+    (record,) = _parse(
+        "@inproceedings{w, title={Dune Maps}, booktitle={ICML 2024 Workshop on Sand},\n"
+        "  abbr={ICML}, year={2024}}\n"
+    )
+    assert (record.kind, record.short_venue) == ("workshop", "ICML Workshop")
+
+
+def test_publications_front_matter_type_and_excerpt_authors():
+    from labsite.importing.extract.collections import collection_publication
+
+    meta = {
+        "title": "Ripples in Wind Tunnels",
+        "category": "manuscripts",
+        "type": "thesis",
+        "venue": "Dune University",
+        "date": "2019-05-01",
+        "excerpt": "<p>Ana Ruiz, <b>Tomas Lind</b>, Kenji Mori</p>",
+    }
+    record = collection_publication(meta, "", CTX, "_publications/ripples.md", {})
+    assert record.kind == "thesis"
+    assert [(a.name, a.is_owner) for a in record.authors] == [
+        ("Ana Ruiz", False),
+        ("Tomas Lind", True),
+        ("Kenji Mori", False),
+    ]
+
+
+def test_a_name_with_its_native_script_alias_keeps_the_latin_name():
+    from labsite.importing.extract.authors import parse_authors
+
+    assert [a.name for a in parse_authors("**Tomas Lind(林汤姆)**, Ana Ruiz")] == [
+        "Tomas Lind",
+        "Ana Ruiz",
+    ]

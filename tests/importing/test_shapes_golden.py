@@ -34,7 +34,7 @@ def _read(path: Path) -> list[dict]:
     ctx = Context(site_url="https://owner.example")
     out = []
     for item in entry_items(lines):
-        shape, record = read_entry(item, ctx, path.name)
+        shape, _score, record = read_entry(item, ctx, path.name)
         if record is None:
             out.append({"line": item.line, "shape": None})
             continue

@@ -84,7 +84,7 @@ def extract_publications(
     corresponding = _corresponding_marker(lines)
     out: list[PublicationRecord] = []
     for item in entry_items(lines):
-        _shape, record = read_entry(item, ctx, source_path, selected)
+        record = read_entry(item, ctx, source_path, selected).record
         if record is None:
             continue
         if legend and item.lines and item.lines[0].lstrip().startswith(legend):

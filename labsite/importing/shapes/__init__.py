@@ -4,12 +4,23 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from labsite.importing.extract.common import Context, Item
 from labsite.importing.records import PublicationRecord
 from labsite.importing.shapes.base import THRESHOLD, Entry, Reader, Shape, prepare
 from labsite.importing.shapes.entries import SHAPES, not_a_publication
 
-__all__ = ["SHAPES", "THRESHOLD", "Entry", "Reader", "Shape", "best_shape", "read_entry"]
+__all__ = [
+    "SHAPES",
+    "THRESHOLD",
+    "Entry",
+    "Reader",
+    "Reading",
+    "Shape",
+    "best_shape",
+    "read_entry",
+]
 
 
 def best_shape(entry: Entry) -> tuple[Shape | None, float]:
@@ -21,14 +32,22 @@ def best_shape(entry: Entry) -> tuple[Shape | None, float]:
     return (shape, score) if score >= THRESHOLD else (None, score)
 
 
-def read_entry(
-    item: Item, ctx: Context, source_path: str, selected: bool = False
-) -> tuple[str, PublicationRecord | None]:
-    """(shape name, publication) of one list item or paragraph; ("", None) for prose."""
+class Reading(NamedTuple):
+    """How one entry was read: the winning shape ("" for prose), its score, the record."""
+
+    shape: str
+    score: float
+    record: PublicationRecord | None
+
+
+def read_entry(item: Item, ctx: Context, source_path: str, selected: bool = False) -> Reading:
+    """One list item or paragraph read by the shape that scores best; prose gives no record.
+
+    The score says how sure the reading is (for "needs review" flags downstream)."""
     entry = prepare(item)
     if entry is None:
-        return "", None
-    shape, _score = best_shape(entry)
+        return Reading("", 0.0, None)
+    shape, score = best_shape(entry)
     if shape is None:
-        return "", None
-    return shape.name, shape.parse(entry, Reader(ctx, source_path, selected))
+        return Reading("", score, None)
+    return Reading(shape.name, score, shape.parse(entry, Reader(ctx, source_path, selected)))
