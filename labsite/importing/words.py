@@ -74,6 +74,8 @@ JOURNAL_WORDS = (
     r"\bproc\. acm\b|\bphysical review\b|\bphys\.? rev\b|\bprx\b|\bbulletin\b|\bcommunications\b|"
     r"\bcomputing\b|\bannals\b|\bzeitschrift\b|\brevista\b|\brevue\b|期刊|学报"
 )
+THESIS_WORDS = r"\bthesis\b|\bdissertation\b|\bthèse\b|\bdissertação\b|\btesis\b|学位论文"
+PREPRINT_WORDS = r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"
 CONFERENCE_WORDS = (
     r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|"
     r"\bconférence\b|\bkonferenz\b|\bcongreso\b|会议"
@@ -144,3 +146,14 @@ PAPER_HOSTS = (
     "onlinelibrary.wiley.com", "academic.oup.com", "journals.aps.org", "pnas.org", "ojs.aaai.org",
     "ijcai.org", "usenix.org", "mdpi.com", "frontiersin.org", "plos.org", "cell.com",
 )  # fmt: skip
+
+# Talk kinds by the words of a talk line, the first that matches wins.
+TALK_KINDS: list[tuple[str, str]] = [
+    ("keynote", r"\bkeynote\b"),
+    ("tutorial", r"\btutorial\b"),
+    ("panel", r"\bpanel"),
+    ("invited", r"\binvited\b|\bguest\b"),
+    ("seminar", r"\bseminar\b|\bcolloquium\b|\breading group\b"),
+    ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
+    ("poster", r"\bposter\b"),
+]

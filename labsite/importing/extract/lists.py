@@ -19,6 +19,7 @@ from labsite.importing.extract.common import (
     strip_markup,
 )
 from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRecord, TeachingRecord
+from labsite.importing.words import TALK_KINDS
 
 # ---------------------------------------------------------------- news
 
@@ -168,15 +169,7 @@ def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[Honor
 
 # ---------------------------------------------------------------- talks
 
-_TALK_KINDS = [
-    ("keynote", r"\bkeynote\b"),
-    ("tutorial", r"\btutorial\b"),
-    ("panel", r"\bpanel"),
-    ("invited", r"\binvited\b|\bguest\b"),
-    ("seminar", r"\bseminar\b|\bcolloquium\b|\breading group\b"),
-    ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
-    ("poster", r"\bposter\b"),
-]
+_TALK_KINDS = TALK_KINDS
 
 
 def talk_kind(text: str) -> str:

@@ -16,6 +16,8 @@ from labsite.importing.words import (
     CONFERENCE_WORDS,
     JOURNAL_ACRONYMS,
     JOURNAL_WORDS,
+    PREPRINT_WORDS,
+    THESIS_WORDS,
     VENUE_ACRONYMS,
     VENUE_LONG_NAMES,
     WORKSHOP_WORDS,
@@ -97,10 +99,10 @@ def kind_of(venue: str, status: str = "") -> str:
     if not low and status in ("preprint", "under_review"):
         return "preprint"
     rules = [
-        ("thesis", r"\bthesis\b|\bdissertation\b"),
+        ("thesis", THESIS_WORDS),
         ("patent", r"\bpatent\b"),
         ("workshop", WORKSHOP_WORDS),
-        ("preprint", r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"),
+        ("preprint", PREPRINT_WORDS),
         ("chapter", r"\bchapter\b"),
         ("report", r"\btechnical report\b|\btech\.? rep"),
         ("book", r"^book\b"),
