@@ -34,6 +34,7 @@ from labsite.importing.rows import (
     prepare,
     web_url,
 )
+from labsite.importing.works import distinct_works
 from publications.models import (
     Authorship,
     LinkKind,
@@ -215,6 +216,8 @@ class PublicationWriter:
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
             again = pending.find(**facts, year=_year(record.year))
+            if again is not None and again[1] == "title":
+                again = None if distinct_works(new[again[0]].record, record) else again
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
@@ -639,6 +642,7 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     group_of: list[int | None] = []
     last: dict[int, int] = {}  # paper → position of its last listing
     year_of: dict[int, int | None] = {}
+    first_of: dict[int, PublicationRecord] = {}
     for position, record in enumerate(records):
         if not record.title.strip():
             group_of.append(None)
@@ -646,9 +650,12 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
         year = _year(record.year)
         hit = index.find(**facts, year=year)
+        if hit is not None and hit[1] == "title" and distinct_works(first_of[hit[0]], record):
+            hit = None  # a thesis and the paper from it: one title, two works
         group = hit[0] if hit is not None else len(last)
         if hit is None:
             index.add(group, **facts, year=year)
+            first_of[group] = record
         group_of.append(group)
         last[group] = position
         year_of[group] = year

@@ -99,3 +99,30 @@ def test_a_name_with_its_native_script_alias_keeps_the_latin_name():
         "Tomas Lind",
         "Ana Ruiz",
     ]
+
+
+def test_a_thesis_and_its_paper_with_one_title_stay_two_works(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from publications.models import Publication
+
+    bib = tmp_path / "papers.bib"
+    bib.write_text(
+        "@phdthesis{lind2020, title={Ripples in Wind Tunnels}, author={Lind, Tomas},\n"
+        "  school={Dune University}, year={2020}}\n"
+        "@article{lind2021, title={Ripples in wind tunnels}, author={Lind, Tomas and Ruiz, Ana},\n"
+        "  journal={Journal of Coastal Sand}, year={2021}}\n"
+        "@inproceedings{lind2021w, title={Sand Fences}, author={Lind, Tomas},\n"
+        "  booktitle={NeurIPS 2021 Workshop on Sand}, year={2021}}\n"
+        "@inproceedings{lind2022, title={Sand fences}, author={Lind, Tomas},\n"
+        "  booktitle={Conference on Earth Surfaces}, year={2022}}\n"
+        "@misc{lind2019, title={Sand Fences}, author={Lind, Tomas}, eprint={1901.00001},\n"
+        "  archiveprefix={arXiv}, year={2020}}\n",
+        encoding="utf-8",
+    )
+    call_command("import_pages", str(bib), "--lab", "dunes", stdout=StringIO(), stderr=StringIO())
+    kinds = sorted(Publication.objects.values_list("kind", "year"))
+    # the preprint is the workshop paper before its venue: one work; the others are four
+    assert kinds == [("conference", 2022), ("journal", 2021), ("thesis", 2020), ("workshop", 2021)]
