@@ -40,6 +40,15 @@ _DATE_RANGE = re.compile(
 )
 
 
+_RED_MARK = re.compile(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>.{1,300}?</span>", re.I)
+
+
+def _red_marks(line: str) -> tuple[str, list[str]]:
+    """A title line without its red marks (an award, "Oral"), and the marks for the tail."""
+    marks = _RED_MARK.findall(line)
+    return (_RED_MARK.sub(" ", line).strip() if marks else line), marks
+
+
 def _record(title: str, entry: Entry, reader: Reader) -> PublicationRecord:
     return PublicationRecord(title=title, source=SourceRef(reader.source_path, entry.item.line))
 
@@ -100,7 +109,7 @@ class Stacked:
         return 0.8
 
     def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
-        first = entry.first
+        first, marks = _red_marks(entry.first)  # "**Title** <span color:red>Best Paper</span>"
         links = find_links(first)
         title = strip_markup(remove_links(first)) if not links else links[0][0]
         if links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
@@ -118,7 +127,7 @@ class Stacked:
             title = title.replace(note.group(0), "").strip()
         if not title:
             return None
-        more = [*entry.rest, *entry.hints, *notes]
+        more = [*entry.rest, *entry.hints, *notes, *marks]
         return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
 
 

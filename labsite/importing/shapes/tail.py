@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from labsite.importing.extract.authors import looks_like_authors, parse_authors
 from labsite.importing.extract.common import (
+    YEAR,
     Context,
     arxiv_date,
     arxiv_id,
@@ -124,7 +125,10 @@ class Tail:
             self.notes.append(bare)
             return
         elif status_of(bare) == "under_review" and len(bare.split()) <= 8:
-            self.status = "under_review"
+            self.status = "under_review"  # "Under review, 2025": the year still counts
+            years = YEAR.findall(bare)
+            if years and self.record.year is None:
+                self.record.year = int(years[-1])
             return
         elif bare:
             self.venue_lines.append(remove_links(line))
