@@ -290,17 +290,17 @@ def resolve_liquid(text: str, variables: dict[str, Any]) -> str:
 
 def _blank_elements(text: str, name: str) -> str:
     """Blank out every ``<name …>…</name>`` (an unclosed one to the end), in linear time."""
-    lower = text.lower()
     out: list[str] = []
     pos = 0
     opener = re.compile(rf"<{name}\b", re.I)
+    closer = re.compile(rf"</{name}\s*>", re.I)
     while True:
         m = opener.search(text, pos)
         if not m:
             out.append(text[pos:])
             break
-        close = lower.find(f"</{name}", m.end())
-        end = len(text) if close < 0 else lower.find(">", close) + 1 or len(text)
+        close = closer.search(text, m.end())
+        end = close.end() if close else len(text)
         out.append(text[pos : m.start()])
         out.append(_blank_out(text[m.start() : end]))
         pos = end

@@ -30,6 +30,16 @@ _WHOLE_SPAN = re.compile(
     r"(?:\*\*|__|</b>|</strong>)?[\s†‡*✉⭑\\]*(?:\((?:spotlight|oral|poster)[^()]{0,40}\))?",
     re.I,
 )
+_MAX_TITLE_LINE = 1200
+
+
+def _whole_span(line: str) -> bool:
+    """Is the line all title? Runs of spaces are one space first: the pattern's neighbouring
+    ``\\s*`` would otherwise try every split of a long run (cubic time on hostile text)."""
+    line = re.sub(r"\s+", " ", line.strip())
+    return len(line) <= _MAX_TITLE_LINE and bool(_WHOLE_SPAN.fullmatch(line))
+
+
 _TAG = re.compile(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", re.I)
 _NOTE_IN_TITLE = re.compile(r"\((spotlight|oral|poster)[^()]{0,40}\)", re.I)
 _METRIC = re.compile(METRIC_WORDS, re.I)
@@ -98,7 +108,7 @@ class Stacked:
 
     def score(self, entry: Entry) -> float:
         first = entry.first
-        if not entry.rest or not _WHOLE_SPAN.fullmatch(first.strip()):
+        if not entry.rest or not _whole_span(first):
             return 0
         if looks_like_authors(first, single_ok=False) and not any(
             looks_like_authors(line, single_ok=False) for line in entry.rest[:2]
