@@ -51,7 +51,18 @@ from django.db.models import Q
 from django.utils import timezone
 
 from labsite.models import Redirect
-from people.models import Honor, Lab, Membership, NewsItem, Person, ProfileSection, Talk, Teaching
+from people.models import (
+    CVEntry,
+    Honor,
+    Lab,
+    Membership,
+    NewsItem,
+    Person,
+    Post,
+    ProfileSection,
+    Talk,
+    Teaching,
+)
 from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 
@@ -70,6 +81,7 @@ MODELS: dict[str, type[models.Model]] = {
     "sections": ProfileSection,
     "news": NewsItem,
     "honors": Honor,
+    "cv_entries": CVEntry,
     "talks": Talk,
     "teaching": Teaching,
     "authorships": Authorship,
@@ -78,9 +90,12 @@ MODELS: dict[str, type[models.Model]] = {
     "collaborators": Collaborator,
     "figures": Figure,
     "redirects": Redirect,
+    "posts": Post,  # after projects: a post may be a project's write-up
 }
+#: Row lists a backup written by an earlier release may lack (read as empty).
+ADDED_LATER = ("cv_entries", "posts")
 #: A member's own parts: replaced as a whole when the member is imported again.
-PERSON_PARTS = ("sections", "news", "honors", "talks", "teaching")
+PERSON_PARTS = ("sections", "news", "honors", "cv_entries", "talks", "teaching")
 
 
 class BackupError(Exception):
@@ -157,6 +172,8 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         *collaborators.values_list("person", flat=True),
         *projects.values_list("owner", flat=True),
     }
+    posts = Post.objects.filter(Q(person__in=members, lab__isnull=True) | Q(lab=lab))
+    linked |= set(posts.values_list("person", flat=True))
     persons = Person.objects.filter(Q(pk__in=members) | Q(pk__in=linked - {None}))
     own_news = Q(person__in=members) & (Q(lab__isnull=True) | Q(lab=lab))
     rows = {
@@ -167,6 +184,7 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         "sections": ProfileSection.objects.filter(person__in=members),
         "news": NewsItem.objects.filter(own_news | Q(lab=lab, person__isnull=True)),
         "honors": Honor.objects.filter(person__in=members),
+        "cv_entries": CVEntry.objects.filter(person__in=members),
         "talks": Talk.objects.filter(person__in=members),
         "teaching": Teaching.objects.filter(person__in=members),
         "authorships": authorships,
@@ -175,6 +193,7 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         "collaborators": collaborators,
         "figures": Figure.objects.filter(project__in=projects),
         "redirects": Redirect.objects.filter(lab=lab),
+        "posts": posts,
     }
     return {name: list(queryset.order_by("pk")) for name, queryset in rows.items()}
 
@@ -345,6 +364,9 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, b
                 media[name] = content
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise BackupError(f"{path} cannot be read: {exc}") from exc
+    if isinstance(data, dict):
+        for name in ADDED_LATER:
+            data.setdefault(name, [])  # a backup made before these existed
     if not isinstance(data, dict) or any(not isinstance(data.get(n), list) for n in MODELS):
         raise BackupError(f"{path}: data.json is not a lab backup's data.")
     return manifest, data, media
@@ -468,6 +490,8 @@ def _load(manifest: dict[str, Any], data: dict[str, Any], *, replace: bool):
     for name in ("collaborators", "figures", "redirects"):
         for row in data[name]:
             loader.save(name, loader.build(MODELS[name], row))
+    for row in data["posts"]:
+        loader.save("posts", loader.build(Post, row))
     _bump_cache()
     return lab, {"users": loader.counts["users"], **{n: loader.counts[n] for n in MODELS}}
 
@@ -496,6 +520,7 @@ def _load_person(loader: _Loader, row: dict[str, Any]) -> Person:
     if person is not None:
         for name in PERSON_PARTS:
             MODELS[name].objects.filter(person=person).delete()
+        Post.objects.filter(person=person, lab__isnull=True).delete()  # loaded after projects
     person = loader.build(Person, row, person)
     if person.user_id and Person.objects.filter(user=person.user).exclude(pk=person.pk).exists():
         raise BackupError(f"The account {person.user} belongs to another person already.")

@@ -23,7 +23,7 @@ class RenderedMarkdownModel(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.render_markdown_fields()
+        self.prepare_for_save()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             touched = set(update_fields)
@@ -31,6 +31,11 @@ class RenderedMarkdownModel(models.Model):
                 target for source, target in self.markdown_fields.items() if source in touched
             }
         super().save(*args, **kwargs)
+
+    def prepare_for_save(self) -> None:
+        """What ``save()`` does to the row's values before writing them. The importer's bulk
+        INSERTs call it too (:func:`labsite.importing.rows.prepare`), so the two never differ."""
+        self.render_markdown_fields()
 
     def render_markdown_fields(self) -> None:
         for source, target in self.markdown_fields.items():
@@ -67,6 +72,10 @@ class ImportedModel(models.Model):
 
     class Meta:
         abstract = True
+
+    def prepare_for_save(self) -> None:
+        """What ``save()`` does to the values before writing them: nothing here; a model that
+        renders or normalises on save overrides it (see ``RenderedMarkdownModel``)."""
 
 
 class Redirect(models.Model):

@@ -25,15 +25,19 @@ from labsite.admin import (
     autocomplete_source,
 )
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
+    clean_tags,
 )
+from research.models import Project
 
 
 @admin.register(Lab)
@@ -151,6 +155,29 @@ class HonorInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline)
     fields = ["order", "year", "title", "detail", "url"]
 
 
+class CVEntryInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline):
+    model = CVEntry
+    template = SortableTabularInline.template
+    fields = ["order", "kind", "title", "organization", "location", "start_year", "end_year"]
+    extra = 0
+    verbose_name = "CV entry (education, positions outside the lab, service)"
+    verbose_name_plural = "CV: education, positions outside the lab, service"
+
+
+class CVSectionsField(forms.MultipleChoiceField):
+    """``Person.cv_hidden`` as a row of checkboxes: the sections to leave out of the CV."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        from people.cv import CV_SECTIONS
+
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(choices=CV_SECTIONS, **kwargs)
+
+
 class LinesField(forms.CharField):
     """A list of short strings (a JSON list in the database), typed one per line."""
 
@@ -183,7 +210,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
     list_filter = [("memberships__lab", LabListFilter), "memberships__role"]
     search_fields = ["name", "slug", "email", "aliases"]
     readonly_fields = ["avatar_preview"]
-    inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
+    inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline, CVEntryInline]
     superuser_only_fields = ("user", "slug")
     actions = ["unlock_sign_in"]
     fieldsets = [
@@ -208,6 +235,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
                 ]
             },
         ),
+        ("CV page", {"fields": ["cv_hidden"]}),
     ]
 
     def get_urls(self):
@@ -240,6 +268,13 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
                 label="Other spellings",
                 help_text="Other spellings of the name in author lists, one per line "
                 "(e.g. L. Varkonyi)",
+            )
+        if db_field.name == "cv_hidden":
+            return CVSectionsField(
+                required=False,
+                label="Leave out of my CV",
+                help_text="Your CV page and PDF are built from your data; tick the sections "
+                "you do not want shown.",
             )
         if db_field.name in PERSON_LABELS:
             kwargs["label"] = PERSON_LABELS[db_field.name]
@@ -364,6 +399,24 @@ class HonorAdmin(PersonOwnedAdmin):
     fields = ["person", "title", "year", "detail", "url", "order"]
 
 
+@admin.register(CVEntry)
+class CVEntryAdmin(PersonOwnedAdmin):
+    list_display = ["title", "kind", "organization", "start_year", "end_year", "person"]
+    list_filter = ["kind", ("person__memberships__lab", LabListFilter)]
+    search_fields = ["title", "organization", "person__name"]
+    fields = [
+        "person",
+        "kind",
+        "title",
+        "organization",
+        "location",
+        "start_year",
+        "end_year",
+        "detail",
+        "order",
+    ]
+
+
 @admin.register(Talk)
 class TalkAdmin(PersonOwnedAdmin):
     list_display = ["title", "event", "date", "kind", "person"]
@@ -391,3 +444,66 @@ class TeachingAdmin(PersonOwnedAdmin):
     list_filter = ["role", ("person__memberships__lab", LabListFilter)]
     search_fields = ["course", "institution", "person__name"]
     fields = ["person", "course", "role", "institution", "term", "year", "url", "order"]
+
+
+class TagsField(forms.CharField):
+    """A post's tags (a JSON list in the database), typed comma-separated."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        return clean_tags(super().to_python(value) or "")
+
+    def has_changed(self, initial, data):
+        return clean_tags(self.prepare_value(initial) or "") != self.to_python(data)
+
+
+@admin.register(Post)
+class PostAdmin(PersonOwnedAdmin):
+    """Blog posts, with the rules of news: a member writes their own, a lab admin the lab's."""
+
+    list_display = ["title", "date", "status", "person", "lab"]
+    list_filter = [
+        "status",
+        ("lab", LabListFilter),
+        ("person__memberships__lab", LabListFilter),
+    ]
+    search_fields = ["title", "body", "person__name"]
+    date_hierarchy = "date"
+    list_select_related = ["person", "lab"]
+    fieldsets = [
+        (None, {"fields": ["lab", "person", "title", "slug", "date", "status"]}),
+        ("Text", {"fields": ["excerpt", "body", "tags"]}),
+        ("Research", {"fields": ["project"]}),
+    ]
+    lab_field = "lab"
+    lab_admin_only_lab_fields = ("lab",)
+    stamp_lab = False  # a member's post belongs to the member, not directly to a lab
+
+    def _may_choose_lab(self, request) -> bool:
+        return bool(permissions.actor_for(request.user).admin_lab_ids) or request.user.is_superuser
+
+    def stamp_owner(self, request, obj) -> bool:
+        # A lab post written by a lab admin names no member unless one was chosen.
+        return not (obj.lab_id and self._may_choose_owner(request))
+
+    def public_path(self, obj: Post) -> str | None:
+        # A draft has no public page yet: no "View on site" that would answer 404.
+        return obj.get_absolute_url() if obj.is_published else None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagsField(
+                required=False, help_text="Comma-separated, e.g. federated learning, privacy"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            # A project of the editor's own labs: the post shows on that project's page.
+            labs = permissions.labs_for_new_content(request.user)
+            kwargs["queryset"] = Project.objects.filter(lab__in=labs).select_related("lab")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

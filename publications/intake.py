@@ -20,7 +20,7 @@ from labsite.importing.bibtex import parse_bibtex
 from labsite.importing.extract.common import Context
 from labsite.importing.papers import PublicationWriter
 from labsite.importing.records import AuthorRecord, PublicationRecord
-from labsite.importing.rows import _EMPTY, _choice, web_url
+from labsite.importing.rows import EMPTY, choice_of, web_url
 from people.models import Membership, Person
 from publications.models import Authorship, LinkKind, Publication, PublicationLink
 
@@ -257,7 +257,7 @@ def _merge(
     overwrite what someone already wrote (the importer's rule for a paper another source owns)."""
     changed = []
     for name, value in PublicationWriter._pub_values(record).items():
-        if value in _EMPTY or getattr(pub, name) not in _EMPTY:
+        if value in EMPTY or getattr(pub, name) not in EMPTY:
             continue
         if name == "doi" and Publication.objects.filter(doi=value).exclude(pk=pub.pk).exists():
             continue  # another paper holds this DOI
@@ -303,7 +303,7 @@ def _add_links(pub: Publication, record: PublicationRecord) -> int:
     new = []
     for link in record.links:
         url = web_url(link.url)
-        kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+        kind = choice_of(link.kind, LinkKind, LinkKind.OTHER)
         if not url or len(url) > 1000 or (kind, url) in seen:
             continue
         seen.add((kind, url))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from labsite.importing import identity
+from labsite.normalise import normalize_arxiv, normalize_doi
 
 TIMEOUT_SECONDS = 8.0
 CROSSREF_URL = "https://api.crossref.org/works/{doi}"
@@ -69,14 +69,12 @@ def parse_identifier(text: str) -> Identifier:
     """A DOI (bare, ``doi:``, a doi.org URL) or an arXiv id (bare, ``arXiv:``, an arxiv.org URL)."""
     text = (text or "").strip()
     if re.search(r"10\.\d{4,9}/\S+", text) and "arxiv.org/" not in text.lower():
-        doi = identity.normalize_doi(text)
+        doi = normalize_doi(text)
         if doi.startswith("10.48550/arxiv."):
             # arXiv's own DOIs are registered with DataCite, not Crossref: ask arXiv.
-            return Identifier(
-                "arxiv", identity.normalize_arxiv(doi.removeprefix("10.48550/arxiv."))
-            )
+            return Identifier("arxiv", normalize_arxiv(doi.removeprefix("10.48550/arxiv.")))
         return Identifier("doi", doi)
-    arxiv = identity.normalize_arxiv(text)
+    arxiv = normalize_arxiv(text)
     if arxiv and (re.fullmatch(r"(?i)(arxiv:)?\s*[\w.\-/]+(v\d+)?", text) or "arxiv.org" in text):
         return Identifier("arxiv", arxiv)
     raise LookupFailed(
@@ -166,7 +164,7 @@ def fetch_crossref(doi: str, *, client: httpx.Client) -> PaperMetadata:
         pages=str(message.get("page") or "").replace("-", "–"),
         publisher=str(message.get("publisher") or ""),
         kind=_CROSSREF_KIND.get(str(message.get("type") or ""), "other"),
-        doi=identity.normalize_doi(str(message.get("DOI") or doi)),
+        doi=normalize_doi(str(message.get("DOI") or doi)),
         abstract=_clean(str(message.get("abstract") or "")),
         source="Crossref",
     )
@@ -199,7 +197,7 @@ def fetch_arxiv(arxiv_id: str, *, client: httpx.Client) -> PaperMetadata:
         year=int(match.group(1)) if match else None,
         month=int(match.group(2)) if match else None,
         kind="journal" if doi and journal else "preprint",
-        doi=identity.normalize_doi(doi) if doi else "",
+        doi=normalize_doi(doi) if doi else "",
         arxiv_id=arxiv_id,
         abstract=_clean(entry.findtext(f"{_ATOM}summary", "")),
         source="arXiv",

@@ -11,6 +11,7 @@ from markdownx.models import MarkdownxField
 
 from labsite.markdown import render_inline
 from labsite.models import ImportedModel, RenderedMarkdownModel
+from labsite.normalise import normalize_doi
 
 
 class PublicationKind(models.TextChoices):
@@ -137,8 +138,11 @@ class Publication(RenderedMarkdownModel, ImportedModel):
         super().render_markdown_fields()
         self.title_html = render_inline(self.title)
 
-    def save(self, *args, **kwargs):
+    def prepare_for_save(self) -> None:
         self.doi = normalize_doi(self.doi)
+        super().prepare_for_save()
+
+    def save(self, *args, **kwargs):
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "title" in update_fields:
             kwargs["update_fields"] = set(update_fields) | {"title_html"}
@@ -195,21 +199,6 @@ def distinct_links(links: list[tuple[str, str]], *, doi: str = "") -> list[tuple
 
 #: Hosts whose URLs name a DOI (``https://doi.org/10.1/x``).
 DOI_HOSTS = frozenset({"doi.org", "dx.doi.org"})
-
-
-def normalize_doi(doi: str) -> str:
-    """``https://doi.org/10.1/X`` and ``doi:10.1/X`` → ``10.1/x`` (DOIs are case-insensitive)."""
-    doi = (doi or "").strip()
-    for prefix in (
-        "https://doi.org/",
-        "http://doi.org/",
-        "https://dx.doi.org/",
-        "http://dx.doi.org/",
-        "doi:",
-    ):
-        if doi.lower().startswith(prefix):
-            doi = doi[len(prefix) :]
-    return doi.strip().lower()
 
 
 class Authorship(models.Model):

@@ -7,11 +7,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Role,
     Talk,
@@ -85,6 +87,16 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
     text = factory.Sequence(lambda n: f"News number {n}")
 
 
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    person = factory.SubFactory(PersonFactory)
+    title = factory.Sequence(lambda n: f"Post number {n}")
+    body = "Some *words* about the work."
+    status = "published"
+
+
 class HonorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Honor
@@ -92,6 +104,17 @@ class HonorFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     title = factory.Sequence(lambda n: f"Award {n}")
     year = 2023
+
+
+class CVEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CVEntry
+
+    person = factory.SubFactory(PersonFactory)
+    title = factory.Sequence(lambda n: f"Degree {n}")
+    organization = "University of Examples"
+    start_year = 2015
+    end_year = 2019
 
 
 class TalkFactory(factory.django.DjangoModelFactory):

@@ -21,11 +21,13 @@ from django.urls import reverse
 
 from labsite.models import Redirect
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
@@ -144,10 +146,26 @@ ROWS = [
         True,
     ),
     Row(
+        Post,
+        lambda m: Post.objects.get(person=m.person, lab=None),
+        "title",
+        lambda cast: {"title": "Hello world", "date": "2025-05-01", "status": "draft"},
+        "member",
+        True,
+    ),
+    Row(
         Honor,
         lambda m: m.honor,
         "title",
         lambda cast: {"title": "Prize", "order": "0"},
+        "member",
+        True,
+    ),
+    Row(
+        CVEntry,
+        lambda m: m.cv_entry,
+        "title",
+        lambda cast: {"title": "MSc in Testing", "kind": "education", "order": "0"},
         "member",
         True,
     ),
@@ -213,7 +231,17 @@ def redirects(lab_a, lab_b):
 
 
 @pytest.fixture
-def world(cast, redirects):
+def posts(cast):
+    """One post of each member's own (the cast's Member has no post field)."""
+    return [
+        f.PostFactory(person=member.person, title=f"{member.person.name} post")
+        for name, member in cast.items()
+        if name != "root"
+    ]
+
+
+@pytest.fixture
+def world(cast, redirects, posts):
     return cast
 
 

@@ -28,6 +28,7 @@ from labsite.importing.extract.common import (
 )
 from labsite.importing.extract.venues import kind_of, short_venue, workshop_badge
 from labsite.importing.records import AuthorRecord, LinkRecord, PublicationRecord, SourceRef
+from labsite.normalise import normalize_doi
 
 _TYPE_KIND = {
     "article": "journal",
@@ -261,7 +262,7 @@ def entry_to_publication(
     award = fields.get("award_name") or fields.get("award") or ""
     if award:
         record.award = decode_latex(award)
-    record.doi = re.sub(r"^https?://(?:dx\.)?doi\.org/", "", fields.get("doi", "").strip())
+    record.doi = normalize_doi(fields.get("doi", ""))
     arxiv_value = fields.get("arxiv") or (
         fields.get("eprint") if "arxiv" in fields.get("archiveprefix", "").lower() else ""
     )

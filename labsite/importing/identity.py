@@ -1,6 +1,7 @@
 """Who is who and which paper is which: matching imported names and papers to existing rows.
 
-Pure functions normalise names, titles, DOIs, arXiv ids and profile URLs; two small in-memory
+Names, titles, DOIs and arXiv ids are compared in :mod:`labsite.normalise`'s forms; profile
+URLs are reduced to keys here (:func:`profile_keys`). Two small in-memory
 indexes (:class:`PeopleIndex`, :class:`PublicationIndex`) are filled from the database once per
 run and kept up to date as the loader creates rows, so matching never costs a query per record
 (the import benchmark, 50 sites × 100 papers, depends on that).
@@ -21,7 +22,6 @@ stay two), then by normalised title and, when both have one, year.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -30,72 +30,19 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.text import slugify
 
-# Particles kept inside surnames ("van der Waals"): they are not first names or initials.
-_PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "del",
-    "della",
-    "da",
-    "di",
-    "du",
-    "la",
-    "le",
-    "bin",
-    "al",
-}
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "dr", "prof"}
-
-
-def strip_accents(text: str) -> str:
-    """``"Tamás Réthy"`` → ``"Tamas Rethy"`` (NFKD, combining marks dropped)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def name_tokens(name: str) -> list[str]:
-    """Lower-case ASCII tokens of a person's name; ``"Varkonyi, Lena"`` is put back in order."""
-    return list(_name_tokens(name or ""))
+from labsite.normalise import (
+    normalize_arxiv,
+    normalize_doi,
+    normalize_name,
+    normalize_title,
+    split_name,
+    strip_accents,
+)
 
 
 @lru_cache(maxsize=65536)
 def _slug(name: str) -> str:
     return slugify(strip_accents(name))
-
-
-@lru_cache(maxsize=65536)
-def _name_tokens(name: str) -> tuple[str, ...]:
-    name = strip_accents(name or "").replace("\u00a0", " ")
-    if name.count(",") == 1:  # "Last, First" as in BibTeX
-        last, first = (part.strip() for part in name.split(","))
-        if last and first:
-            name = f"{first} {last}"
-    name = re.sub(r"[*†‡§¶\d]", " ", name)  # marks for equal contribution, affiliations
-    name = re.sub(r"[.\-‐‑–]", " ", name)
-    tokens = [t for t in re.sub(r"[^a-zA-Z' ]", " ", name).lower().replace("'", "").split() if t]
-    return tuple([t for t in tokens if t not in _SUFFIXES] or tokens)
-
-
-@lru_cache(maxsize=65536)
-def normalize_name(name: str) -> str:
-    """The form names are compared in: ``"L. Varkonyi"`` → ``"l varkonyi"``."""
-    return " ".join(name_tokens(name))
-
-
-@lru_cache(maxsize=65536)
-def split_name(name: str) -> tuple[tuple[str, ...], str]:
-    """``(given tokens, surname)``; particles stay with the surname (``"van der waals"``)."""
-    tokens = name_tokens(name)
-    if not tokens:
-        return (), ""
-    surname = [tokens[-1]]
-    rest = tokens[:-1]
-    while rest and rest[-1] in _PARTICLES:
-        surname.insert(0, rest.pop())
-    return tuple(rest), " ".join(surname)
 
 
 def _given_compatible(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
@@ -218,41 +165,6 @@ def profile_keys(url: str) -> list[str]:
 
 
 # --- publications -----------------------------------------------------------------------------
-
-_ARXIV_NEW = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
-_ARXIV_OLD = re.compile(r"([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", re.IGNORECASE)
-
-
-def normalize_arxiv(value: str) -> str:
-    """``arXiv:2311.01234v2`` or ``https://arxiv.org/pdf/2311.01234.pdf`` → ``2311.01234``."""
-    value = (value or "").strip()
-    if not value:
-        return ""
-    match = _ARXIV_NEW.search(value)
-    if match:
-        return match.group(1)
-    match = _ARXIV_OLD.search(value)
-    return match.group(1).lower() if match else ""
-
-
-def normalize_doi(value: str) -> str:
-    """A DOI in the form stored on :class:`~publications.models.Publication` (lower case, bare)."""
-    value = (value or "").strip()
-    match = re.search(r"(10\.\d{4,9}/\S+)", value)
-    if not match:
-        from publications.models import normalize_doi as stored_form
-
-        return stored_form(value)  # not DOI-shaped: compare it as the model would store it
-    return match.group(1).rstrip(".,;)").lower()
-
-
-@lru_cache(maxsize=65536)
-def normalize_title(title: str) -> str:
-    """Titles compared without case, accents, markup, punctuation or LaTeX braces."""
-    title = strip_accents(title or "").replace("{", "").replace("}", "")
-    title = re.sub(r"<[^>]+>", " ", title)
-    title = re.sub(r"[^0-9a-zA-Z]+", " ", title).lower()
-    return " ".join(title.split())
 
 
 @dataclass
@@ -502,3 +414,15 @@ class PeopleIndex:
             and (other[:4] == surname[:4] or other[-4:] == surname[-4:])
             and _one_edit_apart(other, surname)
         ]
+
+
+@dataclass
+class Indexes:
+    """The in-memory indexes one run shares across sites (filled once, kept up to date)."""
+
+    people: PeopleIndex
+    publications: PublicationIndex
+
+    @classmethod
+    def from_database(cls) -> Indexes:
+        return cls(PeopleIndex.from_database(), PublicationIndex.from_database())

@@ -42,11 +42,13 @@ from django.utils.text import slugify
 
 from labsite.importing import identity
 from labsite.importing.extract.authors import same_person
+from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image
 from labsite.importing.records import ProfileRecord, SiteRecord
 from labsite.importing.report import PageReport, SiteReport
 from labsite.importing.rows import merge_fields
 from labsite.importing.writers import SiteWriter
+from labsite.normalise import name_tokens, normalize_name, split_name
 from people.models import Lab, Membership, Person, Role
 
 log = logging.getLogger(__name__)
@@ -69,18 +71,6 @@ PLACEHOLDER_NAMES = {
 
 class OwnerError(Exception):
     """The page owner cannot be told, or ``--person`` names nobody."""
-
-
-@dataclass
-class Indexes:
-    """The in-memory indexes one run shares across sites (filled once, kept up to date)."""
-
-    people: identity.PeopleIndex
-    publications: identity.PublicationIndex
-
-    @classmethod
-    def from_database(cls) -> Indexes:
-        return cls(identity.PeopleIndex.from_database(), identity.PublicationIndex.from_database())
 
 
 Progress = Callable[[int, int, str], None]
@@ -246,7 +236,7 @@ def _load_pages(
                 page=profile_page,
                 people=indexes.people,
             )
-            _link_back(owner, lab=lab, page=profile_page, people=indexes.people)
+            _link_back(owner, lab=lab, label=label, page=profile_page, people=indexes.people)
     except OwnerError as exc:
         # One loose page: name the file, not the folder it sits in.
         where = site.root / site.pages[0].source.path if len(site.pages) == 1 else site.root
@@ -294,7 +284,7 @@ def _reload(indexes: Indexes) -> None:
 
 
 def is_placeholder(name: str) -> bool:
-    normalized = identity.normalize_name(name)
+    normalized = normalize_name(name)
     return not normalized or normalized in PLACEHOLDER_NAMES or len(normalized.split()) > 6
 
 
@@ -312,7 +302,7 @@ def owner_candidates(site: SiteRecord) -> list[str]:
         for pub in page.publications:
             for author in pub.authors:
                 if author.is_owner and author.name:
-                    key = identity.normalize_name(author.name)
+                    key = normalize_name(author.name)
                     highlighted[key] += 1
                     # keep the longest spelling: "Yasmine Ouazzani" over "Y. Ouazzani"
                     if len(author.name) > len(printed.get(key, "")):
@@ -345,7 +335,7 @@ def _common_author(site: SiteRecord) -> list[str]:
     for pub in pubs:
         keys = set()
         for author in pub.authors:
-            words = identity.normalize_name(author.name).split()
+            words = normalize_name(author.name).split()
             if len(words) < 2:
                 continue
             key = (words[-1], words[0][:1])
@@ -376,7 +366,7 @@ def split_by_owner(site: SiteRecord) -> list[SiteRecord]:
     for page in site.pages:
         names = owner_candidates(SiteRecord(root=site.root, pages=[page]))
         if names:
-            owners.setdefault(identity.normalize_name(names[0]), []).append(page)
+            owners.setdefault(normalize_name(names[0]), []).append(page)
         else:
             nameless.append(page)
     if len(owners) < 2:
@@ -406,7 +396,7 @@ def resolve_owner(
             pk = match.pk
         if pk is not None:
             return Person.objects.get(pk=pk), False
-        if len(identity.name_tokens(owner_arg)) < 2 or re.fullmatch(r"[a-z0-9-]+", owner_arg):
+        if len(name_tokens(owner_arg)) < 2 or re.fullmatch(r"[a-z0-9-]+", owner_arg):
             raise OwnerError(
                 f"no person with the slug {owner_arg!r}; give the full name "
                 f'(--person "First Last") to create them'
@@ -427,15 +417,21 @@ def resolve_owner(
             return Person.objects.get(pk=match.pk), False
     match = people.match(name)
     if match is not None and not match.weak:
+        # The owner an earlier run kept apart from someone: said again, as on that run.
+        _kept_apart(name, people.match(name, exclude={match.pk}), page)
         return Person.objects.get(pk=match.pk), False
-    if match is not None:
-        # A whole site is too much to hang on an initial or a spelling: a second person is
-        # easy to notice and fix, a wrong merge mixes two people's pages.
+    # A whole site is too much to hang on an initial or a spelling: a second person is easy
+    # to notice and fix, a wrong merge mixes two people's pages.
+    _kept_apart(name, match, page)
+    return _create_person(name, people=people, page=page), True
+
+
+def _kept_apart(name: str, match: identity.PersonMatch | None, page: PageReport) -> None:
+    if match is not None and match.weak:
         page.warnings.append(
             f"owner {name!r} kept apart from {match.name!r} ({match.reason}); "
             "if they are one person, give --person with that person's slug"
         )
-    return _create_person(name, people=people, page=page), True
 
 
 def _create_person(name: str, *, people: identity.PeopleIndex, page: PageReport) -> Person:
@@ -577,7 +573,9 @@ def _apply_profile(
         page.add("created", "membership", f"{owner.name}, {Role(role).label}, {lab.slug}")
 
 
-def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.PeopleIndex) -> None:
+def _link_back(
+    owner: Person, *, lab: Lab, label: str, page: PageReport, people: identity.PeopleIndex
+) -> None:
     """Link earlier imports' unlinked author and collaborator rows that name ``owner``.
 
     A row that names them only by an initial or a near spelling is linked only on ``lab``'s
@@ -589,7 +587,7 @@ def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.Pe
     names = owner.all_names()
     # Candidate rows by surname stem, as the database spells it (accents kept) and folded to
     # ASCII; compare_names then decides. The stem tolerates a dropped last letter.
-    surnames = {identity.split_name(name)[1] for name in names} - {""}
+    surnames = {split_name(name)[1] for name in names} - {""}
     surnames |= {name.split()[-1].lower() for name in names if name.split()}
     if not surnames:
         return
@@ -597,6 +595,27 @@ def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.Pe
     for surname in surnames:
         stem = surname.split()[-1]
         query |= models.Q(name__icontains=stem[: max(4, len(stem) - 2)])
+    # Rows of other sources linked to them before (by this import's first run, or by
+    # another's): a doubtful one is said again on every import, not only the one that linked it.
+    mine = f"{label}/"
+    linked = Authorship.objects.filter(query, person=owner).exclude(
+        publication__source_file__startswith=mine
+    )
+    for name in linked.order_by("pk").values_list("name", flat=True):
+        match = _best(name, names)
+        if match is not None and not match.certain:
+            page.warnings.append(
+                f"author {name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
+    linked_collaborators = Collaborator.objects.filter(query, person=owner).exclude(
+        project__source_file__startswith=mine
+    )
+    for name in linked_collaborators.order_by("pk").values_list("name", flat=True):
+        match = _best(name, names)
+        if match is not None and not match.certain:
+            page.warnings.append(
+                f"collaborator {name!r} linked to {owner.name!r} ({match.reason}); check it"
+            )
     linked_pubs = set(
         Authorship.objects.filter(person=owner).values_list("publication_id", flat=True)
     )

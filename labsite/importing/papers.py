@@ -22,19 +22,20 @@ from labsite.importing import identity
 from labsite.importing.extract.common import markdown_text
 from labsite.importing.records import AuthorRecord, PageRecord, ProjectRecord, PublicationRecord
 from labsite.importing.rows import (
-    _EMPTY,
-    _bulk_insert,
-    _choice,
-    _chunks,
-    _clip,
-    _year,
+    EMPTY,
+    bulk_insert,
+    choice_of,
+    chunks,
+    clipped,
     merge_fields,
     plain,
     positions_within,
     prepare,
+    valid_year,
     web_url,
 )
 from labsite.importing.works import distinct_works
+from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
 from publications.models import (
     Authorship,
     LinkKind,
@@ -46,7 +47,7 @@ from publications.models import (
 
 
 @dataclass(slots=True)
-class _Author:
+class AuthorRow:
     """An Authorship row as the loader needs it: plain values, no model instance to build."""
 
     pk: int
@@ -70,10 +71,10 @@ class _Author:
     )
 
     @classmethod
-    def of(cls, row: Authorship) -> _Author:
+    def of(cls, row: Authorship) -> AuthorRow:
         return cls(*(getattr(row, name) for name in cls.FIELDS))
 
-    def set(self, dirty: dict[int, _Author], **values: Any) -> None:
+    def set(self, dirty: dict[int, AuthorRow], **values: Any) -> None:
         """Change this row; the writer saves every changed row of a page in one bulk UPDATE."""
         for name, value in values.items():
             setattr(self, name, value)
@@ -92,9 +93,9 @@ class _NewPub:
 
 
 @dataclass
-class _Pub:
+class StoredPub:
     obj: Publication
-    authors: list[_Author]
+    authors: list[AuthorRow]
     links: list[tuple[str, str]]  # (kind, url)
 
 
@@ -110,23 +111,23 @@ class PublicationWriter:
         pks = set(pks) - set(self.pubs)
         if not pks:
             return
-        authors: dict[int, list[_Author]] = {pk: [] for pk in pks}
+        authors: dict[int, list[AuthorRow]] = {pk: [] for pk in pks}
         links: dict[int, list[tuple[str, str]]] = {pk: [] for pk in pks}
-        for chunk in _chunks(sorted(pks), 500):
+        for chunk in chunks(sorted(pks), 500):
             rows = Authorship.objects.filter(publication_id__in=chunk).order_by("position")
-            for values in rows.values_list("publication_id", *_Author.FIELDS):
-                authors[values[0]].append(_Author(*values[1:]))
+            for values in rows.values_list("publication_id", *AuthorRow.FIELDS):
+                authors[values[0]].append(AuthorRow(*values[1:]))
             link_rows = PublicationLink.objects.filter(publication_id__in=chunk).order_by(
                 "order", "pk"
             )
             for pub_id, kind, url in link_rows.values_list("publication_id", "kind", "url"):
                 links[pub_id].append((kind, url))
             for pub in Publication.objects.filter(pk__in=chunk):
-                self.pubs[pub.pk] = _Pub(pub, authors[pub.pk], links[pub.pk])
+                self.pubs[pub.pk] = StoredPub(pub, authors[pub.pk], links[pub.pk])
 
     @staticmethod
     def _pub_key(record: PublicationRecord) -> str:
-        key = record.key or "pub:" + identity.normalize_title(record.title)
+        key = record.key or "pub:" + normalize_title(record.title)
         return key.replace("\x00", "")[:300]
 
     def _find(
@@ -138,7 +139,7 @@ class PublicationWriter:
             doi=record.doi,
             arxiv_id=record.arxiv_id,
             title=record.title,
-            year=_year(record.year),
+            year=valid_year(record.year),
         )
 
     @staticmethod
@@ -150,24 +151,24 @@ class PublicationWriter:
             "title": markdown_text(record.title),
             "venue": record.venue,
             "short_venue": record.short_venue,
-            "year": _year(record.year),
+            "year": valid_year(record.year),
             "month": month,
             "volume": record.volume,
             "number": record.number,
             "pages": record.pages,
             "publisher": record.publisher,
-            "doi": identity.normalize_doi(record.doi),
-            "arxiv_id": identity.normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
+            "doi": normalize_doi(record.doi),
+            "arxiv_id": normalize_arxiv(record.arxiv_id) or record.arxiv_id.strip(),
             "abstract": record.abstract,
             "award": record.award,
             "note": record.note,
             "bibtex": record.bibtex,
         }
-        if _choice(record.kind, PublicationKind, "") == record.kind != "":
+        if choice_of(record.kind, PublicationKind, "") == record.kind != "":
             values["kind"] = record.kind
-        if _choice(record.status, PublicationStatus, "") == record.status != "":
+        if choice_of(record.status, PublicationStatus, "") == record.status != "":
             values["status"] = record.status
-        return _clip(Publication, values)
+        return clipped(Publication, values)
 
     @staticmethod
     def _author_list(record: PublicationRecord) -> list[list[Any]]:
@@ -203,6 +204,7 @@ class PublicationWriter:
         pending = identity.PublicationIndex()  # the page's new papers, by their place in ``new``
         orders, size = page_orders(page.publications)
         placing = _Placing(source_file, size)
+        handled: set[int] = set()  # stored papers an earlier entry of this page matched
         for record, order in zip(page.publications, orders, strict=True):
             if not record.title.strip():
                 self.report.warnings.append(
@@ -211,21 +213,39 @@ class PublicationWriter:
                 continue
             key = self._pub_key(record)
             found = self._find(record, source_file, key)
+            if found is not None and found[0] in handled:
+                # The same paper listed again on this page (a selected list above the full
+                # one): as on the first import, it adds its links and selection, no fields.
+                self._repeat(self.pubs[found[0]], record)
+                continue
             if found is not None:
+                handled.add(found[0])
                 self._publication(record, source_file, key, found, order, placing)
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-            again = pending.find(**facts, year=_year(record.year))
+            again = pending.find(**facts, year=valid_year(record.year))
             if again is not None and again[1] == "title":
                 again = None if distinct_works(new[again[0]].record, record) else again
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
-            pending.add(len(new), **facts, year=_year(record.year))
+            pending.add(len(new), **facts, year=valid_year(record.year))
             new.append(_NewPub(record, key, order))
         if new:
             self._create(new, placing)
         self._save_authors()
+
+    def _warn_no_authors(self, record: PublicationRecord) -> None:
+        self.report.warnings.append(
+            f"{self._where(record)}: {record.title[:60]!r} has no author list; "
+            f"listed under {self.owner.name}"
+        )
+
+    def _repeat(self, entry: StoredPub, record: PublicationRecord) -> None:
+        """A second listing of a paper on one page: its links and its selection only."""
+        self._add_links(entry, record)
+        if record.selected:
+            self._select(entry, record, f"selected:{self.owner.pk}")
 
     def _save_authors(self) -> None:
         """One bulk UPDATE for the author rows this page linked or selected."""
@@ -250,47 +270,17 @@ class PublicationWriter:
         """A paper that exists: merge it if this source owns it, else only fill its blanks."""
         values = self._pub_values(record)
         authors = [a for a in record.authors if a.name.strip()]
-        desired_authors = self._author_list(record)
         label = values["title"]
         selected_key = f"selected:{self.owner.pk}"
         pk, how = found
         self._fetch_pubs({pk})
         entry = self.pubs[pk]
         pub = entry.obj
-        changed: list[str] = []
         owned = (pub.source_file, pub.source_key) == (source_file, key)
         if owned:
-            holder = self.indexes.publications.by_doi.get(values.get("doi") or "", pk)
-            if holder != pk:  # the source now gives a DOI another stored paper has
-                self.report.warnings.append(
-                    f"{self._where(record)}: DOI {values.pop('doi')} belongs to another stored "
-                    f"paper; not given to {label[:60]!r}"
-                )
-            changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
-            if desired_authors:
-                current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
-                previous = pub.imported_values.get("authors")
-                if desired_authors != current:
-                    if previous is None and not current or current == previous:
-                        self._write_authors(entry, record, authors)
-                        changed.append("authors")
-                    else:
-                        self.report.conflicts.append(
-                            f"publication {label!r}: the author list was edited after the last "
-                            "import; kept"
-                        )
-                pub.imported_values["authors"] = desired_authors
+            changed = self._merge_owned(entry, record, values, authors, label)
         else:
-            for name, value in values.items():
-                if value in _EMPTY or getattr(pub, name) not in _EMPTY:
-                    continue
-                if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
-                    continue  # another paper holds this DOI
-                setattr(pub, name, value)
-                changed.append(name)
-            if not entry.authors and authors:
-                self._write_authors(entry, record, authors)
-                changed.append("authors")
+            changed = self._fill_blanks(entry, values, authors, record)
         placed, noted = self._place(pub, order, placing, label)
         if placed:
             changed.append("order")
@@ -300,7 +290,11 @@ class PublicationWriter:
                 self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
         elif noted:  # only the bookkeeping of who placed it: not an update of the paper
             Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
+        if "authors" not in changed:
+            self._review_links(entry, record, authors)  # rewritten rows said their doubts
         linked = self._link_owner(entry, record, authors)
+        if not authors and [a.person_id for a in entry.authors] == [self.owner.pk]:
+            self._warn_no_authors(record)  # on every import, not only the one that listed them
         linked += self._link_coauthors(entry)
         linked += self._add_links(entry, record)
         linked += self._select(entry, record, selected_key)
@@ -308,6 +302,61 @@ class PublicationWriter:
         self.report.add(
             action, "publication", f"{label} (matched by {how})" if how not in {"source"} else label
         )
+
+    def _merge_owned(
+        self,
+        entry: StoredPub,
+        record: PublicationRecord,
+        values: dict[str, Any],
+        authors: list[AuthorRecord],
+        label: str,
+    ) -> list[str]:
+        """A paper this source owns: its fields and authors by the three-way rule."""
+        pub, pk = entry.obj, entry.obj.pk
+        desired_authors = self._author_list(record)
+        holder = self.indexes.publications.by_doi.get(values.get("doi") or "", pk)
+        if holder != pk:  # the source now gives a DOI another stored paper has
+            self.report.warnings.append(
+                f"{self._where(record)}: DOI {values.pop('doi')} belongs to another stored "
+                f"paper; not given to {label[:60]!r}"
+            )
+        changed = merge_fields(pub, values, page=self.report, model="publication", label=label)
+        if desired_authors:
+            current = [[a.name, a.equal_contribution, a.corresponding] for a in entry.authors]
+            previous = pub.imported_values.get("authors")
+            if desired_authors != current:
+                if previous is None and not current or current == previous:
+                    self._write_authors(entry, record, authors)
+                    changed.append("authors")
+                else:
+                    self.report.conflicts.append(
+                        f"publication {label!r}: the author list was edited after the last "
+                        "import; kept"
+                    )
+            pub.imported_values["authors"] = desired_authors
+        return changed
+
+    def _fill_blanks(
+        self,
+        entry: StoredPub,
+        values: dict[str, Any],
+        authors: list[AuthorRecord],
+        record: PublicationRecord,
+    ) -> list[str]:
+        """A paper another source owns: only its empty fields, and authors if it has none."""
+        pub = entry.obj
+        changed: list[str] = []
+        for name, value in values.items():
+            if value in EMPTY or getattr(pub, name) not in EMPTY:
+                continue
+            if name == "doi" and self.indexes.publications.by_doi.get(value, pub.pk) != pub.pk:
+                continue  # another paper holds this DOI
+            setattr(pub, name, value)
+            changed.append(name)
+        if not entry.authors and authors:
+            self._write_authors(entry, record, authors)
+            changed.append("authors")
+        return changed
 
     def _place(
         self, pub: Publication, order: int, placing: _Placing, label: str
@@ -374,7 +423,7 @@ class PublicationWriter:
                 pub.imported_values[selected_key] = True
             prepare(pub)
             pubs.append(pub)
-        _bulk_insert(Publication, pubs)
+        bulk_insert(Publication, pubs)
         placing.done.update(pub.pk for pub in pubs)
         rows: list[Authorship] = []
         links: list[PublicationLink] = []
@@ -409,26 +458,23 @@ class PublicationWriter:
                             selected=selected,
                         )
                     ]
-                    self.report.warnings.append(
-                        f"{self._where(record)}: {record.title[:60]!r} has no author list; "
-                        f"listed under {self.owner.name}"
-                    )
+                    self._warn_no_authors(record)
             rows.extend(item.rows)
             seen: set[tuple[str, str]] = set()
             for source in (record, *item.repeats):
                 for link in self._link_rows(pub, source, seen, start=len(seen)):
                     links.append(link)
             self.report.add("created", "publication", pub.title)
-        _bulk_insert(Authorship, rows)
-        _bulk_insert(PublicationLink, links)
-        by_pub: dict[int, list[_Author]] = {pub.pk: [] for pub in pubs}
+        bulk_insert(Authorship, rows)
+        bulk_insert(PublicationLink, links)
+        by_pub: dict[int, list[AuthorRow]] = {pub.pk: [] for pub in pubs}
         for row in rows:
-            by_pub[row.publication_id].append(_Author.of(row))
+            by_pub[row.publication_id].append(AuthorRow.of(row))
         link_pairs: dict[int, list[tuple[str, str]]] = {pub.pk: [] for pub in pubs}
         for link in links:
             link_pairs[link.publication_id].append((link.kind, link.url))
         for pub in pubs:
-            self.pubs[pub.pk] = _Pub(pub, by_pub[pub.pk], link_pairs[pub.pk])
+            self.pubs[pub.pk] = StoredPub(pub, by_pub[pub.pk], link_pairs[pub.pk])
 
     def _link_rows(
         self, pub: Publication, record: PublicationRecord, seen: set[tuple[str, str]], *, start: int
@@ -437,7 +483,7 @@ class PublicationWriter:
         out = []
         for link in record.links:
             url = web_url(link.url)
-            kind = _choice(link.kind, LinkKind, LinkKind.OTHER)
+            kind = choice_of(link.kind, LinkKind, LinkKind.OTHER)
             if not url or len(url) > 1000 or (kind, url) in seen:
                 continue
             seen.add((kind, url))
@@ -454,18 +500,18 @@ class PublicationWriter:
 
     def _write_authors(
         self,
-        entry: _Pub,
+        entry: StoredPub,
         record: PublicationRecord,
         authors: list[AuthorRecord],
         *,
         select_owner: bool = False,
     ) -> None:
         """Replace the author rows, keeping each linked person and their choices by name."""
-        old = {identity.normalize_name(a.name): a for a in entry.authors if a.person_id}
+        old = {normalize_name(a.name): a for a in entry.authors if a.person_id}
         if entry.authors:
             Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
         rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
-        entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+        entry.authors = [AuthorRow.of(row) for row in Authorship.objects.bulk_create(rows)]
 
     def _author_rows(
         self,
@@ -474,7 +520,7 @@ class PublicationWriter:
         authors: list[AuthorRecord],
         *,
         select_owner: bool = False,
-        old: dict[str, _Author] | None = None,
+        old: dict[str, AuthorRow] | None = None,
     ) -> list[Authorship]:
         """Unsaved Authorship rows, each linked to its person when known (owner first)."""
         old = old or {}
@@ -490,18 +536,14 @@ class PublicationWriter:
                 equal_contribution=author.equal_contribution,
                 corresponding=author.corresponding,
             )
-            previous = old.get(identity.normalize_name(author.name))
+            previous = old.get(normalize_name(author.name))
             if previous is not None and previous.person_id not in taken:
                 row.person_id = previous.person_id
                 row.selected, row.hidden = previous.selected, previous.hidden
             elif owner_at is not None and owner_at[0] == position and self.owner.pk not in taken:
                 row.person_id = self.owner.pk
                 row.selected = select_owner
-                if owner_at[1] is not None and not owner_at[1].certain:
-                    self.report.warnings.append(
-                        f"{self._where(record)}: author {author.name!r} taken to be the owner "
-                        f"{self.owner.name!r} ({owner_at[1].reason}); check it"
-                    )
+                self._warn_owner_guess(record, author.name, owner_at[1])
             if row.person_id:
                 taken.add(row.person_id)
             rows.append(row)
@@ -520,6 +562,41 @@ class PublicationWriter:
                     self._warn_uncertain(record, row.name, match)
         return rows
 
+    def _warn_owner_guess(
+        self, record: PublicationRecord, name: str, match: identity.NameMatch | None
+    ) -> None:
+        if match is not None and not match.certain:
+            self.report.warnings.append(
+                f"{self._where(record)}: author {name!r} taken to be the owner "
+                f"{self.owner.name!r} ({match.reason}); check it"
+            )
+
+    def _review_links(
+        self, entry: StoredPub, record: PublicationRecord, authors: list[AuthorRecord]
+    ) -> None:
+        """The doubts about a stored paper's linked authors, said again on every import.
+
+        The rows were linked (and the doubt first said) by the import that wrote them; an
+        import that finds them as they are must not fall silent about them.
+        """
+        owner_at = self._owner_position(authors)
+        for row in entry.authors:
+            at_owner = owner_at is not None and owner_at[0] == row.position < len(authors)
+            if row.person_id == self.owner.pk and at_owner:
+                self._warn_owner_guess(record, row.name, owner_at[1])
+        for row in entry.authors:
+            if row.person_id in (None, self.owner.pk) or row.position >= len(authors):
+                continue
+            others = {a.person_id for a in entry.authors if a.person_id and a is not row}
+            match = self.indexes.people.match(
+                row.name,
+                url=_author_url(authors, row.position),
+                exclude=others | {self.owner.pk},
+                members=self.members,
+            )
+            if match is not None and match.pk == row.person_id:
+                self._warn_uncertain(record, row.name, match)
+
     def _warn_uncertain(
         self, record: PublicationRecord | ProjectRecord, name: str, match: identity.PersonMatch
     ) -> None:
@@ -530,7 +607,7 @@ class PublicationWriter:
             )
 
     def _link_owner(
-        self, entry: _Pub, record: PublicationRecord, authors: list[AuthorRecord]
+        self, entry: StoredPub, record: PublicationRecord, authors: list[AuthorRecord]
     ) -> int:
         """Make sure the owner's Authorship points at the owner; 1 if a row changed."""
         if any(a.person_id == self.owner.pk for a in entry.authors):
@@ -540,20 +617,14 @@ class PublicationWriter:
             row = Authorship.objects.create(
                 publication=entry.obj, person=self.owner, name=self.owner.name[:200], position=0
             )
-            entry.authors = [_Author.of(row)]
-            self.report.warnings.append(
-                f"{self._where(record)}: {record.title[:60]!r} has no author list; "
-                f"listed under {self.owner.name}"
-            )
+            entry.authors = [AuthorRow.of(row)]
             return 1
         candidates = [a for a in entry.authors if a.person_id is None]
         owner_at = self._owner_position(authors)
         chosen = None
         if owner_at is not None:
-            printed = identity.normalize_name(authors[owner_at[0]].name)
-            chosen = next(
-                (a for a in candidates if identity.normalize_name(a.name) == printed), None
-            )
+            printed = normalize_name(authors[owner_at[0]].name)
+            chosen = next((a for a in candidates if normalize_name(a.name) == printed), None)
         if chosen is None:
             sure = [(self._owner_match(a.name), a) for a in candidates]
             chosen = next((a for m, a in sure if m is not None and m.certain), None)
@@ -566,7 +637,7 @@ class PublicationWriter:
         chosen.set(self._dirty, person_id=self.owner.pk)
         return 1
 
-    def _link_coauthors(self, entry: _Pub) -> int:
+    def _link_coauthors(self, entry: StoredPub) -> int:
         unlinked = [a for a in entry.authors if a.person_id is None]
         if not unlinked:
             return 0
@@ -585,7 +656,7 @@ class PublicationWriter:
                 )
         return changed
 
-    def _add_links(self, entry: _Pub, record: PublicationRecord) -> int:
+    def _add_links(self, entry: StoredPub, record: PublicationRecord) -> int:
         """Add the links the paper does not have yet (never removes one)."""
         seen = set(entry.links)
         new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
@@ -594,7 +665,7 @@ class PublicationWriter:
             entry.links.extend((link.kind, link.url) for link in new)
         return len(new)
 
-    def _select(self, entry: _Pub, record: PublicationRecord, selected_key: str) -> int:
+    def _select(self, entry: StoredPub, record: PublicationRecord, selected_key: str) -> int:
         """Turn ``selected`` on for the owner once; an admin who turns it off is not overruled."""
         if not record.selected:
             return 0
@@ -648,7 +719,7 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
             group_of.append(None)
             continue
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-        year = _year(record.year)
+        year = valid_year(record.year)
         hit = index.find(**facts, year=year)
         if hit is not None and hit[1] == "title" and distinct_works(first_of[hit[0]], record):
             hit = None  # a thesis and the paper from it: one title, two works

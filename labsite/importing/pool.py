@@ -25,7 +25,7 @@ PARALLEL_FROM = 6
 
 def collect_one(path: str) -> tuple[str, SiteRecord | None, str]:
     """``(path, site, "")``, or ``(path, None, "one-line error")`` when it cannot be read."""
-    from labsite.importing.discover import ImportInputError, collect
+    from labsite.importing.readers import ImportInputError, collect
 
     try:
         return path, collect(Path(path)), ""
@@ -44,7 +44,7 @@ def _context() -> multiprocessing.context.BaseContext:
     if "fork" in multiprocessing.get_all_start_methods() and not any(
         connection.connection is not None for connection in connections.all(initialized_only=True)
     ):
-        import labsite.importing.discover  # noqa: F401 - imported once, inherited by the workers
+        import labsite.importing.readers  # noqa: F401 - imported once, inherited by the workers
 
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("spawn")

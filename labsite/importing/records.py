@@ -154,6 +154,25 @@ class ProjectRecord:
     # The place the site gives it among its projects (a collection's sort); None: its place on
     # the page it is listed on.
     order: int | None = None
+    write_up: str = ""  # the ``_posts`` file its "Read More" names, when found ("_posts/…md")
+
+
+@dataclass
+class PostRecord:
+    """A blog post (``_posts/YYYY-MM-DD-slug.md``): academicpages', al-folio's, any Jekyll's."""
+
+    title: str
+    date: datetime.date
+    slug: str = ""  # from the file name: "2024-04-03-asymml.md" → "asymml"
+    body: str = ""  # markdown
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)  # tags and categories, in that order
+    published: bool = True  # front matter ``published: false`` is a draft
+    permalink: str = ""
+    redirect_from: list[str] = field(default_factory=list)
+    media: list[MediaRef] = field(default_factory=list)  # body images to store as media
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
 
 
 @dataclass
@@ -203,6 +222,7 @@ class PageRecord:
     talks: list[TalkRecord] = field(default_factory=list)
     teaching: list[TeachingRecord] = field(default_factory=list)
     projects: list[ProjectRecord] = field(default_factory=list)
+    posts: list[PostRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -214,3 +234,18 @@ class SiteRecord:
     profile: ProfileRecord = field(default_factory=ProfileRecord)
     pages: list[PageRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "path:line: message", one per bad file
+
+
+@dataclass
+class CVEntryRecord:
+    """A degree, a position or a service role from a CV source (people.models.CVEntry)."""
+
+    kind: str  # a CVKind value: education, experience, service
+    title: str
+    organization: str = ""
+    location: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    detail: str = ""
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""

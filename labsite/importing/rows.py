@@ -12,7 +12,6 @@ anything else                  the field was edited in the admin: keep it, repor
 from __future__ import annotations
 
 import datetime
-import re
 from collections import Counter
 from collections.abc import Hashable, Iterable
 from typing import Any
@@ -22,11 +21,9 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from labsite.importing.report import PageReport
-from labsite.markdown import render_inline, render_markdown
 from people.models import Honor, NewsItem, ProfileSection, Talk, Teaching
-from publications.models import Publication, normalize_doi
 
-_EMPTY = ("", None, [], {})
+EMPTY = ("", None, [], {})
 #: Position fields the import writes from the source's order; 0, their default, means "unset".
 ORDER_FIELDS = frozenset({"order"})
 
@@ -64,8 +61,8 @@ def merge_fields(
         if name in imported:
             edited = plain(current) != imported[name]
         else:
-            edited = current not in _EMPTY and not (name in ORDER_FIELDS and current == 0)
-        if desired in _EMPTY and edited:
+            edited = current not in EMPTY and not (name in ORDER_FIELDS and current == 0)
+        if desired in EMPTY and edited:
             # The source says nothing here and the value came from elsewhere (an editor, or a
             # co-author's page that filled a blank): nothing to disagree with, keep it quietly.
             continue
@@ -102,7 +99,7 @@ def web_url(url: str | None) -> str:
     return url
 
 
-def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
+def clipped(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
     """Cut text to the column's length, drop URLs that would not fit, remove NUL characters.
 
     SQLite stores anything; PostgreSQL refuses a string longer than its column or holding a
@@ -125,65 +122,26 @@ def _clip(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]:
 
 
 # Models whose save() only renders markdown: a new row can be inserted by :func:`insert`.
-_PLAIN_SAVE = {ProfileSection, NewsItem, Honor, Talk, Teaching}
-_PLAIN_TEXT = re.compile(r"[A-Za-z0-9][A-Za-z0-9 ,.:;!?()/+=%-]*")
-
-
-def _is_plain(text: str) -> bool:
-    """Text that markdown + smarty + the sanitizer leave exactly as it is (a typical title)."""
-    return (
-        _PLAIN_TEXT.fullmatch(text) is not None
-        and "--" not in text
-        and ":" not in text  # ":tada:" shortcodes become emoji in the renderer
-        and ".." not in text
-        and "  " not in text
-        and not text.endswith(" ")
-        and re.match(r"\d+[.)]( |$)", text) is None
-    )
-
-
-def render(text: str) -> str:
-    """:func:`labsite.markdown.render_markdown`, without the renderer for plain text.
-
-    Under load the renderer costs ~1-2 ms a call (it builds a Markdown instance each time);
-    a synthetic lab has thousands of plain titles. The shortcut gives the same HTML: see
-    ``test_plain_text_fast_path_renders_like_markdown``.
-    """
-    if not text or not text.strip():
-        return ""
-    if "\n" not in text and _is_plain(text):
-        return f"<p>{text}</p>"
-    return render_markdown(text)
-
-
-def render_line(text: str) -> str:
-    """:func:`labsite.markdown.render_inline`, with the same plain-text shortcut."""
-    if text and "\n" not in text and _is_plain(text):
-        return text
-    return render_inline(text)
+PLAIN_SAVE = {ProfileSection, NewsItem, Honor, Talk, Teaching}
 
 
 def prepare(obj: models.Model) -> None:
-    """Do what the model's ``save()`` would before an INSERT: render markdown, normalise DOI.
+    """Do what the model's ``save()`` does before an INSERT: its own ``prepare_for_save()``.
 
     Only for models whose ``save()`` does nothing else (publications and the person-owned
     rows). The post_save receivers do not run for rows inserted this way: the loader bumps the
     page cache's content version once at the end of the import instead.
     """
-    for source, target in getattr(obj, "markdown_fields", {}).items():
-        setattr(obj, target, render(getattr(obj, source)))
-    if isinstance(obj, Publication):
-        obj.title_html = render_line(obj.title)
-        obj.doi = normalize_doi(obj.doi)
+    obj.prepare_for_save()
 
 
 def insert(obj: models.Model) -> None:
     """:func:`prepare` and INSERT one new row."""
     prepare(obj)
-    _bulk_insert(type(obj), [obj])
+    bulk_insert(type(obj), [obj])
 
 
-def _bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
+def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
     """INSERT ``objs`` and give each its primary key (SQLite ≥ 3.35 and PostgreSQL return it)."""
     if not objs:
         return
@@ -196,21 +154,21 @@ def _bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
             model._default_manager.bulk_create([obj])
 
 
-def _year(value: int | None) -> int | None:
+def valid_year(value: int | None) -> int | None:
     return value if isinstance(value, int) and 1900 <= value <= 2200 else None
 
 
 _CHOICES: dict[type[models.TextChoices], frozenset[str]] = {}
 
 
-def _choice(value: str, choices: type[models.TextChoices], default: str) -> str:
+def choice_of(value: str, choices: type[models.TextChoices], default: str) -> str:
     allowed = _CHOICES.get(choices)
     if allowed is None:
         allowed = _CHOICES[choices] = frozenset(choices.values)
     return value if value in allowed else default
 
 
-def _chunks(items: list[int], size: int):
+def chunks(items: list[int], size: int):
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -229,7 +187,7 @@ def positions_within(groups: Iterable[Hashable]) -> list[int]:
     return out
 
 
-def _keyed(base: str, seen: Counter[str]) -> str:
+def unique_key(base: str, seen: Counter[str]) -> str:
     """``base``, or ``base#2``… for the second record with the same base on one page."""
     base = base[:280] or "item"
     seen[base] += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models
@@ -20,8 +20,10 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.text import slugify
 
 from labsite.importing.extract.projects import rewrite_refs
+from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image, store_write_up_image
-from labsite.importing.papers import PublicationWriter, _Author, _Pub
+from labsite.importing.papers import AuthorRow, PublicationWriter, StoredPub
+from labsite.importing.posts import write_posts
 from labsite.importing.records import (
     FigureRecord,
     PageRecord,
@@ -31,15 +33,15 @@ from labsite.importing.records import (
 )
 from labsite.importing.report import PageReport
 from labsite.importing.rows import (
-    _PLAIN_SAVE,
-    _choice,
-    _clip,
-    _keyed,
-    _year,
+    PLAIN_SAVE,
+    choice_of,
+    clipped,
     insert,
     merge_fields,
     plain,
     positions_within,
+    unique_key,
+    valid_year,
     web_url,
 )
 from labsite.models import Redirect, normalize_path
@@ -56,9 +58,6 @@ from people.models import (
     Teaching,
 )
 from research.models import Collaborator, Figure, Project
-
-if TYPE_CHECKING:  # load imports this module
-    from labsite.importing.load import Indexes
 
 
 class SiteWriter(PublicationWriter):
@@ -81,7 +80,7 @@ class SiteWriter(PublicationWriter):
         self.owner_names = [*owner.all_names(), *site.profile.aliases]
         self.target = reverse("people:detail", kwargs={"slug": owner.slug})
         self._files: list[str] = []
-        self._dirty: dict[int, _Author] = {}  # author rows changed on this page, not yet saved
+        self._dirty: dict[int, AuthorRow] = {}  # author rows changed on this page, not yet saved
         self.page_ref = SourceRef(label)
 
     # --- bulk reads ---------------------------------------------------------------------------
@@ -109,7 +108,7 @@ class SiteWriter(PublicationWriter):
                 found = self._find(record, source_file, self._pub_key(record))
                 if found is not None:
                     wanted.add(found[0])
-        self.pubs: dict[int, _Pub] = {}
+        self.pubs: dict[int, StoredPub] = {}
         self._fetch_pubs(wanted)
         self.redirects = {row.old_path: row for row in Redirect.objects.filter(lab=self.lab)}
         # The lab's people (and the owner): weak name matches are trusted only among them.
@@ -147,10 +146,11 @@ class SiteWriter(PublicationWriter):
         self._teaching(page, source_file)
         seen: Counter[str] = Counter()
         for order, record in enumerate(page.projects):
-            key = record.key or _keyed(
+            key = record.key or unique_key(
                 "project:" + (slugify(record.title)[:200] or "untitled"), seen
             )
             self._project(record, source_file, key, order if record.order is None else record.order)
+        write_posts(self, page, source_file)  # labsite/importing/posts.py
         self._redirects(page, source_file)
 
     def _upsert(
@@ -165,7 +165,7 @@ class SiteWriter(PublicationWriter):
         label: str,
     ) -> tuple[Any, str]:
         """Create the row or three-way merge it; report and return ``(row, action)``."""
-        values = _clip(model, values)
+        values = clipped(model, values)
         key = key.replace("\x00", "")[:300]
         rows = self.rows[model]
         row = rows.get((source_file, key))
@@ -177,7 +177,7 @@ class SiteWriter(PublicationWriter):
                 source_key=key,
                 imported_values={k: plain(v) for k, v in values.items()},
             )
-            if model in _PLAIN_SAVE:
+            if model in PLAIN_SAVE:
                 insert(row)
             else:
                 row.save()
@@ -194,10 +194,10 @@ class SiteWriter(PublicationWriter):
     def _sections(self, page: PageRecord, source_file: str, page_index: int) -> None:
         seen: Counter[str] = Counter()
         for position, record in enumerate(page.sections):
-            key = _keyed("section:" + (slugify(record.title) or "untitled"), seen)
+            key = unique_key("section:" + (slugify(record.title) or "untitled"), seen)
             values = {
                 "title": record.title or "About",
-                "kind": _choice(record.kind, SectionKind, SectionKind.PROSE),
+                "kind": choice_of(record.kind, SectionKind, SectionKind.PROSE),
                 "body": record.body,
                 # Stable across runs whatever else fails: pages keep their order, sections theirs.
                 "order": page_index * 100 + position,
@@ -218,7 +218,7 @@ class SiteWriter(PublicationWriter):
         # keep the page's order.
         orders = positions_within(record.date for record in page.news)
         for record, order in zip(page.news, orders, strict=True):
-            key = record.key or _keyed(f"news:{record.date.isoformat()}", seen)
+            key = record.key or unique_key(f"news:{record.date.isoformat()}", seen)
             values = {
                 "date": record.date,
                 "date_precision": record.precision
@@ -240,12 +240,12 @@ class SiteWriter(PublicationWriter):
     def _honors(self, page: PageRecord, source_file: str) -> None:
         seen: Counter[str] = Counter()
         for order, record in enumerate(page.honors):
-            key = record.key or _keyed(
+            key = record.key or unique_key(
                 f"honor:{slugify(record.title)[:200]}:{record.year or ''}", seen
             )
             values = {
                 "title": record.title,
-                "year": _year(record.year),
+                "year": valid_year(record.year),
                 "detail": record.detail,
                 "url": record.url,
                 "order": order,
@@ -264,7 +264,7 @@ class SiteWriter(PublicationWriter):
         seen: Counter[str] = Counter()
         orders = positions_within(record.date for record in page.talks)
         for record, order in zip(page.talks, orders, strict=True):
-            key = record.key or _keyed(
+            key = record.key or unique_key(
                 f"talk:{slugify(record.title)[:200]}:{plain(record.date) or ''}", seen
             )
             values = {
@@ -272,7 +272,7 @@ class SiteWriter(PublicationWriter):
                 "event": record.event,
                 "date": record.date,
                 "location": record.location,
-                "kind": _choice(record.kind, TalkKind, TalkKind.TALK),
+                "kind": choice_of(record.kind, TalkKind, TalkKind.TALK),
                 "url": record.url,
                 "slides_url": record.slides_url,
                 "video_url": record.video_url,
@@ -293,13 +293,13 @@ class SiteWriter(PublicationWriter):
         seen: Counter[str] = Counter()
         for order, record in enumerate(page.teaching):
             base = f"teaching:{slugify(record.course)[:200]}:{record.term or record.year or ''}"
-            key = record.key or _keyed(base, seen)
+            key = record.key or unique_key(base, seen)
             values = {
                 "course": record.course,
                 "role": record.role,
                 "institution": record.institution,
                 "term": record.term,
-                "year": _year(record.year),
+                "year": valid_year(record.year),
                 "url": record.url,
                 "order": order,
             }
@@ -394,6 +394,13 @@ class SiteWriter(PublicationWriter):
         else:
             taken = {c.person_id for c in current_rows if c.person_id}
             for row in current_rows:
+                if row.person_id is not None:
+                    # linked by an earlier import: its doubt is said on every import
+                    match = self.indexes.people.match(
+                        row.name, url=row.url, exclude=taken - {row.person_id}, members=self.members
+                    )
+                    if match is not None and match.pk == row.person_id:
+                        self._warn_uncertain(record, row.name, match)
                 if row.person_id is None:
                     match = self.indexes.people.match(
                         row.name, url=row.url, exclude=taken, members=self.members
@@ -418,7 +425,7 @@ class SiteWriter(PublicationWriter):
                 if isinstance(fig.display_width, int) and fig.display_width > 0
                 else None
             )
-            values = _clip(
+            values = clipped(
                 Figure,
                 {
                     "alt_text": _alt_text(fig.alt, fig.caption, record.title),

@@ -73,7 +73,7 @@ def test_a_workshop_abbr_never_claims_the_main_conference():
 
 
 def test_publications_front_matter_type_and_excerpt_authors():
-    from labsite.importing.extract.collections import collection_publication
+    from labsite.importing.readers.jekyll.collections import collection_publication
 
     meta = {
         "title": "Ripples in Wind Tunnels",

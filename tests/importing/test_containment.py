@@ -21,7 +21,7 @@ from django.core.management.base import CommandError
 from django.test import Client
 from PIL import Image
 
-from labsite.importing.discover import collect
+from labsite.importing.readers import collect
 from labsite.importing.safety import OutsideSite, contained, escapes
 from people.models import Person
 

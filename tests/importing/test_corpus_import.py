@@ -3,7 +3,7 @@ the pure steps found: the rows counted here are compared with ``collect()``'s re
 
 Publications are compared after the same identity rules the loader uses (a site often lists a
 paper twice: on its about page and in ``_publications/``), everything else one row per record.
-A second import of the same site changes nothing.
+A second import of the same site changes nothing and repeats the first one's warnings.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from labsite.importing.discover import collect
 from labsite.importing.identity import PublicationIndex
+from labsite.importing.readers import collect
 from labsite.importing.works import distinct_works
 from people.models import Honor, NewsItem, Person, ProfileSection, Talk, Teaching
 from publications.models import Publication
@@ -83,8 +83,21 @@ def test_corpus_site_imports_everything_collect_found(db, path):
     assert database_counts() == expected_counts(path)
     assert database_counts()["publications"] > 0 or database_counts()["sections"] > 0
 
+    # Idempotent: the second import writes nothing and says the same warnings again.
     before = row_counts()
     again = StringIO()
     call_command("import_pages", str(path), "--lab", "corpus", stdout=again, stderr=err)
     assert row_counts() == before
     assert again.getvalue().splitlines()[-1].startswith("Total: 0 created, 0 updated,")
+    assert warnings(again.getvalue()) == warnings(out.getvalue())
+
+
+def warnings(report: str) -> list[str]:
+    """The report's warning and conflict lines, each under the page it belongs to."""
+    lines, page = [], ""
+    for line in report.splitlines():
+        if line.startswith("  ") and not line.startswith("    "):
+            page = line.split(":")[0].strip()
+        elif line.strip().startswith(("warning:", "conflict:")):
+            lines.append(f"{page}: {line.strip()}")
+    return lines

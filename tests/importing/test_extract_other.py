@@ -5,15 +5,6 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from labsite.importing.extract.collections import (
-    category_kind,
-    citation_parts,
-    collection_news,
-    collection_project,
-    collection_publication,
-    collection_talk,
-    collection_teaching,
-)
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.lists import (
     extract_honors,
@@ -24,6 +15,15 @@ from labsite.importing.extract.lists import (
 from labsite.importing.extract.page import classify, extract_page, person_like
 from labsite.importing.extract.projects import figures_in, project_from_block
 from labsite.importing.parse import parse_page
+from labsite.importing.readers.jekyll.collections import (
+    category_kind,
+    citation_parts,
+    collection_news,
+    collection_project,
+    collection_publication,
+    collection_talk,
+    collection_teaching,
+)
 
 
 def _lines(text: str) -> list[tuple[int, str]]:

@@ -6,6 +6,7 @@ import pytest
 
 from labsite.importing import identity
 from labsite.importing.identity import PeopleIndex, PublicationIndex, compare_names
+from labsite.normalise import normalize_arxiv, normalize_doi, normalize_title
 
 
 @pytest.mark.parametrize(
@@ -58,17 +59,12 @@ def test_profile_keys_are_spelling_independent(url, keys):
 
 
 def test_normalizers():
-    assert identity.normalize_arxiv("arXiv:2311.01234v2") == "2311.01234"
-    assert identity.normalize_arxiv("https://arxiv.org/pdf/2308.04321.pdf") == "2308.04321"
-    assert identity.normalize_arxiv("https://github.com/x") == ""
-    assert (
-        identity.normalize_doi("https://doi.org/10.1145/3372297.3417880.")
-        == "10.1145/3372297.3417880"
-    )
-    assert (
-        identity.normalize_title("Don’t Replay; Recall The Gist!") == "don t replay recall the gist"
-    )
-    assert identity.normalize_title("{B}ayesian <i>Kernel</i> Sums") == "bayesian kernel sums"
+    assert normalize_arxiv("arXiv:2311.01234v2") == "2311.01234"
+    assert normalize_arxiv("https://arxiv.org/pdf/2308.04321.pdf") == "2308.04321"
+    assert normalize_arxiv("https://github.com/x") == ""
+    assert normalize_doi("https://doi.org/10.1145/3372297.3417880.") == "10.1145/3372297.3417880"
+    assert normalize_title("Don’t Replay; Recall The Gist!") == "don t replay recall the gist"
+    assert normalize_title("{B}ayesian <i>Kernel</i> Sums") == "bayesian kernel sums"
 
 
 def _people() -> PeopleIndex:

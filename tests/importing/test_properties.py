@@ -14,11 +14,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from labsite.importing.bibtex import parse_bibtex
-from labsite.importing.discover import collect
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.page import extract_page
 from labsite.importing.parse import parse_page
 from labsite.importing.read import ReadError, decode_bytes
+from labsite.importing.readers import collect
 from labsite.importing.repair import repair_text
 
 FAST = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from labsite.importing.extract.collections import citation_parts, collection_publication
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.page import clean_person_name, person_like
+from labsite.importing.readers.jekyll.collections import citation_parts, collection_publication
 
 
 # -- academicpages ``citation`` without a quoted title --------------------------------------
@@ -428,7 +428,7 @@ def test_html_blocks_opened_by_headings_and_two_digit_years():
 
 # -- publications kept in _data/*.yml and rendered by Liquid --------------------------------
 def test_data_file_publications(tmp_path):
-    from labsite.importing.discover import collect
+    from labsite.importing.readers import collect
 
     (tmp_path / "_config.yml").write_text("author:\n  name: Ada Brook\n")
     (tmp_path / "_pages").mkdir()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from labsite.importing.discover import collect
+from labsite.importing.readers import collect
 from labsite.importing.records import PageRecord
 
 SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from labsite.importing.discover import site_paths
+from labsite.importing.readers import site_paths
 from people.models import Person
 from research.models import Figure
 from tests.importing.test_command import run

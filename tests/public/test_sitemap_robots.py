@@ -27,10 +27,17 @@ def test_sitemap_lists_this_labs_pages_on_this_host(get, alice, bob, carol):
         f"{host}/research/",
         f"{host}/publications/",
         f"{host}/news/",
+        f"{host}/talks/",
         f"{host}/people/alice-anders/",
         f"{host}/people/bob-brown/",
         f"{host}/people/alice-anders/publications/",
         f"{host}/people/bob-brown/publications/",
+        f"{host}/people/alice-anders/cv/",
+        f"{host}/people/alice-anders/talks/",
+        f"{host}/people/alice-anders/teaching/",
+        f"{host}/people/bob-brown/cv/",
+        f"{host}/people/bob-brown/talks/",
+        f"{host}/people/bob-brown/teaching/",
         f"{host}/research/{alice.project.slug}/",
         f"{host}/research/{bob.project.slug}/",
         f"{host}/publications/{alice.publication.pk}/",
@@ -46,8 +53,12 @@ def test_sitemap_of_lab_b_has_nothing_of_lab_a(get, alice, bob, carol):
         "http://lab-b.localhost/research/",
         "http://lab-b.localhost/publications/",
         "http://lab-b.localhost/news/",
+        "http://lab-b.localhost/talks/",
         "http://lab-b.localhost/people/carol-chen/",
         "http://lab-b.localhost/people/carol-chen/publications/",
+        "http://lab-b.localhost/people/carol-chen/cv/",
+        "http://lab-b.localhost/people/carol-chen/talks/",
+        "http://lab-b.localhost/people/carol-chen/teaching/",
         f"http://lab-b.localhost/research/{carol.project.slug}/",
         f"http://lab-b.localhost/publications/{carol.publication.pk}/",
     ]
@@ -77,6 +88,7 @@ def test_robots_names_this_hosts_sitemap(get, alice, carol):
         "User-agent: *\n"
         "Disallow: /admin/\n"
         "Disallow: /markdownx/\n"
+        "Disallow: /search/\n"
         "\n"
         "Sitemap: http://lab-b.localhost/sitemap.xml\n"
     )

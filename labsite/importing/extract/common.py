@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime
 import html
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from labsite.importing.words import LINK_LABELS, PAPER_HOSTS
 from labsite.markdown import protect_math, restore_math
+from labsite.normalise import normalise  # noqa: F401 - the extractors' name for it
 
 MONTHS = {
     name: i
@@ -200,13 +200,6 @@ def remove_links(text: str) -> str:
     text = _IMG_MD.sub(" ", text)
     text = _LINK_MD.sub(" ", text)
     return _AUTOLINK.sub(" ", text)
-
-
-def normalise(text: str) -> str:
-    """Lower-case ASCII letters and digits only: for comparing titles and names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
 
 
 # ---------------------------------------------------------------- list items

@@ -1,7 +1,8 @@
-"""``import_pages``: bring members' existing homepages (Jekyll markdown, BibTeX) into a lab.
+"""``import_pages``: bring members' existing homepages into a lab: Jekyll sites, markdown
+pages, BibTeX files, Hugo Academic sites, ORCID record exports and CSL-JSON files.
 
 A thin shell (STYLE.md): it parses arguments, finds or creates the lab, hands each PATH to the
-pure reader (:func:`labsite.importing.discover.collect`) and the records to the loader
+reader that fits it (:func:`labsite.importing.readers.collect`) and the records to the loader
 (:func:`labsite.importing.load.load_sites`), and prints the report. Good pages are imported even
 when others fail; the exit status is non-zero when any page or input failed. Errors are one
 line each, ``file:line: message``, never a traceback.
@@ -15,22 +16,27 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
-from labsite.importing.discover import site_paths
+from labsite import history
 from labsite.importing.load import load_sites
 from labsite.importing.pool import collect_all
+from labsite.importing.readers import site_paths
 from labsite.importing.report import render_report
 from labsite.setup import get_or_create_lab
 
 
 class Command(BaseCommand):
     help = (
-        "Import academic homepages (a markdown page, a folder of pages, or a Jekyll site) "
-        "into a lab. Re-running changes nothing; --dry-run writes nothing."
+        "Import academic homepages (a markdown page, a folder of pages, a Jekyll or Hugo "
+        "Academic site, a .bib, an ORCID record .json or a CSL-JSON file) into a lab. "
+        "Re-running changes nothing; --dry-run writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", metavar="PATH", help="page, folder or Jekyll site")
+        parser.add_argument(
+            "paths", nargs="+", metavar="PATH", help="page, folder, site, .bib or .json"
+        )
         parser.add_argument("--lab", required=True, help="lab slug; created if missing")
         parser.add_argument("--lab-name", default=None, help="name for a new lab")
         parser.add_argument("--domain", default=None, help="host for a new lab (<slug>.localhost)")
@@ -43,7 +49,7 @@ class Command(BaseCommand):
         verbosity: int = options["verbosity"]
         dry_run: bool = options["dry_run"]
         failures: list[str] = []
-        # A folder of members' sites stands for each site in it (discover.site_paths).
+        # A folder of members' sites stands for each site in it (readers.site_paths).
         paths = [str(site) for path in options["paths"] for site in site_paths(Path(path))]
 
         def readable_sites():
@@ -57,6 +63,7 @@ class Command(BaseCommand):
         sites = readable_sites()
         first = next(sites, None)  # no lab is created when no input can be read
         reports = []
+        started = timezone.now()
         if first is not None:
             # A dry run creates no lab either: the lab, like everything else, is rolled back.
             with transaction.atomic() if dry_run else contextlib.nullcontext():
@@ -71,6 +78,11 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         for report in reports:
             failures.extend(report.errors)
+        if reports and not dry_run:
+            # Bulk writes send no signals: the admin's history learns of the import here.
+            history.record_changes(
+                [self._lab.pk], started, comment=f"Imported by import_pages from {', '.join(paths)}"
+            )
 
         for line in render_report(reports, verbosity=verbosity):
             self.stdout.write(line)
@@ -90,6 +102,7 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        self._lab = lab
         if created and verbosity >= 1:
             verb = "Would create" if dry_run else "Created"
             self.stdout.write(f"{verb} the lab {lab.name!r} on {lab.site.domain}.")

@@ -134,8 +134,8 @@ def import_example_lab(folder: Path, lab: Lab) -> list[str]:
     The member pages say who people are and what they wrote; the roster says what no homepage
     does: each member's role, dates, and who administers the lab.
     """
-    from labsite.importing.discover import ImportInputError, collect
     from labsite.importing.load import load_sites
+    from labsite.importing.readers import ImportInputError, collect
 
     roster = _roster(folder)
     for field in ("name", "short_name", "tagline", "institution", "email", "about"):

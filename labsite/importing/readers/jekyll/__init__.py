@@ -1,0 +1,314 @@
+"""Jekyll sites: academicpages, al-folio, minimal-mistakes and their forks.
+
+Everything the importer knows about Jekyll is here: which files a site is made of
+(:func:`_plan_site`), the ``_config.yml`` owner (:mod:`.profile`), the collections
+(``_publications``, ``_talks``, ``_teaching``, ``_projects``, ``_news``: :mod:`.collections`),
+``_data`` publication lists and ``_posts`` write-ups. Pages themselves are read as every
+markdown page is (:class:`~labsite.importing.readers.files.FileCollector`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from labsite.importing.extract.common import Context
+from labsite.importing.extract.posts import post_page
+from labsite.importing.extract.projects import body_media
+from labsite.importing.parse import load_yaml
+from labsite.importing.readers.base import ImportInputError
+from labsite.importing.readers.files import (
+    PAGE_SUFFIXES,
+    FileCollector,
+    relative,
+    site_files,
+)
+from labsite.importing.readers.jekyll.collections import (
+    collection_news,
+    collection_project,
+    collection_publication,
+    collection_talk,
+    collection_teaching,
+    projects_in_site_order,
+)
+from labsite.importing.readers.jekyll.profile import profile_from_config
+from labsite.importing.records import PageRecord, SiteRecord, SourceRef
+from labsite.normalise import normalise, normalize_doi
+
+_SITE_MARKERS = ("_config.yml", "_config.yaml")
+_SITE_FOLDERS = (
+    "_pages",
+    "_publications",
+    "_bibliography",
+    "_posts",
+    "_news",
+    "_projects",
+    "_talks",
+)
+_SKIP_ROOT_FILES = {
+    "readme", "license", "changelog", "contributing", "code_of_conduct", "install", "authors",
+    "security", "404", "customize", "faq",
+}  # fmt: skip
+
+_COLLECTIONS = [
+    ("_publications", "publication"),
+    ("_talks", "talk"),
+    ("_teaching", "teaching"),
+    ("_portfolio", "project"),
+    ("_projects", "project"),
+    ("_news", "news"),
+]
+
+
+# ``_data/publications.yml`` and the like: a list that a page renders with Liquid
+_DATA_PUBLICATIONS = re.compile(r"(?:my[_-]?)?(?:publications?|papers?|pubs?|publist|preprints)")
+
+
+def is_site(folder: Path) -> bool:
+    if any((folder / name).is_file() for name in _SITE_MARKERS):
+        return True
+    return any((folder / name).is_dir() for name in _SITE_FOLDERS)
+
+
+def _plan_site(root: Path) -> list[tuple[Path, str]]:
+    """(file, kind) for every source file of a Jekyll site, pages first."""
+    plan: list[tuple[Path, str]] = []
+    for path in site_files(root, "*", (*PAGE_SUFFIXES, ".html")):
+        if path.stem.lower() in _SKIP_ROOT_FILES or path.suffix == ".html":
+            continue
+        plan.append((path, "page"))
+    plan.extend((p, "page") for p in site_files(root / "_pages", "**/*", PAGE_SUFFIXES, root))
+    for folder, kind in _COLLECTIONS:
+        plan.extend(
+            (p, kind) for p in site_files(root / folder, "**/*", PAGE_SUFFIXES + (".html",), root)
+        )
+    plan.extend((p, "bib") for p in site_files(root / "_bibliography", "**/*", (".bib",), root))
+    plan.extend(
+        (p, "data")
+        for p in site_files(root / "_data", "*", (".yml", ".yaml"), root)
+        if p.is_dir() or _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
+    )
+    plan.extend(
+        (p, "post") for p in site_files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",), root)
+    )
+    # A site folder that is a symlink out of the site: reported once, never walked.
+    return [(p, "refused" if p.is_dir() else kind) for p, kind in plan]
+
+
+class JekyllCollector(FileCollector):
+    """A site's files, with ``_config.yml`` read first and the collections understood."""
+
+    def handler(self, kind: str) -> Callable[[Path], PageRecord | None]:
+        if kind == "data":
+            return self.data
+        if kind == "post":
+            return self.post
+        if kind in {k for _, k in _COLLECTIONS}:
+            return lambda p: self.collection(p, kind)
+        return super().handler(kind)
+
+    def load_config(self) -> None:
+        for name in _SITE_MARKERS:
+            path = self.root / name
+            if not path.is_file():
+                continue
+            text = self.read(path)
+            if text is None:
+                return
+            try:
+                loaded = load_yaml(text)
+            except yaml.YAMLError as exc:
+                mark = getattr(exc, "problem_mark", None)
+                self.error(
+                    path,
+                    (mark.line + 1) if mark else 1,
+                    f"broken YAML: {getattr(exc, 'problem', '') or exc}",
+                )
+                return
+            except (RecursionError, ValueError, TypeError) as exc:
+                self.error(path, 1, f"broken YAML: {type(exc).__name__}")
+                return
+            if isinstance(loaded, dict):
+                self.config = loaded
+            return
+
+    def setup_context(self) -> None:
+        url = self.config.get("url") if isinstance(self.config.get("url"), str) else ""
+        base = self.config.get("baseurl") if isinstance(self.config.get("baseurl"), str) else ""
+        site_url = (url or "").strip().rstrip("/")
+        base = (base or "").strip().strip("/")
+        if site_url and base:
+            site_url = f"{site_url}/{base}"
+        self.ctx = Context(root=self.root, page_dir=self.root, site_url=site_url)
+
+    def collection(self, path: Path, kind: str) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        rel = relative(path, self.root)
+        ctx = self.context_for(path)
+        page = PageRecord(source=SourceRef(rel, 1), title=parsed.title)
+        meta, body = parsed.meta, parsed.body
+        permalink = meta.get("permalink")
+        page.permalink = permalink.strip() if isinstance(permalink, str) else ""
+        categories = self.config.get("publication_category")
+        categories = categories if isinstance(categories, dict) else {}
+        if kind == "publication":
+            record = collection_publication(meta, body, ctx, rel, categories)
+            if record:
+                page.publications.append(record)
+        elif kind == "talk":
+            talk = collection_talk(meta, body, ctx, rel)
+            if talk:
+                page.talks.append(talk)
+        elif kind == "teaching":
+            teaching = collection_teaching(meta, body, rel)
+            if teaching:
+                page.teaching.append(teaching)
+        elif kind == "news":
+            news = collection_news(meta, body, rel)
+            if news:
+                page.news.append(news)
+        elif kind == "project":
+            project = collection_project(meta, body, ctx, rel)
+            if project:
+                project.body, project.media, warns = body_media(project.body, ctx)
+                page.warnings.extend(f"{rel}: {warning}" for warning in warns)
+                page.projects.append(project)
+        if not (page.publications or page.talks or page.teaching or page.news or page.projects):
+            page.warnings.append(f"{rel}: nothing to import (no title or date)")
+        return page
+
+    def data(self, path: Path) -> PageRecord | None:
+        """``_data/publications.yml``: entries with a title, authors, venue, year and links."""
+        text = self.read(path)
+        if text is None:
+            return None
+        rel = relative(path, self.root)
+        try:
+            data = load_yaml(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            self.error(path, (mark.line + 1) if mark else 1, f"broken YAML: {exc}"[:200])
+            return None
+        page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
+        ctx = self.context_for(path)
+        seen: set[str] = set()
+        for entry in _data_entries(data):
+            record = collection_publication(_flat_entry(entry), "", ctx, rel, {})
+            if record is None:
+                continue
+            key = f"{rel}:{normalise(record.title)[:150]}"
+            if key in seen:
+                continue
+            seen.add(key)
+            record.key = key
+            record.selected = record.selected or _truthy(entry.get("selected"))
+            doi = entry.get("doi")
+            if not record.doi and isinstance(doi, str) and "10." in doi:
+                record.doi = normalize_doi(doi)
+            page.publications.append(record)
+        if not page.publications:
+            page.warnings.append(f"{rel}: no publications with a title in this data file")
+        return page
+
+    def post(self, path: Path) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        return post_page(parsed, relative(path, self.root), self.context_for(path))
+
+
+def _data_entries(data: Any, depth: int = 0) -> list[dict[str, Any]]:
+    """Every mapping with a ``title`` in a data file: a list, or lists grouped under keys."""
+    if depth > 4:
+        return []
+    if isinstance(data, dict):
+        if isinstance(data.get("title"), str):
+            return [data]
+        return [e for value in data.values() for e in _data_entries(value, depth + 1)]
+    if isinstance(data, list):
+        return [e for value in data for e in _data_entries(value, depth + 1)]
+    return []
+
+
+def _flat_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A data entry in ``_publications`` front-matter terms: author lists joined, links lifted."""
+    flat = dict(entry)
+    for key in ("authors", "author"):
+        value = entry.get(key)
+        if isinstance(value, list):
+            names = [v.get("name", "") if isinstance(v, dict) else str(v) for v in value]
+            flat[key] = ", ".join(n for n in names if n)
+    links = entry.get("links")
+    if isinstance(links, dict):
+        for name, url in links.items():
+            if isinstance(url, str) and url.strip():
+                lowered = str(name).lower()
+                key = {"paper": "paperurl", "arxiv": "arxivurl", "slides": "slidesurl"}.get(
+                    lowered, f"{lowered}url" if lowered in ("code", "poster", "video") else lowered
+                )
+                flat.setdefault(key, url)
+    for key in ("venue", "journal", "booktitle", "conference"):
+        if isinstance(flat.get(key), dict):
+            flat[key] = str(flat[key].get("name", ""))
+    if "paperurl" not in flat:
+        for key in ("doi", "arxiv"):
+            value = entry.get(key)
+            if isinstance(value, str) and value.startswith("http"):
+                flat["paperurl"] = value
+                break
+    return flat
+
+
+def _truthy(value: Any) -> bool:
+    return value is True or str(value).strip().lower() in ("true", "yes", "1")
+
+
+def read_site(path: Path) -> SiteRecord:
+    """Read, repair, parse and extract a whole Jekyll site; never touches the database."""
+    plan = _plan_site(path)
+    if not plan:
+        raise ImportInputError(
+            f"{path}: no pages found (expected markdown pages, a _pages/ folder or a Jekyll site)"
+        )
+    site = SiteRecord(root=path)
+    collector = JekyllCollector(path, site)
+    collector.load_config()
+    collector.setup_context()
+    site.profile = profile_from_config(collector.config, collector.ctx)
+    collector.run_plan([(p, kind) for p, kind in plan if kind != "post"])
+    collector.attach_write_ups()
+    for folder in ("_projects", "_portfolio"):
+        projects_in_site_order(
+            [
+                project
+                for page in site.pages
+                if page.source.path.startswith(folder + "/")
+                for project in page.projects
+            ]
+        )
+    # Every post is a page of its own, a project's write-up too (labsite/importing/posts.py).
+    collector.run_plan([(p, kind) for p, kind in plan if kind == "post"])
+    collector.finish()
+    return site
+
+
+class JekyllReader:
+    """A folder with ``_config.yml``, or with Jekyll's ``_pages``/``_publications``/… folders."""
+
+    name = "Jekyll site"
+
+    def detect(self, path: Path) -> float:
+        if not path.is_dir():
+            return 0.0
+        if any((path / name).is_file() for name in _SITE_MARKERS):
+            return 0.9
+        return 0.7 if is_site(path) else 0.0
+
+    def read(self, path: Path) -> SiteRecord:
+        return read_site(path)
