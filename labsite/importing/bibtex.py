@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import bibtexparser
 from bibtexparser import model
+from bibtexparser.middlewares import RemoveEnclosingMiddleware
 
 from labsite.importing.extract.common import (
     MONTHS,
@@ -25,7 +26,7 @@ from labsite.importing.extract.common import (
     normalise,
     year_of,
 )
-from labsite.importing.extract.venues import kind_of, short_venue
+from labsite.importing.extract.venues import kind_of, short_venue, workshop_badge
 from labsite.importing.records import AuthorRecord, LinkRecord, PublicationRecord, SourceRef
 from labsite.normalise import normalize_doi
 
@@ -62,6 +63,13 @@ _URL_KEYS = [
     ("supp", "other"),
     ("data", "data"),
 ]
+
+
+ET_AL = "et al."
+# Fields that hold the year when ``year`` does not (``year = {Thesis}``, biblatex ``date``).
+_YEAR_FALLBACKS = ("date", "eventdate", "issued", "defense_year", "defence_year", "origdate")
+# ``type`` values of a thesis written as another entry type (``@article{…, type={PhD thesis}}``)
+_THESIS_TYPE = re.compile(r"thesis|dissertation|\bph\.?\s?d\b|master|bachelor|diplom", re.I)
 
 
 @dataclass
@@ -126,10 +134,11 @@ def decode_latex(text: str) -> str:
         else:
             text = text.replace(latex, char)
     text = re.sub(r"\\(?:emph|textit|textbf|textsc|mathrm|text)\{([^{}]{0,500})\}", r"\1", text)
-    if "$" not in text:
-        text = text.replace("{", "").replace("}", "")
-    else:
-        text = re.sub(r"(?<!\\)\{([^{}$]{0,500})\}", r"\1", text)
+    # braces outside math only protect capitals; inside ``$…$`` they group (``^{2+}``, ``_{12}``)
+    parts = re.split(r"((?<!\\)\$[^$]{0,500}(?<!\\)\$)", text)
+    text = "".join(
+        part if n % 2 else re.sub(r"(?<!\\)[{}]", "", part) for n, part in enumerate(parts)
+    )
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -144,8 +153,10 @@ def _person(raw: str) -> AuthorRecord | None:
         last, _, first = name.partition(",")
         first = re.sub(r",\s*(?:jr\.?|sr\.?|iii?|iv)$", "", first.strip(), flags=re.I)
         name = f"{first.strip()} {last.strip()}".strip()
-    if not name or name.lower() == "others":
+    if not name:
         return None
+    if name.lower() == "others":  # BibTeX's "and others": the list goes on
+        return AuthorRecord(name=ET_AL)
     return AuthorRecord(name=re.sub(r"\s+", " ", name), equal_contribution=equal)
 
 
@@ -216,7 +227,7 @@ def entry_to_publication(
     venue_field = venue_field or fields.get("institution", "") or fields.get("howpublished", "")
     record.venue = decode_latex(venue_field)
     record.short_venue = decode_latex(fields.get("abbr", "")) or short_venue(record.venue)
-    record.year = year_of(fields.get("year", ""))
+    record.year = _year(fields)
     month = fields.get("month", "").strip().lower().rstrip(".")
     if month.isdigit() and 1 <= int(month) <= 12:
         record.month = int(month)
@@ -224,9 +235,15 @@ def entry_to_publication(
         record.month = MONTHS[month[:3]]
     etype = entry.entry_type.lower()
     record.kind = _TYPE_KIND.get(etype, "other")
+    if _THESIS_TYPE.search(fields.get("type", "")) or (
+        fields.get("school") and not fields.get("journal") and not fields.get("booktitle")
+    ):
+        record.kind = "thesis"  # "@article{…, school={…}}": the type says thesis, not journal
     text_for_kind = f"{record.venue} {fields.get('publisher', '')}"
     implied = kind_of(text_for_kind)
-    if implied in ("preprint", "workshop") or (
+    if record.kind == "thesis":
+        pass
+    elif implied in ("preprint", "workshop") or (
         implied
         and (record.kind == "other" or (record.kind == "journal" and implied == "conference"))
     ):
@@ -235,6 +252,7 @@ def entry_to_publication(
         record.kind = "preprint"
     if record.kind == "preprint":
         record.status = "preprint"
+    record.short_venue = workshop_badge(record.short_venue, record.kind, record.venue)
     record.selected = _truthy(fields.get("selected", ""))
     record.abstract = fields.get("abstract", "").strip()
     record.volume = fields.get("volume", "").strip()
@@ -278,6 +296,20 @@ def entry_to_publication(
     return record
 
 
+def _year(fields: dict[str, str]) -> int | None:
+    """The year field, or when it is no year (``year = {Thesis}``) the year of a date field."""
+    found = year_of(fields.get("year", ""))
+    if found is None and fields.get("year", "").strip():
+        numbers = re.search(r"\b(?:19|20)\d\d\b", fields["year"])
+        found = int(numbers.group(0)) if numbers else None
+    keys = [*_YEAR_FALLBACKS, *sorted(k for k in fields if k.endswith("year") and k != "year")]
+    for key in keys if found is None else ():
+        m = re.search(r"\b(?:19|20)\d\d\b", fields.get(key, ""))
+        if m:
+            return int(m.group(0))
+    return found
+
+
 def _strip_front_matter(text: str) -> str:
     """al-folio .bib files open with an empty Jekyll front matter (``---`` twice)."""
     lines = text.split("\n")
@@ -305,6 +337,17 @@ def _concatenated(value: str, strings: dict[str, str]) -> str:
 _MISSING_COMMA = re.compile(r"([}\"])([ \t]*\r?\n[ \t]*[A-Za-z_-]{2,30}[ \t]*=[ \t]*[{\"\d])")
 
 
+def _unenclosed(entry: model.Entry, library: bibtexparser.Library) -> model.Entry:
+    """A block bibtexparser set aside (a repeated key or field) skipped its middlewares: its
+    values still carry their ``{…}``/``"…"``; give it the same treatment as every other entry.
+    A repeated field keeps its first value, as BibTeX does."""
+    first: dict[str, model.Field] = {}
+    for f in entry.fields:
+        first.setdefault(f.key.lower(), f)
+    entry.fields = list(first.values())
+    return RemoveEnclosingMiddleware().transform_entry(entry, library)
+
+
 def parse_bibtex(text: str, ctx: Context, source_path: str) -> BibResult:
     """Every entry of a .bib file; a broken entry is an error with its line, the rest still load.
 
@@ -327,13 +370,13 @@ def parse_bibtex(text: str, ctx: Context, source_path: str) -> BibResult:
         if isinstance(block, model.Entry):
             entry = block
         elif isinstance(block, model.DuplicateFieldKeyBlock):
-            entry = block.ignore_error_block  # jekyll-scholar takes these; so do we
+            entry = _unenclosed(block.ignore_error_block, library)  # jekyll-scholar takes these
         elif isinstance(block, model.DuplicateBlockKeyBlock):
             duplicate = block.ignore_error_block
             if isinstance(duplicate, model.Entry):
                 duplicates = sum(1 for r in result.publications if r.key.startswith(duplicate.key))
                 duplicate.key = f"{duplicate.key}~{duplicates + 1}"
-                entry = duplicate  # "smith2020deep" twice, as Google Scholar names them
+                entry = _unenclosed(duplicate, library)  # "smith2020deep" twice, as Scholar names
         elif isinstance(block, model.ParsingFailedBlock):
             line = (block.start_line or 0) + 1
             message = str(getattr(block, "error", "")) or "unparseable BibTeX block"

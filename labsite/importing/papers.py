@@ -41,6 +41,7 @@ from labsite.importing.rows import (
     valid_year,
     web_url,
 )
+from labsite.importing.works import distinct_works
 from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
 from publications.models import (
     Authorship,
@@ -231,6 +232,8 @@ class PublicationWriter:
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
             again = pending.find(**facts, year=valid_year(record.year))
+            if again is not None and again[1] == "title":
+                again = None if distinct_works(new[again[0]].record, record) else again
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
@@ -750,6 +753,7 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     group_of: list[int | None] = []
     last: dict[int, int] = {}  # paper → position of its last listing
     year_of: dict[int, int | None] = {}
+    first_of: dict[int, PublicationRecord] = {}
     for position, record in enumerate(records):
         if not record.title.strip():
             group_of.append(None)
@@ -757,9 +761,12 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
         year = valid_year(record.year)
         hit = index.find(**facts, year=year)
+        if hit is not None and hit[1] == "title" and distinct_works(first_of[hit[0]], record):
+            hit = None  # a thesis and the paper from it: one title, two works
         group = hit[0] if hit is not None else len(last)
         if hit is None:
             index.add(group, **facts, year=year)
+            first_of[group] = record
         group_of.append(group)
         last[group] = position
         year_of[group] = year

@@ -242,17 +242,86 @@ def _remove_liquid_comments(text: str) -> str:
     return "".join(out)
 
 
-def clean_markup(text: str) -> str:
+def clean_markup(text: str, variables: dict[str, Any] | None = None) -> str:
     """Drop HTML comments, Liquid and kramdown attribute lists; line count is preserved.
 
-    ``{{ site.baseurl }}`` and ``{{ base_path }}`` in links become "" (the link stays relative
-    to the site), like every other Liquid output: nothing can be evaluated outside Jekyll.
+    ``{{ site.x }}``, ``{{ author.x }}`` and ``{{ page.x }}`` take their value from
+    ``variables`` (``_config.yml`` and the front matter) when it is a plain value, as Jekyll
+    would print it; other Liquid output (``{{ base_path }}``, filters of unknown values)
+    becomes "" (a link stays relative to the site). ``<style>``/``<script>`` text and a whole
+    HTML document's head and chrome are never content.
     """
     text = _remove_delimited(text, "<!--", "-->", keep_unclosed=False)
     text = _remove_liquid_comments(text)
     text = _remove_delimited(text, "{%", "%}", keep_unclosed=True)
+    if variables and "{{" in text:
+        text = resolve_liquid(text, variables)
     text = _remove_delimited(text, "{{", "}}", keep_unclosed=True)
+    text = remove_non_content(text)
     return _KRAMDOWN_IAL.sub("", text)
+
+
+_LIQUID_OUTPUT = re.compile(r"\{\{-?\s*([A-Za-z_][\w.-]{0,200})\s*(\|[^{}\n]{0,200})?-?\}\}")
+_URL_FILTERS = re.compile(
+    r"^\|\s*(?:relative_url|absolute_url|strip|escape|uri_escape|url_encode)\b"
+)
+
+
+def resolve_liquid(text: str, variables: dict[str, Any]) -> str:
+    """``{{ author.googlescholar }}`` → its value in ``variables`` (``site``, ``author`` =
+    ``site.author``, ``page``); unknown names and values that are not text stay as they are."""
+
+    def value(m: re.Match[str]) -> str:
+        path = m.group(1).split(".")
+        if path[0] == "site" and path[1:2] in (["url"], ["baseurl"]):
+            return m.group(0)  # the site's address: links stay relative, as they are read
+        current: Any = variables
+        for key in path:
+            current = current.get(key) if isinstance(current, dict) else None
+        filters = m.group(2) or ""
+        if isinstance(current, bool) or not isinstance(current, str | int | float):
+            return m.group(0)
+        if filters and not _URL_FILTERS.match(filters):
+            return m.group(0)
+        return str(current).replace("\n", " ")[:2000]
+
+    return _LIQUID_OUTPUT.sub(value, text)
+
+
+def _blank_elements(text: str, name: str) -> str:
+    """Blank out every ``<name …>…</name>`` (an unclosed one to the end), in linear time."""
+    out: list[str] = []
+    pos = 0
+    opener = re.compile(rf"<{name}\b", re.I)
+    closer = re.compile(rf"</{name}\s*>", re.I)
+    while True:
+        m = opener.search(text, pos)
+        if not m:
+            out.append(text[pos:])
+            break
+        close = closer.search(text, m.end())
+        end = close.end() if close else len(text)
+        out.append(text[pos : m.start()])
+        out.append(_blank_out(text[m.start() : end]))
+        pos = end
+    return "".join(out)
+
+
+_DOCUMENT = re.compile(r"<!doctype\s+html|<html\b", re.I)
+_DOCUMENT_TAGS = re.compile(r"<!doctype[^<>]{0,200}>|</?(?:html|body)\b[^<>]{0,500}>", re.I)
+
+
+def remove_non_content(text: str) -> str:
+    """Style sheets and scripts; for a whole ``<html>`` document pasted into a page, also its
+    head, navigation and footer: what a browser never shows as the page's text."""
+    for name in ("style", "script"):
+        if f"<{name}" in text.lower():
+            text = _blank_elements(text, name)
+    if _DOCUMENT.search(text[:20000]):
+        for name in ("head", "nav", "footer"):
+            text = _blank_elements(text, name)
+        text = _DOCUMENT_TAGS.sub("", text)
+    return text
 
 
 # ---------------------------------------------------------------- headings
@@ -273,9 +342,12 @@ _INLINE_MARKUP = re.compile(
 )
 
 
+_EMPTY_ANCHOR = re.compile(r"<a\s[^<>]{0,300}>\s*</a\s*>|</?a\s+(?:name|id)=[^<>]{0,300}>", re.I)
+
+
 def heading_text(raw: str) -> str:
-    """A heading as a reader sees it: markup and closing hashes removed."""
-    text = re.sub(r"[ \t]+#+[ \t]*$", "", raw.strip())
+    """A heading as a reader sees it: markup, empty anchors and closing hashes removed."""
+    text = re.sub(r"[ \t]+#+[ \t]*$", "", _EMPTY_ANCHOR.sub("", raw).strip())
     text = _INLINE_MARKUP.sub("", text)
     text = re.sub(r"\[([^\]]{0,200})\]\([^)]{0,500}\)", r"\1", text)
     return text.strip().rstrip(":").strip()
@@ -403,6 +475,13 @@ _COLLECTION_KIND = {
 }
 
 
+def _liquid_variables(site: dict[str, Any] | None, meta: dict[str, Any]) -> dict[str, Any]:
+    """What ``{{ … }}`` can name on a page: ``site`` (``_config.yml``), ``author``, ``page``."""
+    site = site or {}
+    author = site.get("author") if isinstance(site.get("author"), dict) else {}
+    return {"site": site, "author": author, "page": meta}
+
+
 def collection_refs(body: str, first_line: int) -> list[tuple[int, str]]:
     """Where Liquid lists a collection: (line, kind), in order; HTML comments do not count."""
     visible = _remove_delimited(body, "<!--", "-->", keep_unclosed=False)
@@ -413,17 +492,18 @@ def collection_refs(body: str, first_line: int) -> list[tuple[int, str]]:
     return refs
 
 
-def parse_page(text: str, path: str = "") -> ParsedPage:
+def parse_page(text: str, path: str = "", site: dict[str, Any] | None = None) -> ParsedPage:
     """Front matter and sections of one markdown page. Pure; never raises.
 
-    ``path`` is only used in messages. A page without front matter is all body; a page whose
+    ``path`` is only used in messages; ``site`` is ``_config.yml``, for Liquid variables. A
+    page without front matter is all body; a page whose
     front matter is broken YAML gets an error (line numbers are the file's) and empty meta.
     """
     del path  # kept for symmetry with the other steps; messages carry lines, not paths
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     meta, body, body_line, errors, had = split_front_matter(text)
     # A lone indented line of prose is text the author indented by accident, not code.
-    cleaned = dedent_stray_lines(clean_markup(body))
+    cleaned = dedent_stray_lines(clean_markup(body, _liquid_variables(site, meta)))
     sections = split_sections(cleaned, body_line)
     refs = collection_refs(body, body_line) if "{%" in body else []
     return ParsedPage(meta, cleaned, body_line, sections, errors, had, refs)

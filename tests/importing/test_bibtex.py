@@ -138,6 +138,7 @@ def test_split_bib_authors_and_decode_latex():
     ] == [
         "John von Neumann",
         "SenNet Consortium",
+        "et al.",
     ]
     assert (
         decode_latex(r"{\"U}ber {\ss} na{\"\i}ve \& co --- {\emph{x}}") == "Über ß naïve & co — x"

@@ -238,7 +238,7 @@ def test_split_venue_shapes():
         "conference", "", "",
     )  # fmt: skip
     assert v("ICML Workshop on Foundations, 2024") == (
-        "ICML Workshop on Foundations", 2024, None, "ICML", "workshop", "", ""
+        "ICML Workshop on Foundations", 2024, None, "ICML Workshop", "workshop", "", ""
     )  # fmt: skip
     assert v("Preprint, 2026") == ("Preprint", 2026, None, "Preprint", "preprint", "preprint", "")
 

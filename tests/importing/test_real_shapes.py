@@ -278,6 +278,7 @@ def test_bib_last_first_with_particle_or_double_surname_is_one_person():
         "Rosa Ines Prado del Olmo",
         "Juan Pablo Ibáñez Rios",
         "Ana Tor",
+        "et al.",  # "and others"
     ]
     # among "First Last" names, "A B, C D" still lacks an "and"
     names = split_bib_authors("Rosa Lind and Ivo Marr, Petra Quell and Bo Chen")

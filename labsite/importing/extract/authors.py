@@ -18,6 +18,11 @@ _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|�
 _CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\))\s*$", re.I)
 _AFFIL = re.compile(r"<sup>\s*[\d,\s]{1,20}\s*</sup>")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3})$")
+# An initial or a suffix keeps its full stop: "A. B.", "J.-P.", "Ch.", "Jr."; a surname does not.
+_INITIAL_END = re.compile(r"(?:^|[\s.-])(?:[A-Z]|[A-Z][a-z]?h|Jr|Sr)\.$")
+_NATIVE_ALIAS = re.compile(
+    r"\s*[(（][^()（）]{0,40}[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af][^()（）]{0,40}[)）]\s*$"
+)
 _SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
 
 
@@ -90,9 +95,12 @@ def _one(raw: str) -> AuthorRecord | None:
             continue
         break
     name = strip_markup(unescape(plain_marked)).strip(" ,:;*†")
-    if name.endswith(".") and not re.search(r"(?:^|[\s.-])\w{1,2}\.$", name):
-        name = name[:-1].rstrip()  # a sentence's full stop, not an initial's
+    if name.endswith(".") and not _INITIAL_END.search(name):
+        name = name[:-1].rstrip()  # a sentence's full stop, not an initial's ("Bo Ng." → "Bo Ng")
     name = re.sub(r"^\d+\s*", "", name)
+    alias = _NATIVE_ALIAS.search(name)  # "Tomas Lind(林汤姆)": the name in its own script
+    if alias and re.search(r"[A-Za-z]", name[: alias.start()]):
+        name = name[: alias.start()].rstrip()
     if not name or _SKIP.match(name) or not re.search(r"[^\W\d_]", name):
         return None
     if len(name) > 80:

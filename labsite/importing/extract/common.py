@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from labsite.importing.words import LINK_LABELS, PAPER_HOSTS
 from labsite.markdown import protect_math, restore_math
 from labsite.normalise import normalise  # noqa: F401 - the extractors' name for it
 
@@ -479,48 +480,14 @@ def doi_of(text: str) -> str:
 
 # ---------------------------------------------------------------- links
 
-_LABEL_KINDS = [
-    ("arxiv", ("arxiv",)),
-    ("code", ("code", "github", "repo", "repository", "software", "implementation")),
-    ("pdf", ("pdf",)),
-    ("slides", ("slides", "slide", "ppt")),
-    ("poster", ("poster",)),
-    ("video", ("video", "youtube", "recording")),
-    ("talk", ("talk", "presentation", "oral")),
-    ("project", ("project", "project page", "demo")),
-    ("website", ("website", "site", "webpage", "homepage", "web")),
-    ("data", ("data", "dataset", "datasets", "benchmark")),
-    ("blog", ("blog", "blog post")),
-    ("bibtex", ("bibtex", "bib", "cite", "citation")),
-    (
-        "paper",
-        (
-            "paper",
-            "html",
-            "link",
-            "doi",
-            "pmlr",
-            "plmr",
-            "proceedings",
-            "publisher",
-            "openreview",
-            "journal",
-            "article",
-            "full text",
-            "conference paper",
-            "download",
-        ),
-    ),
-]
-
 
 def link_kind(label: str, url: str) -> str:
     """A LinkKind value from a link's label, falling back on its address."""
     key = re.sub(r"[^a-z ]+", " ", label.lower()).strip()
-    for kind, words in _LABEL_KINDS:
+    for kind, words in LINK_LABELS:
         if key in words:
             return kind
-    for kind, words in _LABEL_KINDS:
+    for kind, words in LINK_LABELS:
         if any(re.search(rf"\b{re.escape(w)}\b", key) for w in words if len(w) > 3):
             return kind
     low = url.lower()
@@ -536,4 +503,7 @@ def link_kind(label: str, url: str) -> str:
         return "slides"
     if low.endswith(".pdf"):
         return "pdf"
+    host = re.sub(r"^[a-z][a-z0-9+.-]*://(?:www\.)?", "", low)
+    if host.startswith(PAPER_HOSTS):
+        return "paper"
     return "other"

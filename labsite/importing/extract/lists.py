@@ -19,6 +19,7 @@ from labsite.importing.extract.common import (
     strip_markup,
 )
 from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRecord, TeachingRecord
+from labsite.importing.words import TALK_KINDS
 
 # ---------------------------------------------------------------- news
 
@@ -129,15 +130,25 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
     return title.strip(" *"), year, detail.strip(), url
 
 
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
+
+
 def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[HonorRecord]:
     out: list[HonorRecord] = []
     items = split_items(lines)
     has_list = any(item.is_list for item in items)
+    heading_year: int | None = None
     for item in items:
         text = " ".join(item_lines(item))[:2000]
         if not strip_markup(text):
             continue
+        heading = _HEADING.match(text)
+        if heading:  # "## 2025" over the year's honors; "### Scholarships" over a group
+            years = YEAR.findall(heading.group(1))
+            heading_year = int(years[0]) if len(years) == 1 else None
+            continue
         title, year, detail, url = split_honor(text)
+        year = year if year is not None else heading_year
         if not title:
             continue
         label = not item.is_list and year is None and not detail and not url
@@ -158,15 +169,7 @@ def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[Honor
 
 # ---------------------------------------------------------------- talks
 
-_TALK_KINDS = [
-    ("keynote", r"\bkeynote\b"),
-    ("tutorial", r"\btutorial\b"),
-    ("panel", r"\bpanel"),
-    ("invited", r"\binvited\b|\bguest\b"),
-    ("seminar", r"\bseminar\b|\bcolloquium\b|\breading group\b"),
-    ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
-    ("poster", r"\bposter\b"),
-]
+_TALK_KINDS = TALK_KINDS
 
 
 def talk_kind(text: str) -> str:

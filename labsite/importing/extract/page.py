@@ -28,38 +28,13 @@ from labsite.importing.extract.lists import (
 )
 from labsite.importing.extract.projects import project_from_block, projects_from_list
 from labsite.importing.extract.publications import extract_publications, highlighted_names
+from labsite.importing.images import drop_missing_images
+from labsite.importing.kramdown import as_site_markdown
 from labsite.importing.parse import ParsedPage, Section
 from labsite.importing.records import NewsRecord, PageRecord, SectionRecord, SourceRef
+from labsite.importing.words import SECTION_HEADINGS
 
-_KINDS = [
-    (
-        "publications",
-        r"publications?|papers?|preprints?|manuscripts?|journal articles?|conference proceedings"
-        r"|conference papers|articles|selected works|bibliography|surveys?|\bworks\b"
-        r"|论文|发表|著作|publicaciones|publicações|publikationen|pubblicazioni|artículos",
-    ),
-    (
-        "news",
-        r"\bnews\b|\bupdates?\b|announcements?|what'?s new|happenings"
-        r"|新闻|动态|消息|近况|noticias|novedades|actualités|nouvelles|neuigkeiten|notícias|novità",
-    ),
-    (
-        "honors",
-        r"honou?rs?|awards?|fellowships?|\bgrants?\b|scholarships?|achievements|distinctions"
-        r"|recognitions?|prizes?|获奖|荣誉|奖项|premios|prix|auszeichnungen|prémios|premi\b",
-    ),
-    (
-        "talks",
-        r"\btalks?\b|\bpresentations?\b|invited talks|\bseminars?\b|\blectures?\b"
-        r"|学术报告|charlas|conférences|vorträge|palestras",
-    ),
-    (
-        "teaching",
-        r"\bteaching\b|\bcourses?\b|\bta\b|teaching assistant"
-        r"|教学|docencia|enseignement|\blehre\b|ensino",
-    ),
-    ("projects", r"\bprojects?\b|\bresearch\b|\bportfolio\b"),
-]
+_KINDS = SECTION_HEADINGS
 LIST_KINDS = {k for k, _ in _KINDS}
 # Sample text the academicpages / al-folio themes ship with, left in place by their users.
 _THEME_SAMPLE = re.compile(
@@ -197,8 +172,17 @@ class _Builder:
             return
         if re.search(r"[^\W_]", strip_markup(body)):
             self.page.sections.append(
-                SectionRecord(title=title, kind="prose", body=body, source=ref)
+                SectionRecord(title=title, kind="prose", body=self._shown(body, ref), source=ref)
             )
+
+    def _shown(self, body: str, ref: SourceRef) -> str:
+        """A section's text as Jekyll shows it, without images the site folder lacks."""
+        body, missing = drop_missing_images(as_site_markdown(body), self.ctx)
+        for src in missing:
+            self.page.warnings.append(
+                f"{ref}: image {src!r} is not in the site folder; left out (upload it in the admin)"
+            )
+        return body
 
     def _shape(self, lines: list[tuple[int, str]]) -> str:
         items = split_items(lines)
@@ -216,7 +200,11 @@ class _Builder:
         """Text of a list section that is not one of its items (an introduction, a legend)."""
         parts = []
         for item in split_items(lines):
-            if item.line in used:
+            inside = [n for n in used if item.line <= n < item.line + len(item.lines)]
+            if inside:  # an entry, or a block of HTML holding entries: keep what comes first
+                head = item.lines[: min(inside) - item.line]
+                if len(strip_markup(" ".join(head)).split()) >= 3:
+                    parts.append("\n".join(head).strip())
                 continue
             if len(strip_markup(item.text).split()) >= 3 and not re.match(r"^\s*#", item.text):
                 parts.append(item.text.strip())
@@ -286,6 +274,7 @@ class _Builder:
             return False
         used = {r.source.line for r in records}
         intro = sec.body if kind == "projects" else self._intro(lines, used)
+        intro = self._shown(intro, ref)
         page.sections.append(SectionRecord(title=title, kind=kind, body=intro, source=ref))
         return True
 

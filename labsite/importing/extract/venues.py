@@ -12,29 +12,18 @@ import re
 from dataclasses import dataclass
 
 from labsite.importing.extract.common import MONTH_RE, MONTHS, YEAR, strip_markup
+from labsite.importing.words import (
+    CONFERENCE_WORDS,
+    JOURNAL_ACRONYMS,
+    JOURNAL_WORDS,
+    PREPRINT_WORDS,
+    THESIS_WORDS,
+    VENUE_ACRONYMS,
+    VENUE_LONG_NAMES,
+    WORKSHOP_WORDS,
+)
 
-# Recognisable short names: (pattern matched on the venue, short name).
-_ACRONYMS = [
-    "NeurIPS", "NIPS", "ICML", "ICLR", "AAAI", "IJCAI", "CVPR", "ICCV", "ECCV", "ACL", "EMNLP",
-    "NAACL", "COLING", "EACL", "KDD", "WWW", "SIGIR", "WSDM", "CIKM", "SIGCOMM", "NSDI", "OSDI",
-    "SOSP", "MobiCom", "MobiSys", "INFOCOM", "CoNEXT", "MMSys", "IMC", "PAM", "HotMobile", "UAI",
-    "AISTATS", "COLT", "ALT", "JMLR", "TMLR", "TPAMI", "TIP", "TSP", "ISIT", "ICASSP", "MICCAI",
-    "ISBI", "CHI", "UIST", "FAccT", "ICRA", "IROS", "RSS", "CoRL", "STOC", "FOCS", "SODA", "MLSys",
-    "ICDE", "VLDB", "SIGMOD", "LOD", "RadarConf", "PRX Quantum", "PNAS", "TOIS", "TIST",
-]  # fmt: skip
-_LONG_NAMES = [
-    (r"neural information processing systems", "NeurIPS"),
-    (r"international conference on machine learning", "ICML"),
-    (r"international conference on learning representations", "ICLR"),
-    (r"transactions on machine learning research", "TMLR"),
-    (r"journal of machine learning research", "JMLR"),
-    (r"uncertainty in artificial intelligence", "UAI"),
-    (r"artificial intelligence and statistics", "AISTATS"),
-    (r"computer vision and pattern recognition", "CVPR"),
-    (r"association for computational linguistics", "ACL"),
-    (r"empirical methods in natural language processing", "EMNLP"),
-    (r"international symposium on information theory", "ISIT"),
-]
+_ACRONYMS = VENUE_ACRONYMS
 _ACRONYM_RE = re.compile(
     r"(?<![A-Za-z])("
     + "|".join(re.escape(a) for a in sorted(_ACRONYMS, key=len, reverse=True))
@@ -94,7 +83,7 @@ def short_venue(venue: str) -> str:
     if m:
         return m.group(1)
     low = venue.lower()
-    for pattern, short in _LONG_NAMES:
+    for pattern, short in VENUE_LONG_NAMES:
         if re.search(pattern, low):
             return short
     m = _ACRONYM_RE.search(venue)
@@ -110,33 +99,35 @@ def kind_of(venue: str, status: str = "") -> str:
     if not low and status in ("preprint", "under_review"):
         return "preprint"
     rules = [
-        ("thesis", r"\bthesis\b|\bdissertation\b"),
+        ("thesis", THESIS_WORDS),
         ("patent", r"\bpatent\b"),
-        ("workshop", r"\bworkshop\b|@\s*(?:neurips|icml|iclr)|-fl\b|\bfl@"),
-        ("preprint", r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"),
+        ("workshop", WORKSHOP_WORDS),
+        ("preprint", PREPRINT_WORDS),
         ("chapter", r"\bchapter\b"),
         ("report", r"\btechnical report\b|\btech\.? rep"),
         ("book", r"^book\b"),
-        (
-            "journal",
-            r"\bjournal\b|\btransactions\b|\bletters?\b|\breview [a-z]\b|\bnature\b|\bscience\b|"
-            r"\bjmlr\b|\btmlr\b|\btpami\b|\bproc\. acm\b|\bphysical review\b|\bprx\b|\bpnas\b|"
-            r"\bbulletin\b|\bcommunications\b|\bphys\.? rev\b|\bcomputing\b|\bannals\b",
-        ),
+        ("journal", JOURNAL_WORDS + "|" + "|".join(rf"\b{a.lower()}\b" for a in JOURNAL_ACRONYMS)),
         (
             "conference",
-            r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|"
-            + "|".join(
-                r"\b" + a.lower() + r"\b"
-                for a in _ACRONYMS
-                if a not in ("JMLR", "TMLR", "TPAMI", "TIP", "TSP", "PNAS", "PRX Quantum")
-            ),
+            CONFERENCE_WORDS
+            + "|"
+            + "|".join(rf"\b{a.lower()}\b" for a in _ACRONYMS if a not in JOURNAL_ACRONYMS),
         ),
     ]
+    if _SATELLITE.search(venue):
+        return "workshop"  # "ICML-FL": a workshop named after the conference it is held at
     for kind, pattern in rules:
         if re.search(pattern, low):
             return kind
     return ""
+
+
+# A conference's acronym joined to a workshop's by a hyphen: "ICML-FL", "CVPR-W", "NeurIPS-WiML".
+_SATELLITE = re.compile(
+    r"(?<![\w-])(?:"
+    + "|".join(re.escape(a) for a in VENUE_ACRONYMS)
+    + r")-[A-Z][A-Za-z]{0,7}(?![\w-])"
+)
 
 
 _TRAILING_DATE = re.compile(
@@ -198,7 +189,23 @@ def split_venue(text: str) -> Venue:
     if short_year:
         result.short = _SHORT_YEAR.sub("", result.short).strip()
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
+    result.short = workshop_badge(result.short, result.kind, venue)
     return result
+
+
+_MAIN_VENUES = frozenset(a.lower() for a in VENUE_ACRONYMS if a not in JOURNAL_ACRONYMS)
+_OWN_NAME = re.compile(r"(?<![\w@-])([A-Z][\w-]{0,15}@[\w-]{2,20})|\(([A-Z][A-Za-z0-9@\-]{1,15})\)")
+
+
+def workshop_badge(short: str, kind: str, venue: str = "") -> str:
+    """A workshop's badge is its own name ("FL@ICML", "(EVW)") or "<Conference> Workshop",
+    never the conference's alone: "ICML" on a workshop paper claims the main track."""
+    if kind != "workshop" or short.lower() not in _MAIN_VENUES:
+        return short
+    own = _OWN_NAME.search(venue)
+    if own and (own.group(1) or own.group(2)).lower() != short.lower():
+        return own.group(1) or own.group(2)
+    return f"{short} Workshop"
 
 
 _SHORT_YEAR = re.compile(r"(?<=[A-Za-z])\s?['’‘](\d\d)(?![\d%])")

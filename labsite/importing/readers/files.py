@@ -130,7 +130,7 @@ class FileCollector:
         text = self.read(path)
         if text is None:
             return None
-        page = parse_page(text, relative(path, self.root))
+        page = parse_page(text, relative(path, self.root), self.config)
         if page.errors:
             line, message = page.errors[0]
             self.error(path, line, message)

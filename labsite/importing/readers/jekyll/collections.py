@@ -24,8 +24,15 @@ from labsite.importing.extract.common import (
     year_of,
 )
 from labsite.importing.extract.projects import figures_in
-from labsite.importing.extract.venues import kind_of, short_venue, split_venue, status_of
+from labsite.importing.extract.venues import (
+    kind_of,
+    short_venue,
+    split_venue,
+    status_of,
+    workshop_badge,
+)
 from labsite.importing.records import (
+    AuthorRecord,
     FigureRecord,
     LinkRecord,
     NewsRecord,
@@ -101,6 +108,20 @@ def citation_parts(citation: str, title: str = "") -> tuple[str, str, str]:
     return before, m.group(1).strip(" ,."), text[m.end() :].strip(" ,.")
 
 
+# front-matter keys naming a publication's kind, the specific ones before ``category``
+_KIND_KEYS = ("type", "publication_type", "pub_type", "pubtype", "category")
+
+
+def _excerpt_authors(excerpt: str) -> list[AuthorRecord]:
+    """Authors written only in an HTML ``excerpt:`` (``<p>A. Lee, <b>B. Owner</b></p>…``)."""
+    for part in re.split(
+        r"<br\s*/?>|</?(?:p|div|li)\b[^<>]{0,200}>|\n", excerpt[:5000], flags=re.I
+    ):
+        if strip_markup(part).strip() and looks_like_authors(part):
+            return parse_authors(part)
+    return []
+
+
 def collection_publication(
     meta: dict[str, Any], body: str, ctx: Context, source_path: str, categories: dict[str, Any]
 ) -> PublicationRecord | None:
@@ -123,6 +144,8 @@ def collection_publication(
     body_lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
     if not record.authors and body_lines and looks_like_authors(body_lines[0].split("<br")[0]):
         record.authors = parse_authors(re.split(r"<br\s*/?>", body_lines[0])[0])
+    if not record.authors:
+        record.authors = _excerpt_authors(_s(meta, "excerpt"))
     if not record.authors:
         bib = re.search(r"```(?:bibtex|bib)?\s*\n(@.{10,20000}?)```", body, re.S)
         if bib:
@@ -153,8 +176,8 @@ def collection_publication(
         record.month = when[0].month
     if record.year is None and venue and venue.year:
         record.year = venue.year
-    category = _s(meta, "category", "type")
-    record.kind = category_kind(category, categories) if category else ""
+    kinds = (category_kind(_s(meta, k), categories) for k in _KIND_KEYS if _s(meta, k))
+    record.kind = next((k for k in kinds if k), "")
     if not record.kind:
         record.kind = kind_of(record.venue, record.status) or (venue.kind if venue else "")
     if record.kind == "preprint" and not record.status:
@@ -196,6 +219,7 @@ def collection_publication(
     record.abstract = abstract or (excerpt if excerpt and not looks_like_authors(excerpt) else "")
     if not record.short_venue and record.venue:
         record.short_venue = short_venue(record.venue)
+    record.short_venue = workshop_badge(record.short_venue, record.kind, record.venue)
     return record
 
 

@@ -1,0 +1,94 @@
+"""What every entry shape shares: the prepared entry and the shape protocol."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from labsite.importing.extract.authors import looks_like_authors
+from labsite.importing.extract.common import Context, Item, item_lines, strip_markup
+from labsite.importing.records import PublicationRecord
+from labsite.importing.shapes.spans import CODE_BADGE, EMPTY_LINK, strip_lead
+
+# Below this score no shape is sure enough: the entry is kept as prose, not guessed.
+THRESHOLD = 0.5
+_MAX_ENTRY = 20000
+# A code span or a styled <span> holding one name in a list of names: the owner, set apart.
+_CODE_NAME = re.compile(r"`([^`\n]{2,80})`")
+_SPAN_NAME = re.compile(r"<span\b[^<>]{0,200}>([^<>]{2,80})</span>", re.I)
+
+
+@dataclass
+class Reader:
+    """Where entries are read: the site (for addresses), the file, the section's selection."""
+
+    ctx: Context
+    source_path: str
+    selected: bool = False
+
+
+@dataclass
+class Entry:
+    """One list item or paragraph, its lines prepared: bullets and numbers gone, a badge
+    (``\\`\\`NeurIPS 2025\\`\\` **Title**``) set aside as a venue hint, the owner's own markup
+    (a code span, a styled span among names) read as the highlight it is."""
+
+    item: Item
+    lines: list[str]
+    hints: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> str:
+        return self.lines[0]
+
+    @property
+    def rest(self) -> list[str]:
+        return self.lines[1:]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def _set_apart_owner(line: str, pattern: re.Pattern[str]) -> str:
+    """``A. Lee, `Bo Owner`, C. Kim`` → ``A. Lee, **Bo Owner**, C. Kim`` when exactly one name
+    is marked and the line reads as names once it is."""
+    found = pattern.findall(line)
+    if len(found) != 1 or re.search(r"\d", found[0]):
+        return line
+    marked = pattern.sub(lambda m: f"**{m.group(1).strip()}**", line, count=1)
+    head = re.split(r"(?<=[^\W\d_]{3})\.\s", marked, maxsplit=1)[0]
+    return marked if looks_like_authors(head, single_ok=False) else line
+
+
+def prepare(item: Item) -> Entry | None:
+    raw = item_lines(item)
+    lines = [strip_lead(EMPTY_LINK.sub(r"**\1**", ln)) for ln in raw]
+    hints: list[str] = []
+    if raw and raw[0].lstrip().startswith("`"):
+        first = raw[0].lstrip()  # its backticks kept: a badge, or the owner's name
+        badge = CODE_BADGE.match(first)
+        rest = first[badge.end() :] if badge else ""
+        if badge and strip_markup(rest) and not re.match(r"\s*(?:[,;&]|and\s)", rest):
+            first, hints = rest, [badge.group(1)]  # "``NeurIPS 2025`` **Title**"
+        lines[0] = first
+    lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
+    lines = [ln for ln in lines if ln]
+    if not lines or len("".join(lines)) > _MAX_ENTRY:
+        return None
+    return Entry(item, lines, hints)
+
+
+class Shape(Protocol):
+    """One way of writing a publication entry."""
+
+    name: str
+
+    def score(self, entry: Entry) -> float:
+        """How sure this shape is that it can read the entry: 0 (not at all) to 1."""
+        ...
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        """The publication, or None when the entry turns out not to be one."""
+        ...

@@ -1,0 +1,221 @@
+"""The ways a publication entry is written, one small class each.
+
+Every shape scores an entry (how sure it is it can read it) and parses it; the best score
+wins, and below :data:`~labsite.importing.shapes.base.THRESHOLD` the entry stays prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from labsite.importing.extract.authors import looks_like_authors
+from labsite.importing.extract.common import find_links, remove_links, strip_markup
+from labsite.importing.records import PublicationRecord, SourceRef
+from labsite.importing.shapes.base import Entry, Reader
+from labsite.importing.shapes.spans import (
+    apa_citation,
+    is_link_line,
+    linked_title,
+    plain_citation,
+    sentence_title_before_italic,
+    title_span,
+    vancouver_citation,
+)
+from labsite.importing.shapes.tail import finish
+from labsite.importing.words import METRIC_WORDS, ROLE_WORDS
+
+# A line that is all title: bold, linked or plain, with a mark or a presentation note after it.
+_WHOLE_SPAN = re.compile(
+    r"(?:\*\*|__|<b>|<strong>)?\s*(?:\[.{2,800}\]\([^()\s]{1,1000}\)|[^\[\]]{2,800}?)\s*"
+    r"(?:\*\*|__|</b>|</strong>)?[\s†‡*✉⭑\\]*(?:\((?:spotlight|oral|poster)[^()]{0,40}\))?",
+    re.I,
+)
+_MAX_TITLE_LINE = 1200
+
+
+def _whole_span(line: str) -> bool:
+    """Is the line all title? Runs of spaces are one space first: the pattern's neighbouring
+    ``\\s*`` would otherwise try every split of a long run (cubic time on hostile text)."""
+    line = re.sub(r"\s+", " ", line.strip())
+    return len(line) <= _MAX_TITLE_LINE and bool(_WHOLE_SPAN.fullmatch(line))
+
+
+_TAG = re.compile(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", re.I)
+_NOTE_IN_TITLE = re.compile(r"\((spotlight|oral|poster)[^()]{0,40}\)", re.I)
+_METRIC = re.compile(METRIC_WORDS, re.I)
+_ROLE = re.compile(ROLE_WORDS, re.I)
+_DATE_RANGE = re.compile(
+    r"(?:19|20)\d\d(?:[./-]\d{1,2})?\s*(?:[-–—~]|\bto\b)\s*(?:(?:19|20)\d\d|present|now|today)",
+    re.I,
+)
+
+
+_RED_MARK = re.compile(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>.{1,300}?</span>", re.I)
+
+
+def _red_marks(line: str) -> tuple[str, list[str]]:
+    """A title line without its red marks (an award, "Oral"), and the marks for the tail."""
+    marks = _RED_MARK.findall(line)
+    return (_RED_MARK.sub(" ", line).strip() if marks else line), marks
+
+
+def _record(title: str, entry: Entry, reader: Reader) -> PublicationRecord:
+    return PublicationRecord(title=title, source=SourceRef(reader.source_path, entry.item.line))
+
+
+class Vancouver:
+    """``Brook A, Carr BC, **Dunn C**. Title. Journal. 2020;5(2):10-20.`` (PubMed)."""
+
+    name = "vancouver"
+
+    def score(self, entry: Entry) -> float:
+        return 0.9 if vancouver_citation(entry.first) and not apa_citation(entry.first) else 0
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        found = vancouver_citation(entry.first)
+        if found is None:
+            return None
+        authors, title, after = found
+        more = [p for p in after.split("\n") if p.strip(" .;")]
+        record = _record(title, entry, reader)
+        return finish(record, reader.ctx, reader.selected, authors, "", [*more, *entry.rest])
+
+
+class Apa:
+    """``Last, F. M., & Last, F. (2023). Title. *Venue*, 18(2), e1.``"""
+
+    name = "apa"
+
+    def score(self, entry: Entry) -> float:
+        return 0.92 if apa_citation(entry.first) else 0
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        found = apa_citation(entry.first)
+        if found is None:
+            return None
+        authors, title, year, after = found
+        record = _record(title, entry, reader)
+        done = finish(record, reader.ctx, reader.selected, authors, "", [after, *entry.rest])
+        if done is not None and done.year is None:
+            done.year = int(year)
+        return done
+
+
+class Stacked:
+    """A title line (bold, linked or plain), then author, venue, award and link lines."""
+
+    name = "stacked"
+
+    def score(self, entry: Entry) -> float:
+        first = entry.first
+        if not entry.rest or not _whole_span(first):
+            return 0
+        if looks_like_authors(first, single_ok=False) and not any(
+            looks_like_authors(line, single_ok=False) for line in entry.rest[:2]
+        ):
+            return 0  # the names come first; "Sand and Wind" over a name line is a title
+        if is_link_line(first) and not linked_title(first):
+            return 0  # "[Paper] [Code]": the links of an entry, not its title
+        return 0.8
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        first, marks = _red_marks(entry.first)  # "**Title** <span color:red>Best Paper</span>"
+        links = find_links(first)
+        title = strip_markup(remove_links(first)) if not links else links[0][0]
+        if links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
+            title = strip_markup(first)
+        url = links[0][1] if links else ""
+        title = title.strip(" †‡*✉⭑\\").rstrip(".").strip()
+        notes: list[str] = []
+        tag = _TAG.match(title)
+        if tag:
+            notes.append(f"({tag.group(1)})")
+            title = title[tag.end() :]
+        note = _NOTE_IN_TITLE.search(title)
+        if note:
+            notes.append(note.group(0))
+            title = title.replace(note.group(0), "").strip()
+        if not title:
+            return None
+        more = [*entry.rest, *entry.hints, *notes, *marks]
+        return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
+
+
+class Citation:
+    """One line: ``A. Author, **B. Owner**. "Title." **Venue 2023**`` or
+    ``Authors. [*Title*](…), Venue, 2022.`` — the title is quoted, linked or emphasised."""
+
+    name = "citation"
+
+    def score(self, entry: Entry) -> float:
+        span = title_span(entry.first)
+        if span is None:
+            return 0
+        return 0.7 if _authors_before(entry.first, span[2]) else 0.3
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        span = title_span(entry.first)
+        return _one_line(entry, reader, span) if span else None
+
+
+class PlainCitation:
+    """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
+
+    name = "plain"
+
+    def score(self, entry: Entry) -> float:
+        if title_span(entry.first) is not None or plain_citation(entry.first) is None:
+            return 0  # a quoted, linked or emphasised title is the citation shape's
+        return 0.6
+
+    def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
+        span = plain_citation(entry.first)
+        return _one_line(entry, reader, span) if span else None
+
+
+def _authors_before(line: str, start: int) -> bool:
+    """Names (or nothing) before the title: not prose that happens to hold a link."""
+    head = line[:start].strip().rstrip(".,:")
+    return not re.search(r"\w", strip_markup(head)) or looks_like_authors(head)
+
+
+def _one_line(
+    entry: Entry, reader: Reader, span: tuple[str, str, int, int]
+) -> PublicationRecord | None:
+    first = entry.first
+    title, url, start, end = sentence_title_before_italic(first, span)
+    if not _authors_before(first, start):
+        return None
+    authors = first[:start].strip().rstrip(".,:")
+    after = first[end:].strip().lstrip(".,:").strip()
+    if not title or (len(title.split()) < 2 and not entry.rest):
+        return None
+    more = [*entry.rest, *entry.hints, *([after] if after else [])]
+    record = _record(title, entry, reader)
+    return finish(record, reader.ctx, reader.selected, authors, url, more)
+
+
+def not_a_publication(entry: Entry) -> bool:
+    """Entries of a publication list that no shape should read: a line about the list's
+    citation counts, an education or experience entry."""
+    return _metric_line(entry) or _role_entry(entry)
+
+
+def _metric_line(entry: Entry) -> bool:
+    """ "Publication impact: 900 citations according to Google Scholar": about the list."""
+    text = strip_markup(remove_links(entry.text))
+    return bool(_METRIC.search(text)) and not re.search(r"\*\*|<b>|<strong>|<u>", entry.first)
+
+
+def _role_entry(entry: Entry) -> bool:
+    """A role or degree over an institution and a date range (education, experience)."""
+    title = strip_markup(entry.first)
+    ranged = any(_DATE_RANGE.search(strip_markup(line)) for line in entry.rest)
+    if not ranged:
+        return False
+    return bool(_ROLE.search(title)) or not any(
+        looks_like_authors(line, single_ok=False) for line in entry.rest
+    )
+
+
+SHAPES = [Apa(), Vancouver(), Stacked(), Citation(), PlainCitation()]

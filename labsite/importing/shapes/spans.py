@@ -1,0 +1,232 @@
+"""The pieces a publication entry is read from: a title span, the end of a name list, an APA or
+Vancouver reference, a link line. Pure functions on one line of text, used by the shapes."""
+
+from __future__ import annotations
+
+import re
+
+from labsite.importing.extract.authors import looks_like_authors, split_top_level
+from labsite.importing.extract.common import (
+    YEAR,
+    Context,
+    find_links,
+    link_kind,
+    normalise,
+    remove_links,
+    strip_markup,
+)
+from labsite.importing.records import LinkRecord
+
+_LEAD_SYMBOLS = re.compile(r"^[\s\W_]{0,6}?(?=[\[*_<\"“\w])")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{8,400}?)[\"”]")
+_SPAN = re.compile(
+    r"\*\*(?P<b>.{2,600}?)\*\*|__(?P<u>.{2,600}?)__|<(?:b|strong)>(?P<h>.{2,600}?)</(?:b|strong)>"
+    r"|(?<![\w*])[*_](?P<i>[^*_\n]{2,600}?)[*_](?![\w*])"
+)
+_LINK_ONLY_JUNK = re.compile(r"[\s\[\](),|/·•;:\\-]+")
+
+
+def names_end(line: str) -> re.Match[str] | None:
+    """The full stop that ends a name list: after a surname, not an initial ("A.").
+
+    A surname is three letters or more, or a short one with a lower-case letter ("Ng", "Li"):
+    an initial is a capital alone."""
+    for m in re.finditer(r"\.\s+(?=\S)", line[:3000]):
+        if _SURNAME_END.search(strip_markup(line[: m.start()])):
+            return m
+    return None
+
+
+_SURNAME_END = re.compile(r"(?:[^\W\d_]{3,}|(?<![^\W\d_])[^\W\d_](?=[^\W\d_]*[a-z])[^\W\d_])$")
+
+
+EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
+CODE_BADGE = re.compile(r"^`{0,2}([^`\n]{2,40}?)`{1,2}(?!`)\s*")
+_ITALIC_START = re.compile(r",\s*(?=(?:\*(?!\*)|_(?!_))[^\W\d_])")
+_BOLD_VENUE = re.compile(r",\s*(?=\*\*([^*\n]{2,120})\*\*)")
+
+
+def authors_before_italic(line: str) -> int:
+    """Where the venue starts in ``A. Lovelace, **B. Owner**, *Venue*, 2023`` (0 if it does not).
+
+    A bold venue works too (``A. Lovelace and **B. Owner**, **ICSE 2025** (CCF-A)``) when the
+    bold text reads as a venue: it holds a year, or is one acronym such as ``EMSE``.
+    """
+    for m in _ITALIC_START.finditer(line[:3000]):
+        head = line[: m.start()]
+        if looks_like_authors(head, single_ok=True) and len(split_top_level(head)) >= 1:
+            return m.end()
+    for m in _BOLD_VENUE.finditer(line[:3000]):
+        bold = m.group(1).strip()
+        if not (YEAR.search(bold) or re.fullmatch(r"[A-Z][\w&\-]*[A-Z][\w&\-]*", bold)):
+            continue
+        head = line[: m.start()]
+        if looks_like_authors(head, single_ok=True):
+            return m.end()
+    return 0
+
+
+def authors_after_venue(line: str) -> bool:
+    """An author line that follows the venue line: highlighted owner or three names or more."""
+    if not looks_like_authors(line, single_ok=False):
+        return False
+    return bool(_HIGHLIGHT_MARK.search(line)) or len(split_top_level(strip_markup(line))) >= 3
+
+
+_HIGHLIGHT_MARK = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>", re.I)
+
+
+def is_link_line(line: str) -> bool:
+    if not find_links(line):
+        return False
+    rest = _LINK_ONLY_JUNK.sub("", strip_markup(remove_links(line)))
+    return len(rest) <= 2
+
+
+def link_records(line: str, ctx: Context) -> list[LinkRecord]:
+    out = []
+    for label, url, _pos in find_links(line):
+        kind = link_kind(label, url)
+        clean_label = label.strip("()[] ")
+        keep = clean_label if normalise(clean_label) not in (kind, "") else ""
+        out.append(LinkRecord(kind=kind, url=ctx.absolute(url), label=keep))
+    return out
+
+
+def strip_lead(line: str) -> str:
+    """Drop leading bullets, ``[12]`` numbers and emoji (``🔹**Title**``) but keep markup."""
+    line = re.sub(r"^\s*[\[(][A-Z]{0,3}[-.]?\d{1,3}[\])]\s*", "", line)  # [12], [C3], (J-2)
+    m = _LEAD_SYMBOLS.match(line)
+    return line[m.end() :] if m else line
+
+
+def _link_end(line: str, url: str, pos: int) -> int:
+    """Where the link found at ``pos`` ends: after ``](url)`` or after ``</a>``."""
+    if line.startswith("<", pos):
+        close = re.compile(r"</a\s*>", re.I).search(line, pos)
+        return close.end() if close else pos
+    at = line.find(url, pos)
+    return line.find(")", at + len(url)) + 1 if at >= 0 else pos
+
+
+def linked_title(line: str) -> bool:
+    """A line that is one link whose label reads as a title (three words or more)."""
+    links = find_links(line)
+    return len(links) == 1 and len(links[0][0].split()) >= 3 and not looks_like_authors(links[0][0])
+
+
+def title_span(line: str) -> tuple[str, str, int, int] | None:
+    """(title, url, start, end) of the first span that reads as a title, not a name."""
+    candidates: list[tuple[str, str, int, int]] = []
+    for m in _QUOTED.finditer(line):
+        title = strip_markup(m.group(1)).strip(" .,")
+        if len(title.split()) >= 3:
+            links = find_links(m.group(1))
+            candidates.append((title, links[0][1] if links else "", m.start(), m.end()))
+            break
+    if candidates:
+        return candidates[0]
+    for label, url, pos in find_links(line):
+        if len(label.split()) >= 3 and not looks_like_authors(label):
+            end = _link_end(line, url, pos)
+            return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
+    for m in _SPAN.finditer(line):
+        inner = next(g for g in m.groups() if g is not None)
+        text = strip_markup(inner).strip(" .,")
+        if len(text.split()) >= 3 and not looks_like_authors(inner):
+            links = find_links(inner)
+            return text, links[0][1] if links else "", m.start(), m.end()
+    return None
+
+
+_APA = re.compile(
+    r"^(?P<authors>.{2,3000}?)\s*\(\s*(?P<year>(?:19|20)\d\d)[a-z]?"
+    r"(?:\s*,\s*[^()]{1,30})?\s*\)\s*\.?\s*(?:\*\*|__|</b>|</strong>)?\s*\.?\s*(?P<rest>\S.*)$"
+)
+_APA_NAME = re.compile(r"[^\W\d_]{2,},\s*(?:[A-Z]\.\s?-?){1,3}")
+
+
+def apa_citation(line: str) -> tuple[str, str, str, str] | None:
+    """(authors, title, year, rest) of an APA reference, ``Last, F. M., & Last, F. (2023). Title.
+    *Venue*, 18(2), e1.`` — the owner may be bold, or the whole author-and-year part."""
+    m = _APA.match(line[:4000])
+    if not m:
+        return None
+    authors = re.sub(r"^(?:\*\*|__|<b>|<strong>)", "", m.group("authors").strip())
+    if authors.count("**") % 2:
+        authors = authors.replace("**", "")
+    if not _APA_NAME.search(strip_markup(authors)) or not looks_like_authors(authors):
+        return None
+    rest = m.group("rest")
+    end = re.search(r"(?<=[^\s.]{2})[.?!](?=\s+\S)|(?<=[^\s.]{2})[.?!]$", rest[:800])
+    if end is None:
+        return None
+    title = strip_markup(rest[: end.end()]).rstrip(".").strip()
+    if len(title.split()) < 2:
+        return None
+    after = rest[end.end() :].strip()
+    after = re.sub(r"(?<![(<\"'=])\b(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;])", r"<\1>", after)
+    return authors, title, m.group("year"), after
+
+
+def sentence_title_before_italic(
+    line: str, span: tuple[str, str, int, int]
+) -> tuple[str, str, int, int]:
+    """``A. Author, B. Owner. Plain title. *Journal of Sand*, 2021``: the italic span is the
+    venue and the sentence between the names and it is the title."""
+    start = span[2]
+    if line[start : start + 1] not in ("*", "_") or line[start : start + 2] in ("**", "__"):
+        return span
+    names = names_end(line[:start])
+    if names is None or not looks_like_authors(line[: names.start()], single_ok=True):
+        return span
+    middle = line[names.end() : start].strip().rstrip(".,").strip()
+    if len(strip_markup(middle).split()) < 2 or find_links(middle):
+        return span
+    return strip_markup(middle), "", names.start(), start
+
+
+# Vancouver / PubMed: "Brook A, Carr BC, **Dunn C**. Title. Journal. 2020;5(2):10-20."
+_VANCOUVER_NAME = (
+    r"(?:\*\*|<b>|<strong>|<u>)?[^\W\d_][\w'’\-]*(?:\s[^\W\d_][\w'’\-]*){0,2}\s[A-Z]{1,3}"
+    r"(?:\*\*|</b>|</strong>|</u>)?[*†#]?"
+)
+_VANCOUVER = re.compile(
+    rf"^(?P<authors>{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME}){{0,200}}(?:,?\s*et al)?)\.\s+"
+    r"(?P<title>[^.?!]{8,400}[.?!])\s+(?P<rest>\S.*)$"
+)
+
+
+def vancouver_citation(line: str) -> tuple[str, str, str] | None:
+    """(authors, title, rest) of a Vancouver reference, the authors as "A. Brook, B. C. Carr"."""
+    m = _VANCOUVER.match(line[:4000])
+    if not m or not YEAR.search(m.group("rest")):
+        return None
+
+    authors = re.sub(
+        r"(?P<open>(?:\*\*|<b>|<strong>|<u>)?)(?P<last>[^\W\d_][\w'’\-]*(?:\s[^\W\d_][\w'’\-]*){0,2})"
+        r"\s(?P<ini>[A-Z]{1,3})(?=(?:\*\*|</b>|</strong>|</u>)?[*†#]?(?:,|$|\s*et al))",
+        lambda n: f"{n.group('open')}{'. '.join(n.group('ini'))}. {n.group('last')}",
+        m.group("authors"),
+    )
+    rest = m.group("rest")
+    journal = re.match(r"(?P<j>[^.;]{2,200}?)\.\s+(?P<y>(?:19|20)\d\d)\b(?P<tail>.*)$", rest)
+    if journal:  # "Nature Sand. 2020;5(2):10-20." → "Nature Sand, 2020" and the rest apart
+        rest = f"{journal.group('j')}, {journal.group('y')}\n{journal.group('tail')}"
+    return authors, m.group("title").rstrip("."), rest
+
+
+def plain_citation(line: str) -> tuple[str, str, int, int] | None:
+    """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
+    names = names_end(line)
+    if names is None or not looks_like_authors(line[: names.start()], single_ok=False):
+        return None
+    rest_start = names.end()
+    end = re.search(r"[.?!](?=\s+\S)", line[rest_start : rest_start + 600])
+    if end is None:
+        return None
+    title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".").strip()
+    tail = line[rest_start + end.end() :]
+    if len(title.split()) < 3 or not YEAR.search(tail):
+        return None  # without a year after it, this is a sentence, not a citation
+    return title, "", names.start(), rest_start + end.end()

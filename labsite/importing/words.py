@@ -1,0 +1,159 @@
+"""Word lists the importer reads homepages with, as data: no control flow here.
+
+Nothing in these tables exists for one site: each entry is a word the genre uses (venues
+known across a field, section headings in the languages homepages are written in, the labels
+people put on links). A token seen on one site only belongs in a general rule instead.
+"""
+
+from __future__ import annotations
+
+# Section headings → the kind of list under them (regular expressions, lower case).
+SECTION_HEADINGS: list[tuple[str, str]] = [
+    (
+        "publications",
+        r"publications?|papers?|preprints?|manuscripts?|journal articles?|conference proceedings"
+        r"|conference papers|articles|selected works|bibliography|surveys?|\bworks\b"
+        r"|论文|发表|著作|publicaciones|publicações|publikationen|pubblicazioni|artículos",
+    ),
+    (
+        "news",
+        r"\bnews\b|\bupdates?\b|announcements?|what'?s new|happenings"
+        r"|新闻|动态|消息|近况|noticias|novedades|actualités|nouvelles|neuigkeiten|notícias|novità",
+    ),
+    (
+        "honors",
+        r"honou?rs?|awards?|fellowships?|\bgrants?\b|scholarships?|achievements|distinctions"
+        r"|recognitions?|prizes?|获奖|荣誉|奖项|premios|prix|auszeichnungen|prémios|premi\b",
+    ),
+    (
+        "talks",
+        r"\btalks?\b|\bpresentations?\b|invited talks|\bseminars?\b|\blectures?\b"
+        r"|学术报告|charlas|conférences|vorträge|palestras",
+    ),
+    (
+        "teaching",
+        r"\bteaching\b|\bcourses?\b|\bta\b|teaching assistant"
+        r"|教学|docencia|enseignement|\blehre\b|ensino",
+    ),
+    ("projects", r"\bprojects?\b|\bresearch\b|\bportfolio\b"),
+]
+
+# Venues whose acronym is how everyone cites them, across computing and the sciences.
+VENUE_ACRONYMS: list[str] = [
+    "NeurIPS", "NIPS", "ICML", "ICLR", "AAAI", "IJCAI", "CVPR", "ICCV", "ECCV", "ACL", "EMNLP",
+    "NAACL", "COLING", "EACL", "KDD", "WWW", "SIGIR", "WSDM", "CIKM", "SIGCOMM", "NSDI", "OSDI",
+    "SOSP", "MobiCom", "MobiSys", "INFOCOM", "CoNEXT", "MMSys", "IMC", "PAM", "HotMobile", "UAI",
+    "AISTATS", "COLT", "ALT", "JMLR", "TMLR", "TPAMI", "TIP", "TSP", "ISIT", "ICASSP", "MICCAI",
+    "ISBI", "CHI", "UIST", "FAccT", "ICRA", "IROS", "RSS", "CoRL", "STOC", "FOCS", "SODA", "MLSys",
+    "ICDE", "VLDB", "SIGMOD", "PNAS", "TOIS", "TIST", "WACV", "BMVC", "ICSE", "FSE", "ASE",
+    "PLDI", "POPL", "OOPSLA", "CCS", "USENIX", "EuroSys", "ASPLOS", "ISCA", "MICRO", "SIGGRAPH",
+]  # fmt: skip
+# Of those, the journals (the others are conferences).
+JOURNAL_ACRONYMS: frozenset[str] = frozenset(
+    {"JMLR", "TMLR", "TPAMI", "TIP", "TSP", "PNAS", "TOIS", "TIST"}
+)
+# Long names printed without their acronym.
+VENUE_LONG_NAMES: list[tuple[str, str]] = [
+    (r"neural information processing systems", "NeurIPS"),
+    (r"international conference on machine learning", "ICML"),
+    (r"international conference on learning representations", "ICLR"),
+    (r"transactions on machine learning research", "TMLR"),
+    (r"journal of machine learning research", "JMLR"),
+    (r"uncertainty in artificial intelligence", "UAI"),
+    (r"artificial intelligence and statistics", "AISTATS"),
+    (r"computer vision and pattern recognition", "CVPR"),
+    (r"association for computational linguistics", "ACL"),
+    (r"empirical methods in natural language processing", "EMNLP"),
+    (r"international symposium on information theory", "ISIT"),
+]
+
+# Words of a venue that say what kind of work it holds (regular expressions, lower case).
+WORKSHOP_WORDS = r"\bworkshops?\b|\batelier\b|\bwerkstatt\b|研讨会|\btaller\b|[a-z]@\s?[a-z]"
+JOURNAL_WORDS = (
+    r"\bjournal\b|\btransactions\b|\bletters?\b|\breview [a-z]\b|\bnature\b|\bscience\b|"
+    r"\bproc\. acm\b|\bphysical review\b|\bphys\.? rev\b|\bprx\b|\bbulletin\b|\bcommunications\b|"
+    r"\bcomputing\b|\bannals\b|\bzeitschrift\b|\brevista\b|\brevue\b|期刊|学报"
+)
+THESIS_WORDS = r"\bthesis\b|\bdissertation\b|\bthèse\b|\bdissertação\b|\btesis\b|学位论文"
+PREPRINT_WORDS = r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"
+CONFERENCE_WORDS = (
+    r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|"
+    r"\bconférence\b|\bkonferenz\b|\bcongreso\b|会议"
+)
+
+# Lines after a title that are an award, a presentation note, a status.
+AWARD = (
+    r"award|best\s+(?:\w+\s+){0,3}papers?|outstanding\s+paper|honou?rable mention|runner[- ]up"
+    r"|\bprize\b|🏆|color\s*:\s*red"
+)
+AWARD_WORDS = r"award|best|outstanding|distinguished|honou?rable|runner[- ]up|prize|winner|🏆|🥇"
+NOTE_LINE = (
+    r"^(?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk|"
+    r"selected for|top \d)"
+)
+
+# A line about a publication list, not one of its entries: citation counts and profiles.
+METRIC_WORDS = (
+    r"\bcitations?\b|\bcited by\b|\bh-?index\b|\bi10\b|google scholar|semantic scholar"
+    r"|researchgate|\bdblp\b|\borcid\b"
+)
+# An education or experience entry: a degree or a role over an institution and a date range.
+ROLE_WORDS = (
+    r"\b(?:ph\.?\s?d|m\.?\s?sc?|b\.?\s?sc?|b\.?\s?eng|m\.?\s?eng|bachelor|master|doctor|"
+    r"student|candidate|intern(?:ship)?|researcher|engineer|scientist|assistant|associate|"
+    r"professor|lecturer|postdoc(?:toral)?|fellow|visiting|developer|analyst|manager)\b"
+)
+
+# Link labels → LinkKind values; a label not listed falls back on the address.
+LINK_LABELS: list[tuple[str, tuple[str, ...]]] = [
+    ("arxiv", ("arxiv",)),
+    ("code", ("code", "github", "repo", "repository", "software", "implementation")),
+    ("pdf", ("pdf",)),
+    ("slides", ("slides", "slide", "ppt")),
+    ("poster", ("poster",)),
+    ("video", ("video", "youtube", "recording")),
+    ("talk", ("talk", "presentation", "oral")),
+    ("project", ("project", "project page", "demo")),
+    ("website", ("website", "site", "webpage", "homepage", "web")),
+    ("data", ("data", "dataset", "datasets", "benchmark")),
+    ("blog", ("blog", "blog post")),
+    ("bibtex", ("bibtex", "bib", "cite", "citation")),
+    (
+        "paper",
+        (
+            "paper",
+            "html",
+            "link",
+            "doi",
+            "pmlr",
+            "proceedings",
+            "publisher",
+            "openreview",
+            "journal",
+            "article",
+            "full text",
+            "conference paper",
+            "download",
+        ),
+    ),
+]
+# Hosts whose pages are the paper itself, whatever the label says (a misspelt "plmr" too).
+PAPER_HOSTS = (
+    "doi.org", "proceedings.mlr.press", "openreview.net", "aclanthology.org", "dl.acm.org",
+    "ieeexplore.ieee.org", "link.springer.com", "sciencedirect.com", "papers.nips.cc",
+    "proceedings.neurips.cc", "openaccess.thecvf.com", "nature.com", "science.org",
+    "pubmed.ncbi.nlm.nih.gov", "ncbi.nlm.nih.gov/pmc", "jmlr.org", "biorxiv.org", "medrxiv.org",
+    "onlinelibrary.wiley.com", "academic.oup.com", "journals.aps.org", "pnas.org", "ojs.aaai.org",
+    "ijcai.org", "usenix.org", "mdpi.com", "frontiersin.org", "plos.org", "cell.com",
+)  # fmt: skip
+
+# Talk kinds by the words of a talk line, the first that matches wins.
+TALK_KINDS: list[tuple[str, str]] = [
+    ("keynote", r"\bkeynote\b"),
+    ("tutorial", r"\btutorial\b"),
+    ("panel", r"\bpanel"),
+    ("invited", r"\binvited\b|\bguest\b"),
+    ("seminar", r"\bseminar\b|\bcolloquium\b|\breading group\b"),
+    ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
+    ("poster", r"\bposter\b"),
+]

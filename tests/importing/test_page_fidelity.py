@@ -1,0 +1,128 @@
+# ruff: noqa: E501  (literal page text keeps its long lines)
+"""Page text as Jekyll would show it, on pages we wrote in each shape real homepages use."""
+
+from __future__ import annotations
+
+from labsite.importing.extract.common import Context
+from labsite.importing.extract.page import extract_page
+from labsite.importing.kramdown import as_site_markdown
+from labsite.importing.parse import heading_text, parse_page
+from labsite.importing.repair import repair_text
+from labsite.markdown import render_markdown
+
+
+def _page(text: str, site: dict | None = None):
+    parsed = parse_page(text, "p.md", site)
+    return extract_page(parsed, "p.md", Context(site_url="https://owner.example"))
+
+
+def test_liquid_variables_come_from_config_and_front_matter():
+    page = _page(
+        "---\ntitle: Links\nteam: Dune Group\n---\n"
+        "Find me on [Scholar]({{ author.googlescholar }}), [GitHub](https://github.com/"
+        "{{ site.github_user }}) in the {{ page.team }}; [CV]({{ site.baseurl }}/cv.pdf), "
+        "{{ site.missing }}.\n",
+        {"author": {"googlescholar": "https://scholar.example/u=abc"}, "github_user": "tlind"},
+    )
+    (section,) = page.sections
+    assert section.body == (
+        "Find me on [Scholar](https://scholar.example/u=abc), [GitHub](https://github.com/tlind) "
+        "in the Dune Group; [CV](/cv.pdf), ."
+    )
+
+
+def test_style_and_script_are_never_content():
+    page = _page(
+        "---\ntitle: Honors\n---\n<style>\n.award { color: red } /* Best Paper Award 2023 */\n"
+        "</style>\n<script>var best = 'Award 2022';</script>\n\n- Best Poster Award, Sand Meeting, 2021\n"
+    )
+    assert [(h.title, h.year) for h in page.honors] == [("Best Poster Award", 2021)]
+
+
+def test_a_whole_html_document_gives_its_boxes_not_its_chrome():
+    page = _page(
+        "---\ntitle: Home\n---\n<!DOCTYPE html>\n<html><head><title>T. Lind</title>\n"
+        "<style>/* Sand Fences That Work, 2020 */</style></head>\n<body>\n"
+        '<nav><a href="/">Home</a> <a href="/p">Publications</a></nav>\n'
+        "<h2>2024</h2>\n"
+        '<div class="paper">\n  <h3><a href="https://example.org/a">Scaling Laws for Sand Piles</a></h3>\n'
+        "  <p><i>Journal of Coastal Sand, 2024</i></p>\n"
+        '  <p>Ana Ruiz†, <span class="me">Tomas Lind</span>†, Kenji Mori</p>\n</div>\n'
+        '<div class="paper">\n  <h3><a href="https://example.org/b">Ripples on Wet Sand Beds</a></h3>\n'
+        "  <p><i>Physical Review Sand, 2023</i></p>\n"
+        '  <p>Omar Farouk, <span class="me">Tomas Lind</span></p>\n</div>\n'
+        "<footer>Tomas Lind 2025</footer>\n</body></html>\n"
+    )
+    assert [(p.title, p.year) for p in page.publications] == [
+        ("Scaling Laws for Sand Piles", 2024),
+        ("Ripples on Wet Sand Beds", 2023),
+    ]
+    first = page.publications[0]
+    assert [(a.name, a.is_owner, a.equal_contribution) for a in first.authors] == [
+        ("Ana Ruiz", False, True),
+        ("Tomas Lind", True, True),
+        ("Kenji Mori", False, False),
+    ]
+    assert all("Home" not in s.body and "footer" not in s.body for s in page.sections)
+
+
+def test_honors_under_year_headings_take_the_year():
+    page = _page(
+        "---\ntitle: Awards\n---\n## 2025\n- Best Poster Award, Sand Conference\n"
+        "- Travel Grant, Dune Society\n\n## 2024\n- Outstanding Reviewer, Journal of Coastal Sand\n"
+    )
+    assert [(h.title, h.year) for h in page.honors] == [
+        ("Best Poster Award", 2025),
+        ("Travel Grant", 2025),
+        ("Outstanding Reviewer", 2024),
+    ]
+
+
+def test_an_empty_anchor_leaves_the_heading_clean():
+    assert heading_text('<a name="bio"></a> Biography') == "Biography"
+    assert heading_text('<a id="x"></a>Research') == "Research"
+
+
+def test_kramdown_gfm_renders_as_jekyll_would():
+    text = (
+        "I ~~used to~~ study sand.\n- one\n- two\n\nA table:\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+        '\n    <div class="box">\n    <p>boxed</p>\n    </div>\n\nIntro\n<div markdown="1">\n'
+        "**bold**\n</div>\n\n```\n~~kept~~\n```"
+    )
+    html = render_markdown(as_site_markdown(text))
+    assert "<del>used to</del>" in html
+    assert "<li>one</li>" in html
+    assert "<td>1</td>" in html
+    assert '<div class="box">' in html and "&lt;div" not in html
+    assert "<strong>bold</strong>" in html
+    assert "~~kept~~" in html
+
+
+def test_mojibake_of_two_and_three_bytes_is_fully_repaired():
+    for right in ("H₂O near the café", "Line one: André\nLine two: CO₂ ™", "x₁₂ only"):
+        for codec in ("sloppy-windows-1252", "mac_roman"):
+            broken = right.encode("utf-8").decode(codec)
+            assert repair_text(broken) == right, (codec, broken)
+    for right in ("Zoë — “fine” ₂ 日本語 ⭐", "Ünïcødé ≈ 3 √2"):
+        assert repair_text(right) == right
+
+
+def test_relative_images_missing_from_the_site_are_reported_and_left_out(tmp_path):
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "here.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    text = (
+        "---\ntitle: About\n---\n"
+        '<img src="assets/fig/gone.png" alt="drawing" width="100"/>\n\n'
+        "I study sand. ![kept](images/here.png) ![remote](https://cdn.example/x.png)\n"
+        "[![gone too](figs/missing.jpg)](https://example.org/paper)\n"
+    )
+    parsed = parse_page(text, "about.md")
+    ctx = Context(root=tmp_path, page_dir=tmp_path, site_url="https://owner.example")
+    page = extract_page(parsed, "about.md", ctx)
+    body = " ".join(s.body for s in page.sections)
+    assert "gone.png" not in body and "missing.jpg" not in body and "[](" not in body
+    assert "![kept](images/here.png)" in body and "https://cdn.example/x.png" in body
+    assert [w.split(": ", 1)[1] for w in page.warnings] == [
+        "image 'assets/fig/gone.png' is not in the site folder; left out (upload it in the admin)",
+        "image 'figs/missing.jpg' is not in the site folder; left out (upload it in the admin)",
+    ]
