@@ -204,6 +204,8 @@ class PageRecord:
     teaching: list[TeachingRecord] = field(default_factory=list)
     projects: list[ProjectRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A CV source's degrees, positions and service roles (the CV page, resume.json, cv.yml)
+    cv_entries: list[CVEntryRecord] = field(default_factory=list)
 
 
 @dataclass

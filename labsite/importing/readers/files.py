@@ -150,6 +150,10 @@ class FileCollector:
         parsed = self.parsed(path)
         if parsed is None:
             return None
+        return self.page_of(path, parsed)
+
+    def page_of(self, path: Path, parsed: ParsedPage) -> PageRecord:
+        """The records of a page already parsed, and what its front matter tells of the owner."""
         rel = relative(path, self.root)
         record = extract_page(parsed, rel, self.context_for(path))
         subtitle = parsed.meta.get("subtitle")

@@ -34,6 +34,13 @@ from labsite.importing.readers.jekyll.collections import (
     collection_teaching,
     projects_in_site_order,
 )
+from labsite.importing.readers.jekyll.cv import (
+    data_files,
+    is_cv_page,
+    keep_one_cv_source,
+    read_cv_data,
+    read_cv_page,
+)
 from labsite.importing.readers.jekyll.profile import profile_from_config
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
 from labsite.normalise import normalise, normalize_doi
@@ -91,6 +98,7 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
         for p in site_files(root / "_data", "*", (".yml", ".yaml"), root)
         if p.is_dir() or _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
     )
+    plan.extend((p, "cv") for p in data_files(root))  # resume.json, _data/cv.yml
     plan.extend(
         (p, "post") for p in site_files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",), root)
     )
@@ -106,9 +114,20 @@ class JekyllCollector(FileCollector):
             return self.data
         if kind == "post":
             return self.post
+        if kind == "cv":
+            return lambda p: read_cv_data(self, p)
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
         return super().handler(kind)
+
+    def page(self, path: Path) -> PageRecord | None:
+        parsed = self.parsed(path)
+        if parsed is None:
+            return None
+        record = self.page_of(path, parsed)
+        if is_cv_page(parsed.meta, path):
+            read_cv_page(record, parsed, relative(path, self.root))
+        return record
 
     def load_config(self) -> None:
         for name in _SITE_MARKERS:
@@ -302,6 +321,7 @@ def read_site(path: Path) -> SiteRecord:
             if kind == "post" and p.resolve() not in collector.used_posts
         ]
     )
+    keep_one_cv_source(site)
     collector.finish()
     return site
 
