@@ -13,7 +13,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.test import Client
 
-from labsite.importing.readers import best_reader
+from labsite.importing.readers import best_reader, collect
 from people.models import CVEntry, Person, ProfileSection
 from tests.importing.test_reimport import assert_idempotent
 
@@ -163,3 +163,23 @@ def test_someone_elses_resume_and_a_second_cv_source_are_reported_not_imported(d
     assert [e.title for e in ines.cv_entries.all()] == ["UiT"]
     assert "the resume of 'Someone Famous'" in out
     assert "_data/cv.yml: 1 CV entries not imported; the CV is read from _data/resume.json" in out
+
+
+def test_an_untouched_sample_cv_section_is_one_warning_and_no_entries(tmp_path):
+    site = tmp_path / "kit"
+    (site / "_pages").mkdir(parents=True)
+    (site / "_config.yml").write_text("author:\n  name: Kit Aranda\n")
+    (site / "_pages/cv.md").write_text(
+        "---\ntitle: CV\npermalink: /cv/\n---\n\nEducation\n======\n"
+        "* Ph.D in Version Control Theory, GitHub University, 2018\n"
+        "* B.S. in GitHub, GitHub University, 2012\n\n"
+        "Experience\n======\n* 2020–2022: Lecturer\n  * Universidad de Chile\n"
+    )
+    page = next(p for p in collect(site).pages if p.source.path == "_pages/cv.md")
+    assert [(e.kind, e.title, e.organization) for e in page.cv_entries] == [
+        ("experience", "Lecturer", "Universidad de Chile")
+    ]
+    assert page.warnings == [
+        "_pages/cv.md:6: section 'Education' is the theme's sample text; not imported"
+    ]
+    assert page.sections == []

@@ -83,20 +83,29 @@ def without_samples(records: list[CVEntryRecord], warnings: list[str]) -> list[C
 
 
 def read_cv_page(page: PageRecord, parsed: ParsedPage, rel: str) -> None:
-    """Fill ``page.cv_entries`` from a CV page's sections; those sections stop being prose."""
+    """Fill ``page.cv_entries`` from a CV page's sections; those sections stop being prose.
+
+    A section of nothing but the theme's sample entries keeps the extractor's one warning for
+    it; in a section the owner has partly edited, each sample entry left out is named instead.
+    """
     shift = parsed.body_line - 1
     entries: list[CVEntryRecord] = []
     read_lines: set[int] = set()  # file lines of the CV headings that gave entries
     read_titles: set[str] = set()
+    edited_lines: set[int] = set()  # … of those with at least one entry of the owner's
     for heading, heading_line, records in cv_sections(parsed.body, rel):
         if not records:
             continue  # a CV heading over prose stays a prose section
-        read_lines.add(heading_line + shift)
+        line = heading_line + shift
+        read_lines.add(line)
         read_titles.add(strip_markup(heading).strip().lower())
         for record in records:
             record.source = SourceRef(rel, record.source.line + shift)
-            entries.append(record)
-    if not entries:
+        if all(_sample(record) for record in records):
+            continue
+        edited_lines.add(line)
+        entries.extend(records)
+    if not read_lines:
         return
     page.sections = [
         section
@@ -107,13 +116,11 @@ def read_cv_page(page: PageRecord, parsed: ParsedPage, rel: str) -> None:
             or strip_markup(section.title).strip().lower() in read_titles
         )
     ]
-    # The extractor's "section … is the theme's sample text" for a section now read entry by
-    # entry: each sample entry is reported instead, and the owner's entries are kept.
     sample_section = re.compile(rf"^{re.escape(rel)}:(\d+): section .* the theme's sample text")
     page.warnings = [
         warning
         for warning in page.warnings
-        if not ((m := sample_section.match(warning)) and int(m.group(1)) in read_lines)
+        if not ((m := sample_section.match(warning)) and int(m.group(1)) in edited_lines)
     ]
     page.cv_entries = without_samples(entries, page.warnings)
 
