@@ -183,3 +183,18 @@ def test_an_untouched_sample_cv_section_is_one_warning_and_no_entries(tmp_path):
         "_pages/cv.md:6: section 'Education' is the theme's sample text; not imported"
     ]
     assert page.sections == []
+
+
+def test_a_resume_json_symlinked_out_of_the_site_is_refused_unread(tmp_path):
+    outside = tmp_path / "secret.json"
+    outside.write_text(json.dumps({"basics": {"name": "Kit Aranda"}, "work": [{"name": "X"}]}))
+    site = tmp_path / "kit"
+    (site / "assets/json").mkdir(parents=True)
+    (site / "_config.yml").write_text("author:\n  name: Kit Aranda\n")
+    (site / "index.md").write_text("---\ntitle: Kit Aranda\n---\n\nHello.\n")
+    (site / "assets/json/resume.json").symlink_to(outside)
+    record = collect(site)
+    assert not any(page.cv_entries for page in record.pages)
+    warnings = [w for page in record.pages for w in page.warnings]
+    assert any(w.startswith("assets/json/resume.json: refused: a symlink") for w in warnings)
+    assert not any("secret" in w for w in [*warnings, *record.errors])

@@ -34,6 +34,7 @@ from labsite.importing.readers.files import relative
 from labsite.importing.readers.resume import is_resume, resume_name
 from labsite.importing.readers.structured import read_json
 from labsite.importing.records import CVEntryRecord, PageRecord, SiteRecord, SourceRef
+from labsite.importing.safety import OutsideSite, contained
 
 if TYPE_CHECKING:
     from labsite.importing.readers.files import FileCollector
@@ -134,6 +135,11 @@ def read_cv_data(collector: FileCollector, path: Path) -> PageRecord | None:
     rel = relative(path, collector.root)
     page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
     if path.suffix.lower() == ".json":
+        try:
+            contained(path, collector.root)
+        except OutsideSite as exc:
+            collector.refuse(path, exc.message)  # a warning naming the path, never its target
+            return None
         try:
             data = read_json(path, collector.root)
         except ValueError as exc:
