@@ -198,3 +198,17 @@ def test_a_resume_json_symlinked_out_of_the_site_is_refused_unread(tmp_path):
     warnings = [w for page in record.pages for w in page.warnings]
     assert any(w.startswith("assets/json/resume.json: refused: a symlink") for w in warnings)
     assert not any("secret" in w for w in [*warnings, *record.errors])
+
+
+def test_broken_cv_data_files_are_one_error_line_each_and_the_rest_is_read(tmp_path):
+    site = tmp_path / "kit"
+    (site / "assets/json").mkdir(parents=True)
+    (site / "_data").mkdir()
+    (site / "_config.yml").write_text("author:\n  name: Kit Aranda\n")
+    (site / "index.md").write_text("---\ntitle: Kit Aranda\n---\n\nHello.\n")
+    (site / "assets/json/resume.json").write_text('{"basics": {"name": "Kit Aranda"},')
+    (site / "_data/cv.yml").write_text("- title: Education\n  contents: [\n")
+    record = collect(site)
+    assert [e.split(":")[0] for e in record.errors] == ["assets/json/resume.json", "_data/cv.yml"]
+    assert "broken JSON" in record.errors[0] and "broken YAML" in record.errors[1]
+    assert [page.source.path for page in record.pages] == ["index.md"]
