@@ -212,3 +212,9 @@ def test_broken_cv_data_files_are_one_error_line_each_and_the_rest_is_read(tmp_p
     assert [e.split(":")[0] for e in record.errors] == ["assets/json/resume.json", "_data/cv.yml"]
     assert "broken JSON" in record.errors[0] and "broken YAML" in record.errors[1]
     assert [page.source.path for page in record.pages] == ["index.md"]
+
+
+def test_a_dry_run_reports_the_cv_entries_and_writes_none(db):
+    out = run(str(FIXTURES / "cv_site"), "--lab", "estuary", "--dry-run", "-v", "2")
+    assert out.count("created   cv entry") == 6
+    assert not CVEntry.objects.exists()
