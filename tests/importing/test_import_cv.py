@@ -218,3 +218,19 @@ def test_a_dry_run_reports_the_cv_entries_and_writes_none(db):
     out = run(str(FIXTURES / "cv_site"), "--lab", "estuary", "--dry-run", "-v", "2")
     assert out.count("created   cv entry") == 6
     assert not CVEntry.objects.exists()
+
+
+def test_a_loose_cv_page_given_alone_is_read_the_same_way(db):
+    run(
+        str(FIXTURES / "cv_site" / "_pages" / "cv.md"),
+        "--lab",
+        "estuary",
+        "--person",
+        "Marit Oyelaran",
+    )
+    marit = Person.objects.get(name="Marit Oyelaran")
+    assert [e.title for e in marit.cv_entries.all()][:2] == [
+        "Ph.D. in Civil Engineering",
+        "M.Sc. in Applied Mathematics",
+    ]
+    assert marit.cv_entries.count() == 6

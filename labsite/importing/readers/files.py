@@ -20,6 +20,7 @@ from labsite.importing.extract.page import SectionError, extract_page
 from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import ParsedPage, parse_page
 from labsite.importing.read import ReadError, read_text
+from labsite.importing.readers.cv_page import is_cv_page, read_cv_page
 from labsite.importing.records import FigureRecord, PageRecord, SiteRecord, SourceRef
 from labsite.importing.repair import repair_text
 from labsite.importing.safety import (
@@ -150,12 +151,10 @@ class FileCollector:
         parsed = self.parsed(path)
         if parsed is None:
             return None
-        return self.page_of(path, parsed)
-
-    def page_of(self, path: Path, parsed: ParsedPage) -> PageRecord:
-        """The records of a page already parsed, and what its front matter tells of the owner."""
         rel = relative(path, self.root)
         record = extract_page(parsed, rel, self.context_for(path))
+        if is_cv_page(parsed.meta, path):
+            read_cv_page(record, parsed, rel)  # its Education/Experience/Service lists
         subtitle = parsed.meta.get("subtitle")
         if isinstance(subtitle, str) and not self.site.profile.position:
             tagline = strip_markup(subtitle).replace("•", "·").strip()

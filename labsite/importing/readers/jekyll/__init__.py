@@ -36,10 +36,8 @@ from labsite.importing.readers.jekyll.collections import (
 )
 from labsite.importing.readers.jekyll.cv import (
     data_files,
-    is_cv_page,
     keep_one_cv_source,
     read_cv_data,
-    read_cv_page,
 )
 from labsite.importing.readers.jekyll.profile import profile_from_config
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
@@ -119,15 +117,6 @@ class JekyllCollector(FileCollector):
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
         return super().handler(kind)
-
-    def page(self, path: Path) -> PageRecord | None:
-        parsed = self.parsed(path)
-        if parsed is None:
-            return None
-        record = self.page_of(path, parsed)
-        if is_cv_page(parsed.meta, path):
-            read_cv_page(record, parsed, relative(path, self.root))
-        return record
 
     def load_config(self) -> None:
         for name in _SITE_MARKERS:

@@ -1,16 +1,13 @@
-"""A Jekyll site's CV entries: its CV page's sections, a JSON Resume file, al-folio's cv.yml.
+"""A Jekyll site's CV data files: a JSON Resume file, al-folio's ``_data/cv.yml``.
 
-academicpages keeps the CV as markdown (``_pages/cv.md``: "Education", "Work experience",
-"Service" lists); al-folio renders it from ``assets/json/resume.json`` (JSON Resume) or, in
-older versions, ``_data/cv.yml``. Each becomes :class:`CVEntryRecord`\\ s on its page
-(``PageRecord.cv_entries``). A CV section read as entries is not also kept as a prose section
-of the homepage (the CV page shows the entries); the CV page's other sections stay as they were.
+academicpages keeps the CV as markdown (``_pages/cv.md``, read with every page:
+:mod:`labsite.importing.readers.cv_page`); al-folio renders it from
+``assets/json/resume.json`` (JSON Resume) or, in older versions, ``_data/cv.yml``. Each file
+becomes one page whose ``cv_entries`` hold its degrees, positions and service roles.
 
-Template content: an entry that holds the theme's sample text ("GitHub University") is left
-out by the rule the page extractor uses for sample sections
-(:func:`~labsite.importing.extract.page.is_theme_sample`), entry by entry, so the owner's own
-entries in a half-edited section are kept; a JSON Resume whose ``basics.name`` is not the
-site owner's (al-folio ships one for a famous physicist) is someone else's CV and is left out.
+Template content: entries holding the theme's sample text are left out as on the CV page; a
+JSON Resume whose ``basics.name`` is not the site owner's (al-folio ships one for a famous
+physicist) is someone else's CV and is left out.
 
 One source per site: when several give entries, the first (the CV page, then
 :data:`DATA_FILES` in order) is imported and the others are reported, never merged into
@@ -19,21 +16,19 @@ duplicates.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import yaml
 
 from labsite.importing.extract.authors import same_person
-from labsite.importing.extract.common import strip_markup
-from labsite.importing.extract.cv import cv_sections, from_cv_yaml, from_resume_json
-from labsite.importing.extract.page import is_theme_sample
-from labsite.importing.parse import ParsedPage, load_yaml
+from labsite.importing.extract.cv import from_cv_yaml, from_resume_json
+from labsite.importing.parse import load_yaml
+from labsite.importing.readers.cv_page import without_samples
 from labsite.importing.readers.files import relative
 from labsite.importing.readers.resume import is_resume, resume_name
 from labsite.importing.readers.structured import read_json
-from labsite.importing.records import CVEntryRecord, PageRecord, SiteRecord, SourceRef
+from labsite.importing.records import PageRecord, SiteRecord, SourceRef
 from labsite.importing.safety import OutsideSite, contained
 
 if TYPE_CHECKING:
@@ -47,83 +42,6 @@ DATA_FILES = (
     "_data/cv.yml",
     "_data/cv.yaml",
 )
-
-_CV_PERMALINK = re.compile(r"^/?(?:cv|resume|vita|vitae|curriculum[-_]?vitae)(?:/|\.html?)?$", re.I)
-_CV_STEMS = {"cv", "resume", "vita", "vitae", "curriculum-vitae", "curriculum_vitae"}
-_CV_TITLES = {"cv", "resume", "résumé", "curriculum vitae", "curriculum vitæ", "vita"}
-
-
-def is_cv_page(meta: dict[str, Any], path: Path) -> bool:
-    """The site's CV page: permalink /cv/ or /resume/, a file cv.md/resume.md, or that title."""
-    permalink = meta.get("permalink")
-    if isinstance(permalink, str) and _CV_PERMALINK.match(permalink.strip()):
-        return True
-    if path.stem.lower() in _CV_STEMS:
-        return True
-    title = meta.get("title")
-    words = " ".join(strip_markup(title).lower().split()) if isinstance(title, str) else ""
-    return words in _CV_TITLES
-
-
-def _sample(record: CVEntryRecord) -> bool:
-    return is_theme_sample(
-        " ".join((record.title, record.organization, record.location, record.detail))
-    )
-
-
-def without_samples(records: list[CVEntryRecord], warnings: list[str]) -> list[CVEntryRecord]:
-    kept = []
-    for record in records:
-        if _sample(record):
-            warnings.append(
-                f"{record.source}: CV entry {record.title!r} is the theme's sample text"
-            )
-        else:
-            kept.append(record)
-    return kept
-
-
-def read_cv_page(page: PageRecord, parsed: ParsedPage, rel: str) -> None:
-    """Fill ``page.cv_entries`` from a CV page's sections; those sections stop being prose.
-
-    A section of nothing but the theme's sample entries keeps the extractor's one warning for
-    it; in a section the owner has partly edited, each sample entry left out is named instead.
-    """
-    shift = parsed.body_line - 1
-    entries: list[CVEntryRecord] = []
-    read_lines: set[int] = set()  # file lines of the CV headings that gave entries
-    read_titles: set[str] = set()
-    edited_lines: set[int] = set()  # … of those with at least one entry of the owner's
-    for heading, heading_line, records in cv_sections(parsed.body, rel):
-        if not records:
-            continue  # a CV heading over prose stays a prose section
-        line = heading_line + shift
-        read_lines.add(line)
-        read_titles.add(strip_markup(heading).strip().lower())
-        for record in records:
-            record.source = SourceRef(rel, record.source.line + shift)
-        if all(_sample(record) for record in records):
-            continue
-        edited_lines.add(line)
-        entries.extend(records)
-    if not read_lines:
-        return
-    page.sections = [
-        section
-        for section in page.sections
-        if section.kind != "prose"
-        or not (
-            section.source.line in read_lines
-            or strip_markup(section.title).strip().lower() in read_titles
-        )
-    ]
-    sample_section = re.compile(rf"^{re.escape(rel)}:(\d+): section .* the theme's sample text")
-    page.warnings = [
-        warning
-        for warning in page.warnings
-        if not ((m := sample_section.match(warning)) and int(m.group(1)) in edited_lines)
-    ]
-    page.cv_entries = without_samples(entries, page.warnings)
 
 
 def data_files(root: Path) -> list[Path]:
