@@ -275,7 +275,12 @@ _INLINE_MARKUP = re.compile(
 
 def heading_text(raw: str) -> str:
     """A heading as a reader sees it: markup and closing hashes removed."""
-    text = re.sub(r"[ \t]+#+[ \t]*$", "", raw.strip())
+    text = raw.strip()
+    # Closing hashes ("## Title ##"), without a regex: ``[ \t]+#+$`` backtracks quadratically
+    # over a long run of spaces with no hash after it (a mutated heading took seconds).
+    head = text.rstrip("#")
+    if head != text and head.endswith((" ", "\t")):
+        text = head.rstrip(" \t")
     text = _INLINE_MARKUP.sub("", text)
     text = re.sub(r"\[([^\]]{0,200})\]\([^)]{0,500}\)", r"\1", text)
     return text.strip().rstrip(":").strip()
