@@ -58,6 +58,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
@@ -66,8 +67,7 @@ from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 
 FORMAT = "labsite-lab-backup"
-#: 2: CV entries (``cv_entries``) and ``Person.cv_hidden``.
-VERSION = 2
+VERSION = 1
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active", "password")
 USER_FIELDS += ("date_joined", "last_login")
 
@@ -90,7 +90,10 @@ MODELS: dict[str, type[models.Model]] = {
     "collaborators": Collaborator,
     "figures": Figure,
     "redirects": Redirect,
+    "posts": Post,  # after projects: a post may be a project's write-up
 }
+#: Row lists a backup written by an earlier release may lack (read as empty).
+ADDED_LATER = ("cv_entries", "posts")
 #: A member's own parts: replaced as a whole when the member is imported again.
 PERSON_PARTS = ("sections", "news", "honors", "cv_entries", "talks", "teaching")
 
@@ -169,6 +172,8 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         *collaborators.values_list("person", flat=True),
         *projects.values_list("owner", flat=True),
     }
+    posts = Post.objects.filter(Q(person__in=members, lab__isnull=True) | Q(lab=lab))
+    linked |= set(posts.values_list("person", flat=True))
     persons = Person.objects.filter(Q(pk__in=members) | Q(pk__in=linked - {None}))
     own_news = Q(person__in=members) & (Q(lab__isnull=True) | Q(lab=lab))
     rows = {
@@ -188,6 +193,7 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         "collaborators": collaborators,
         "figures": Figure.objects.filter(project__in=projects),
         "redirects": Redirect.objects.filter(lab=lab),
+        "posts": posts,
     }
     return {name: list(queryset.order_by("pk")) for name, queryset in rows.items()}
 
@@ -358,6 +364,9 @@ def read_backup(path: Path) -> tuple[dict[str, Any], dict[str, Any], dict[str, b
                 media[name] = content
     except (zipfile.BadZipFile, OSError, KeyError) as exc:
         raise BackupError(f"{path} cannot be read: {exc}") from exc
+    if isinstance(data, dict):
+        for name in ADDED_LATER:
+            data.setdefault(name, [])  # a backup made before these existed
     if not isinstance(data, dict) or any(not isinstance(data.get(n), list) for n in MODELS):
         raise BackupError(f"{path}: data.json is not a lab backup's data.")
     return manifest, data, media
@@ -481,6 +490,8 @@ def _load(manifest: dict[str, Any], data: dict[str, Any], *, replace: bool):
     for name in ("collaborators", "figures", "redirects"):
         for row in data[name]:
             loader.save(name, loader.build(MODELS[name], row))
+    for row in data["posts"]:
+        loader.save("posts", loader.build(Post, row))
     _bump_cache()
     return lab, {"users": loader.counts["users"], **{n: loader.counts[n] for n in MODELS}}
 
@@ -509,6 +520,7 @@ def _load_person(loader: _Loader, row: dict[str, Any]) -> Person:
     if person is not None:
         for name in PERSON_PARTS:
             MODELS[name].objects.filter(person=person).delete()
+        Post.objects.filter(person=person, lab__isnull=True).delete()  # loaded after projects
     person = loader.build(Person, row, person)
     if person.user_id and Person.objects.filter(user=person.user).exclude(pk=person.pk).exists():
         raise BackupError(f"The account {person.user} belongs to another person already.")

@@ -1,5 +1,5 @@
-"""Atom feeds of news: the lab's (``/feeds/news.xml``) and each member's
-(``/people/<slug>/feed.xml``).
+"""Atom feeds of news and blog posts: the lab's (``/feeds/news.xml``, ``/posts/feed.xml``) and
+each member's (``/people/<slug>/feed.xml``, ``/people/<slug>/posts/feed.xml``).
 
 Built with ``django.utils.feedgenerator.Atom1Feed`` directly rather than the syndication
 framework's ``Feed`` view, because ``Feed`` finds its domain through ``get_current_site``, which
@@ -19,7 +19,7 @@ from django.views import View
 
 from labsite.mixins import LabMixin
 from labsite.seo import absolute, plain
-from people.models import NewsItem, Person
+from people.models import NewsItem, Person, Post
 
 #: Entries per feed: feed readers only look at the newest.
 FEED_ITEMS = 50
@@ -100,4 +100,78 @@ class PersonNewsFeed(LabMixin, View):
             subtitle=f"News from {person.name}",
             author=person.name,
             items=items[:FEED_ITEMS],
+        )
+
+
+def posts_feed(
+    request: HttpRequest,
+    *,
+    title: str,
+    link: str,
+    subtitle: str,
+    author: str,
+    posts: Iterable[Post],
+) -> HttpResponse:
+    """An Atom document of blog ``posts``, each with its whole (sanitized) text."""
+    feed = Atom1Feed(
+        title=title,
+        link=absolute(request, link),
+        description=subtitle,
+        feed_url=absolute(request, request.path),
+        feed_guid=absolute(request, request.path),
+        author_name=author,
+        language="en",
+    )
+    for post in posts:
+        url = absolute(request, post.get_absolute_url())
+        feed.add_item(
+            title=post.title,
+            link=url,
+            unique_id=url,
+            description=post.body_html or post.excerpt,
+            pubdate=_when(post.date),
+            updateddate=post.updated or _when(post.date),
+            author_name=post.person.name if post.person_id else author,
+            categories=post.tags,
+        )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
+class LabPostsFeed(LabMixin, View):
+    """The lab's posts and its members', newest first; never a draft."""
+
+    def get(self, request, *args, **kwargs):
+        posts = (
+            Post.objects.for_lab(self.lab)
+            .published()
+            .select_related("person", "lab")
+            .newest_first()
+        )
+        return posts_feed(
+            request,
+            title=f"{self.lab.name} — blog",
+            link="/posts/",
+            subtitle=f"Posts from {self.lab.name}",
+            author=self.lab.name,
+            posts=posts[:FEED_ITEMS],
+        )
+
+
+class PersonPostsFeed(LabMixin, View):
+    """One member's posts; a person outside the request's lab is a 404."""
+
+    def get(self, request, *args, **kwargs):
+        person = get_object_or_404(Person.objects.for_lab(self.lab), slug=kwargs["slug"])
+        posts = list(Post.objects.published().for_person(person).newest_first()[:FEED_ITEMS])
+        for post in posts:
+            post.person = person
+        return posts_feed(
+            request,
+            title=f"{person.name} — blog",
+            link=f"{person.get_absolute_url()}posts/",
+            subtitle=f"Posts by {person.name}",
+            author=person.name,
+            posts=posts,
         )

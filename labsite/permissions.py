@@ -41,6 +41,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
@@ -171,6 +172,7 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
     Membership: _membership_rule,
     ProfileSection: _person_owned(),
     NewsItem: _news_rule,
+    Post: _news_rule,  # a member's own, or the lab's: the same owners as news
     Honor: _person_owned(),
     CVEntry: _person_owned(),
     Talk: _person_owned(),
@@ -188,6 +190,7 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
 MEMBER_CREATABLE = {
     ProfileSection,
     NewsItem,
+    Post,
     Honor,
     CVEntry,
     Talk,

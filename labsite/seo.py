@@ -10,6 +10,7 @@ absolute on the request's host, the host the page was asked for.
 from __future__ import annotations
 
 import html as html_lib
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.http import HttpRequest
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from people.models import Lab, Membership, Person
+from people.models import Lab, Membership, Person, Post
 from publications.models import Publication, PublicationKind
 
 DESCRIPTION_WORDS = 40
@@ -200,6 +201,47 @@ def article_ld(request: HttpRequest, publication: Publication, lab: Lab) -> dict
             "contentUrl": pdf,
             "encodingFormat": "application/pdf",
         }
+    return data
+
+
+_IMG_SRC = re.compile(r"""<img\b[^>]*?\ssrc=["']([^"']+)["']""", re.I)
+
+
+def first_image(html: str) -> str | None:
+    """The address of the first image in stored (sanitized) HTML, for a page's card."""
+    match = _IMG_SRC.search(html or "")
+    return html_lib.unescape(match.group(1)) if match else None
+
+
+def blog_posting_ld(request: HttpRequest, post: Post, lab: Lab) -> dict[str, Any]:
+    """schema.org ``BlogPosting`` for a post page: headline, dates, author, keywords."""
+    lab_org = {"@type": "ResearchOrganization", "name": lab.name, "url": absolute(request, "/")}
+    url = absolute(request, post.get_absolute_url())
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.title[:110],
+        "name": post.title,
+        "url": url,
+        "mainEntityOfPage": url,
+        "datePublished": post.date.isoformat(),
+        "dateModified": post.updated.date().isoformat() if post.updated else post.date.isoformat(),
+        "publisher": lab_org,
+    }
+    if post.person_id and post.person is not None:
+        data["author"] = {"@type": "Person", "name": post.person.name}
+        if not post.lab_id:
+            data["author"]["url"] = absolute(request, post.person.get_absolute_url())
+    else:
+        data["author"] = lab_org
+    description = post.excerpt or plain(post.body_html)
+    if description:
+        data["description"] = description
+    if post.tags:
+        data["keywords"] = ", ".join(post.tags)
+    image = first_image(post.body_html)
+    if image:
+        data["image"] = absolute(request, image)
     return data
 
 

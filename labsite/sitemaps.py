@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from people.models import Lab, Person, Talk, Teaching
+from people.models import Lab, Person, Post, Talk, Teaching
 from publications.models import Publication
 from research.models import Project
 
@@ -119,6 +119,23 @@ class PublicationSitemap(LabSitemap):
         return publication.updated
 
 
+class PostSitemap(LabSitemap):
+    """Published blog posts, the lab's and its members' (drafts never)."""
+
+    priority = 0.6
+
+    def items(self):
+        return list(
+            Post.objects.for_lab(self.lab)
+            .published()
+            .select_related("person")
+            .order_by("date", "pk")
+        )
+
+    def lastmod(self, post: Post):
+        return post.updated
+
+
 def sitemaps_for(lab: Lab) -> list[Sitemap]:
     people = PersonSitemap(lab)
     return [
@@ -128,4 +145,5 @@ def sitemaps_for(lab: Lab) -> list[Sitemap]:
         PersonPagesSitemap(lab, people=people.items()),
         ProjectSitemap(lab),
         PublicationSitemap(lab),
+        PostSitemap(lab),
     ]

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
-from labsite import invitations, views
+from labsite import invitations, search, views
 from labsite.images import ImageUploadView  # markdownx's, with the image checked by Pillow
 
 admin.site.site_header = "labsite"
@@ -57,6 +57,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("search/", search.SearchView.as_view(), name="search"),
     path("research/", include("research.urls")),
     path("", include("publications.urls")),
     path("", include("people.urls")),

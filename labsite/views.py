@@ -40,11 +40,13 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    """Crawl everything public; keep out of the admin; name this host's sitemap."""
+    """Crawl everything public; keep out of the admin and of search results (one page per
+    query typed); name this host's sitemap."""
     lines = [
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /markdownx/",
+        "Disallow: /search/",
         "",
         f"Sitemap: {absolute(request, '/sitemap.xml')}",
         "",

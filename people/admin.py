@@ -31,10 +31,13 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
+    clean_tags,
 )
+from research.models import Project
 
 
 @admin.register(Lab)
@@ -441,3 +444,66 @@ class TeachingAdmin(PersonOwnedAdmin):
     list_filter = ["role", ("person__memberships__lab", LabListFilter)]
     search_fields = ["course", "institution", "person__name"]
     fields = ["person", "course", "role", "institution", "term", "year", "url", "order"]
+
+
+class TagsField(forms.CharField):
+    """A post's tags (a JSON list in the database), typed comma-separated."""
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return ", ".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        return clean_tags(super().to_python(value) or "")
+
+    def has_changed(self, initial, data):
+        return clean_tags(self.prepare_value(initial) or "") != self.to_python(data)
+
+
+@admin.register(Post)
+class PostAdmin(PersonOwnedAdmin):
+    """Blog posts, with the rules of news: a member writes their own, a lab admin the lab's."""
+
+    list_display = ["title", "date", "status", "person", "lab"]
+    list_filter = [
+        "status",
+        ("lab", LabListFilter),
+        ("person__memberships__lab", LabListFilter),
+    ]
+    search_fields = ["title", "body", "person__name"]
+    date_hierarchy = "date"
+    list_select_related = ["person", "lab"]
+    fieldsets = [
+        (None, {"fields": ["lab", "person", "title", "slug", "date", "status"]}),
+        ("Text", {"fields": ["excerpt", "body", "tags"]}),
+        ("Research", {"fields": ["project"]}),
+    ]
+    lab_field = "lab"
+    lab_admin_only_lab_fields = ("lab",)
+    stamp_lab = False  # a member's post belongs to the member, not directly to a lab
+
+    def _may_choose_lab(self, request) -> bool:
+        return bool(permissions.actor_for(request.user).admin_lab_ids) or request.user.is_superuser
+
+    def stamp_owner(self, request, obj) -> bool:
+        # A lab post written by a lab admin names no member unless one was chosen.
+        return not (obj.lab_id and self._may_choose_owner(request))
+
+    def public_path(self, obj: Post) -> str | None:
+        # A draft has no public page yet: no "View on site" that would answer 404.
+        return obj.get_absolute_url() if obj.is_published else None
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "tags":
+            return TagsField(
+                required=False, help_text="Comma-separated, e.g. federated learning, privacy"
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            # A project of the editor's own labs: the post shows on that project's page.
+            labs = permissions.labs_for_new_content(request.user)
+            kwargs["queryset"] = Project.objects.filter(lab__in=labs).select_related("lab")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

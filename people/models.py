@@ -655,3 +655,144 @@ class CVEntry(ImportedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.person.get_absolute_url()}cv/"
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self) -> PostQuerySet:
+        """What the public pages show: never a draft."""
+        return self.filter(status=PostStatus.PUBLISHED)
+
+    def for_lab(self, lab: Lab) -> PostQuerySet:
+        """The lab's own posts and its members' (current or past) posts."""
+        members = Membership.objects.filter(lab=lab).values("person")
+        return self.filter(Q(lab=lab) | Q(lab__isnull=True, person__in=members))
+
+    def for_person(self, person: Person) -> PostQuerySet:
+        """A member's own posts (not the lab posts they wrote, which live under ``/posts/``)."""
+        return self.filter(person=person, lab__isnull=True)
+
+    def lab_posts(self, lab: Lab) -> PostQuerySet:
+        return self.filter(lab=lab)
+
+    def newest_first(self) -> PostQuerySet:
+        return self.order_by("-date", "-pk")
+
+
+class Post(RenderedMarkdownModel, ImportedModel):
+    """A blog post: a member's (``/people/<slug>/posts/<post>/``) or the lab's (``/posts/<post>/``).
+
+    The owner is the member (``person``) or, when ``lab`` is set, the lab; a lab post may name
+    the member who wrote it. The slug is unique per owner. Drafts are never shown publicly.
+    """
+
+    lab = models.ForeignKey(
+        Lab,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+        help_text="Set for a post of the lab (under /posts/); empty for a member's own post",
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="posts",
+        help_text="The member who wrote it",
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(
+        max_length=80, blank=True, help_text="The post's address; made from the title if empty"
+    )
+    date = models.DateField(default=timezone.localdate)
+    excerpt = models.CharField(
+        max_length=500, blank=True, help_text="One or two sentences for lists and feeds"
+    )
+    body = MarkdownxField(blank=True, help_text="Markdown; drag an image in to add a figure")
+    body_html = models.TextField(blank=True, editable=False)
+    tags = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=10, choices=PostStatus.choices, default=PostStatus.DRAFT)
+    project = models.ForeignKey(
+        "research.Project",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="write_ups",
+        help_text="The research project this post is the write-up of, if any",
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    markdown_fields = {"body": "body_html"}
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(lab__isnull=False) | Q(person__isnull=False), name="post_has_owner"
+            ),
+            models.UniqueConstraint(
+                fields=["person", "slug"],
+                condition=Q(lab__isnull=True),
+                name="post_unique_slug_per_person",
+                violation_error_message="You already have a post with this slug.",
+            ),
+            models.UniqueConstraint(
+                fields=["lab", "slug"],
+                condition=Q(lab__isnull=False),
+                name="post_unique_slug_per_lab",
+                violation_error_message="The lab already has a post with this slug.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_lab_post(self) -> bool:
+        return self.lab_id is not None
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == PostStatus.PUBLISHED
+
+    def get_absolute_url(self) -> str:
+        if self.lab_id is not None:
+            return reverse("people:lab_post", kwargs={"slug": self.slug})
+        return reverse("people:post", kwargs={"person_slug": self.person.slug, "slug": self.slug})
+
+    def owner_scope(self) -> dict:
+        return {"lab_id": self.lab_id} if self.lab_id else {"person_id": self.person_id}
+
+    def save(self, *args, **kwargs):
+        self.tags = clean_tags(self.tags)
+        if not self.slug:
+            self.slug = unique_slug(
+                Post,
+                self.title,
+                exclude_pk=self.pk,
+                lab__isnull=self.lab_id is None,
+                **self.owner_scope(),
+            )
+        super().save(*args, **kwargs)
+
+
+def clean_tags(tags) -> list[str]:
+    """Tags as a list of distinct, trimmed strings in the order given (at most 20, 60 chars)."""
+    if isinstance(tags, str):
+        tags = tags.replace(";", ",").split(",")
+    if not isinstance(tags, list | tuple):
+        return []
+    seen: dict[str, str] = {}
+    for tag in tags:
+        text = " ".join(str(tag).split())[:60]
+        if text and text.casefold() not in seen:
+            seen[text.casefold()] = text
+    return list(seen.values())[:20]

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from labsite import feeds
-from people import pages, views
+from people import pages, post_views, views
 from publications.views import PersonBibtexView
 
 app_name = "people"
@@ -22,6 +22,16 @@ urlpatterns = [
     path("people/<slug:slug>/talks/", pages.PersonTalksView.as_view(), name="talks"),
     path("people/<slug:slug>/teaching/", pages.PersonTeachingView.as_view(), name="teaching"),
     path("talks/", pages.LabTalksView.as_view(), name="talk_list"),
+    path("people/<slug:slug>/posts/", post_views.PersonPostListView.as_view(), name="posts"),
+    path("people/<slug:slug>/posts/feed.xml", feeds.PersonPostsFeed.as_view(), name="posts_feed"),
+    path(
+        "people/<slug:person_slug>/posts/<slug:slug>/",
+        post_views.PersonPostDetailView.as_view(),
+        name="post",
+    ),
+    path("posts/", post_views.LabPostListView.as_view(), name="lab_posts"),
+    path("posts/feed.xml", feeds.LabPostsFeed.as_view(), name="lab_posts_feed"),
+    path("posts/<slug:slug>/", post_views.LabPostDetailView.as_view(), name="lab_post"),
     path("news/", views.NewsListView.as_view(), name="news"),
     path("feeds/news.xml", feeds.LabNewsFeed.as_view(), name="news_feed"),
 ]

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, ListView, TemplateView
 
 from labsite.cache import accept_query
+from labsite.lab_home import lab_home_context
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, organization_ld, page_meta, person_ld, plain
 from people.models import (
@@ -21,6 +22,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Role,
     SectionKind,
@@ -32,8 +34,6 @@ from research.views import PROJECT_ORDER
 
 #: How many recent papers a homepage shows when its owner selected none.
 RECENT_PUBLICATIONS = 10
-#: How many highlighted news items the lab's home page shows in its "Highlights" place.
-HIGHLIGHTS = 3
 #: Publication headings that only say "papers": the page puts the accurate one in their place
 #: ("Selected publications" over a selection, "Recent publications" over the latest few). Any
 #: other heading is the member's own words and is kept.
@@ -54,30 +54,22 @@ ROLE_PLURALS = {
 
 
 class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
-    """The lab's front page.
+    """The lab's front page: a lab's page, whatever it has yet (labsite/lab_home.py).
 
     Context: ``highlights`` (the ``HIGHLIGHTS`` latest news items marked "highlight"), ``news``
-    (the 5 latest others, lab's and members'), ``projects`` (featured, with ``figures``
-    prefetched), ``publications`` (8 most recent, authors and links prefetched),
-    ``lab_member_ids`` (LabMixin; pks of the lab's people: link those authors), ``meta``,
-    ``json_ld``. Every listed publication carries ``bibtex_entry``.
+    (the 5 latest others, lab's and members'), ``projects`` (featured — or, when the lab featured
+    none, its latest — with ``figures`` prefetched), ``people`` (current members, PI first, each
+    a Membership with ``person``), ``people_total``, ``posts`` (the latest published posts),
+    ``publications`` (8 most recent, authors and links prefetched), ``lab_member_ids``
+    (LabMixin; pks of the lab's people: link those authors), ``meta``, ``json_ld``. Every listed
+    publication carries ``bibtex_entry``. A section with nothing to show is left out.
     """
 
     template_name = "people/lab_home.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        news = NewsItem.objects.for_lab(self.lab).select_related("person")
-        highlights = list(news.filter(is_highlight=True)[:HIGHLIGHTS])
-        context["highlights"] = highlights
-        context["news"] = list(news.exclude(pk__in=[item.pk for item in highlights])[:5])
-        context["projects"] = list(
-            Project.objects.for_lab(self.lab)
-            .published()
-            .filter(is_featured=True)
-            .prefetch_related("figures")
-            .order_by(*PROJECT_ORDER)[:6]
-        )
+        context.update(lab_home_context(self.lab))
         context["publications"] = attach_entries(
             Publication.objects.for_lab(self.lab).with_authors().newest_first()[:8]
         )
@@ -175,16 +167,19 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
       ``next_position``).
     - ``lab_member_ids`` (LabMixin): pks of the lab's people (link those authors); ``meta``;
       ``json_ld``. Every listed publication carries ``bibtex_entry``.
-    - ``person_feed``: the path of the member's Atom feed.
+    - ``person_feed``: the path of the member's Atom feed; ``person.has_posts``: whether they
+      have published blog posts (the page links to ``/people/<slug>/posts/``).
     The email is printed with ``{% email_link person.email %}`` (``labsite_seo``).
     """
 
     template_name = "people/person_detail.html"
 
     def get_queryset(self):
+        own_posts = Post.objects.published().for_person(OuterRef("pk"))
         return (
             super()
             .get_queryset()
+            .annotate(has_posts=Exists(own_posts))  # the "Blog" link; no query of its own
             .prefetch_related(
                 "sections",
                 "honors",

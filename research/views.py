@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, page_meta, plain
+from people.models import Post
 from publications.bibtex import attach_entries
 from publications.models import Publication
 from publications.views import PUBLICATION_ORDER
@@ -51,7 +52,8 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
     """One project with its collaborators, figures, write-up and papers.
 
     Context: ``project`` (``owner`` loaded; ``collaborators`` with ``person``, ``figures`` and
-    ``publications`` — authors and links — prefetched), ``publications`` (the same papers as a
+    ``publications`` — authors and links — prefetched; ``project.posts``: the published blog
+    posts that are its write-up), ``publications`` (the same papers as a
     list, newest first, each with ``bibtex_entry``), ``lab_member_ids`` (LabMixin:
     collaborators and authors in it link to their lab page; others to their ``url``), ``meta``.
     """
@@ -66,7 +68,18 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
             .published()
             .select_related("owner")
             .prefetch_related(
-                _collaborators(), "figures", Prefetch("publications", queryset=papers)
+                _collaborators(),
+                "figures",
+                Prefetch("publications", queryset=papers),
+                # Blog posts that are its write-up ("Read More"), this lab's and public only.
+                Prefetch(
+                    "write_ups",
+                    queryset=Post.objects.for_lab(self.lab)
+                    .published()
+                    .select_related("person")
+                    .newest_first(),
+                    to_attr="posts",
+                ),
             )
         )
 

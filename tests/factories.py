@@ -13,6 +13,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Role,
     Talk,
@@ -84,6 +85,16 @@ class NewsItemFactory(factory.django.DjangoModelFactory):
 
     person = factory.SubFactory(PersonFactory)
     text = factory.Sequence(lambda n: f"News number {n}")
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Post
+
+    person = factory.SubFactory(PersonFactory)
+    title = factory.Sequence(lambda n: f"Post number {n}")
+    body = "Some *words* about the work."
+    status = "published"
 
 
 class HonorFactory(factory.django.DjangoModelFactory):

@@ -27,6 +27,7 @@ from people.models import (
     Membership,
     NewsItem,
     Person,
+    Post,
     ProfileSection,
     Talk,
     Teaching,
@@ -145,6 +146,14 @@ ROWS = [
         True,
     ),
     Row(
+        Post,
+        lambda m: Post.objects.get(person=m.person, lab=None),
+        "title",
+        lambda cast: {"title": "Hello world", "date": "2025-05-01", "status": "draft"},
+        "member",
+        True,
+    ),
+    Row(
         Honor,
         lambda m: m.honor,
         "title",
@@ -222,7 +231,17 @@ def redirects(lab_a, lab_b):
 
 
 @pytest.fixture
-def world(cast, redirects):
+def posts(cast):
+    """One post of each member's own (the cast's Member has no post field)."""
+    return [
+        f.PostFactory(person=member.person, title=f"{member.person.name} post")
+        for name, member in cast.items()
+        if name != "root"
+    ]
+
+
+@pytest.fixture
+def world(cast, redirects, posts):
     return cast
 
 

@@ -67,6 +67,8 @@ def fill(route: str, world) -> str:
             return str(ContentType.objects.get_for_model(Person).pk)
         if name == "slug":
             return alice.project.slug if route.startswith("research/") else alice.person.slug
+        if name == "person_slug":
+            return alice.person.slug
         if name == "pk":
             return str(alice.publication.pk)
         if name == "app_label":
@@ -110,6 +112,7 @@ def world(cast, lab_a):
     # One row of every admin model, so that every object URL names a real object.
     Group.objects.create(name="editors")
     Redirect.objects.create(lab=lab_a, old_path="/old/", new_path="/people/")
+    f.PostFactory(person=cast["alice"].person)
     seen = {"user_agent": "test", "ip_address": "203.0.113.5", "username": "bob", "path_info": "/"}
     AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**seen)

@@ -28,7 +28,17 @@ from PIL import Image
 
 from labsite.backup import BackupError, export_lab, import_lab
 from labsite.models import Redirect
-from people.models import Honor, Lab, Membership, NewsItem, Person, ProfileSection, Talk, Teaching
+from people.models import (
+    Honor,
+    Lab,
+    Membership,
+    NewsItem,
+    Person,
+    Post,
+    ProfileSection,
+    Talk,
+    Teaching,
+)
 from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 from tests import factories as f
@@ -52,6 +62,7 @@ COVERED = [
     Collaborator,
     Figure,
     Redirect,
+    Post,
 ]
 
 
@@ -140,6 +151,10 @@ def rich(alice, bob, carol, dana):
     f.ProfileSectionFactory(person=alice.person, title="Second section", order=0)
     Redirect.objects.create(lab=lab_a, old_path="/old/alice/", new_path="/people/alice-anders/")
     Membership.objects.create(person=bob.person, lab=lab_b, role="visitor")
+    f.PostFactory(person=alice.person, title="Alice's write-up", project=alice.project, tags=["x"])
+    f.PostFactory(person=bob.person, title="Bob's draft", status="draft")
+    f.PostFactory(person=dana.person, lab=lab_a, title="Lab A's welcome")
+    f.PostFactory(person=carol.person, lab=lab_b, title="Lab B's welcome")
     return lab_a, lab_b
 
 
@@ -187,6 +202,7 @@ def test_round_trip_of_one_lab_keeps_its_rows_and_files(rich, tmp_path):
         "sections": 4,
         "news": 4,
         "honors": 3,
+        "cv_entries": 3,
         "talks": 3,
         "teaching": 3,
         "authorships": 11,
@@ -195,6 +211,7 @@ def test_round_trip_of_one_lab_keeps_its_rows_and_files(rich, tmp_path):
         "collaborators": 2,
         "figures": 1,
         "redirects": 1,
+        "posts": 3,  # alice's and bob's own, lab A's; not lab B's
         "media": 5,
     }
     assert [repr(row) for row in snapshot()["people.Person"] if "alice-anders" in row] == (

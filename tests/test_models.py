@@ -176,6 +176,7 @@ def _instances(lab):
         apps.get_model("people", "Talk"): f.TalkFactory(person=person),
         Publication: f.PublicationFactory(),
         Project: f.ProjectFactory(lab=lab),
+        apps.get_model("people", "Post"): f.PostFactory(person=person),
     }
 
 
@@ -191,7 +192,7 @@ def test_every_markdown_field_is_stored_rendered_and_sanitised(lab_a):
             stored = model.objects.values_list(target, flat=True).get(pk=obj.pk)
             fields.append((model.__name__, source, stored))
     assert fields == [(name, source, CLEAN) for name, source, _ in fields]
-    assert len(fields) == 8
+    assert len(fields) == 9
 
 
 def test_update_fields_saves_the_html_too(lab_a):
@@ -225,6 +226,8 @@ def test_str_and_get_absolute_url_of_every_model(cast, lab_a):
     figure = f.FigureFactory(project=alice.project, caption="Overview")
     redirect = Redirect.objects.create(lab=lab_a, old_path="/old/", new_path="/people/")
     lab_news = NewsItem.objects.create(lab=lab_a, text="Lab news", date=DAY)
+    post = f.PostFactory(person=person, title="On tides", slug="")
+    lab_post = f.PostFactory(person=None, lab=lab_a, title="Welcome", slug="")
     alice.news.date = DAY
     alice.news.save()
     pub = f"/publications/{alice.publication.pk}/"
@@ -254,6 +257,8 @@ def test_str_and_get_absolute_url_of_every_model(cast, lab_a):
         alice.project: ("Alice Anders's project", "/research/alice-anderss-project/"),
         collaborator: ("Bob Brown", "/research/alice-anderss-project/"),
         figure: ("Overview", "/research/alice-anderss-project/"),
+        post: ("On tides", "/people/alice-anders/posts/on-tides/"),
+        lab_post: ("Welcome", "/posts/welcome/"),
     }
     models = {
         m

@@ -154,6 +154,25 @@ class ProjectRecord:
     # The place the site gives it among its projects (a collection's sort); None: its place on
     # the page it is listed on.
     order: int | None = None
+    write_up: str = ""  # the ``_posts`` file its "Read More" names, when found ("_posts/…md")
+
+
+@dataclass
+class PostRecord:
+    """A blog post (``_posts/YYYY-MM-DD-slug.md``): academicpages', al-folio's, any Jekyll's."""
+
+    title: str
+    date: datetime.date
+    slug: str = ""  # from the file name: "2024-04-03-asymml.md" → "asymml"
+    body: str = ""  # markdown
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)  # tags and categories, in that order
+    published: bool = True  # front matter ``published: false`` is a draft
+    permalink: str = ""
+    redirect_from: list[str] = field(default_factory=list)
+    media: list[MediaRef] = field(default_factory=list)  # body images to store as media
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""
 
 
 @dataclass
@@ -203,6 +222,7 @@ class PageRecord:
     talks: list[TalkRecord] = field(default_factory=list)
     teaching: list[TeachingRecord] = field(default_factory=list)
     projects: list[ProjectRecord] = field(default_factory=list)
+    posts: list[PostRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     # A CV source's degrees, positions and service roles (the CV page, resume.json, cv.yml)
     cv_entries: list[CVEntryRecord] = field(default_factory=list)

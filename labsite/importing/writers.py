@@ -23,6 +23,7 @@ from labsite.importing.extract.projects import rewrite_refs
 from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image, store_write_up_image
 from labsite.importing.papers import AuthorRow, PublicationWriter, StoredPub
+from labsite.importing.posts import write_posts
 from labsite.importing.records import (
     FigureRecord,
     PageRecord,
@@ -152,6 +153,7 @@ class SiteWriter(PublicationWriter):
                 "project:" + (slugify(record.title)[:200] or "untitled"), seen
             )
             self._project(record, source_file, key, order if record.order is None else record.order)
+        write_posts(self, page, source_file)  # labsite/importing/posts.py
         self._redirects(page, source_file)
 
     def _upsert(

@@ -165,11 +165,20 @@
       .catch(function () { root.setAttribute("data-math", "failed"); /* the TeX stays readable */ });
   }
 
+  /* A code block wider than its column scrolls sideways: make it a tab stop, so that keyboard
+     users can scroll it too (WCAG 2.1.1; axe's scrollable-region-focusable). */
+  function initScrollables() {
+    document.querySelectorAll(".prose pre:not([tabindex])").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth) pre.setAttribute("tabindex", "0");
+    });
+  }
+
   function init() {
     initTheme();
     initEmail();
     initCopy();
     initMath();
+    initScrollables();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();

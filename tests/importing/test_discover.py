@@ -193,8 +193,9 @@ def test_collect_academicpages_site(tmp_path):
         ("A. Lovelace", True),
     ]
     assert other.links[0].url == "https://ada.example/site/files/another.pdf"
-    assert post.warnings == [
-        "_posts/2021-01-01-hello.md: blog post not imported (no project links to it)"
+    assert post.warnings == []
+    assert [(p.title, p.slug, p.date.isoformat(), p.body) for p in post.posts] == [
+        ("Hello", "hello", "2021-01-01", "A post.")
     ]
 
 
@@ -292,13 +293,22 @@ def test_collect_read_more_by_jekyll_url_brings_the_post_in(tmp_path):
     _write(tmp_path, "_posts/2024-05-01-other.md", "---\ntitle: Other\n---\nA blog post.\n")
     site = collect(tmp_path)
     assert site.errors == []
-    research, other = site.pages
-    assert [(p.title, p.body, p.read_more) for p in research.projects] == [
-        ("Project One", "The full write-up.", "/2024/04/03/asymml.html"),
-        ("Project Two", "", "/posts/missing/"),
+    research, used, other = site.pages
+    assert [(p.title, p.body, p.read_more, p.write_up) for p in research.projects] == [
+        (
+            "Project One",
+            "The full write-up.",
+            "/2024/04/03/asymml.html",
+            "_posts/2024-04-03-asymml.md",
+        ),
+        ("Project Two", "", "/posts/missing/", ""),
     ]
     assert research.warnings == ["_pages/research.md:12: write-up /posts/missing/ not found"]
-    assert other.source.path == "_posts/2024-05-01-other.md"  # the used post is not a page
+    # Every post is a post of its own, the write-up too (its project links to it).
+    assert [(page.source.path, [p.title for p in page.posts]) for page in (used, other)] == [
+        ("_posts/2024-04-03-asymml.md", ["Asym"]),
+        ("_posts/2024-05-01-other.md", ["Other"]),
+    ]
 
 
 def test_config_tagline_bio_is_the_position_not_said_twice(tmp_path):

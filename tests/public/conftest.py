@@ -91,7 +91,8 @@ def grow(lab: Lab, owner: Person, n: int) -> None:
     project; every other one is selected by the owner. Projects are featured, with a member
     and an outside collaborator and a figure. The owner gets n news, honors, talks, courses,
     and one section of each kind; the lab gets n news of its own and n people (a third
-    alumni).
+    alumni). Posts: n of the owner's (each a project's write-up), n by the new people, n of
+    the lab's and n drafts.
     """
     today = datetime.date(2025, 1, 1)
     start = Person.objects.count()
@@ -121,6 +122,13 @@ def grow(lab: Lab, owner: Person, n: int) -> None:
         f.HonorFactory(person=owner)
         f.TalkFactory(person=owner)
         f.TeachingFactory(person=owner)
+        # Posts: the owner's (a project's write-up, tagged), a colleague's, the lab's, a draft.
+        f.PostFactory(
+            person=owner, date=today - datetime.timedelta(days=i), tags=["ml"], project=project
+        )
+        f.PostFactory(person=person, body="A colleague's *post*.")
+        f.PostFactory(person=owner, lab=lab, title=f"Lab post {start + i}")
+        f.PostFactory(person=owner, status="draft")
     if n:
         for order, kind in enumerate(["news", "publications", "projects", "talks", "teaching"]):
             f.ProfileSectionFactory(person=owner, kind=kind, title=kind.title(), order=10 + order)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from people.models import Post
 from publications.models import Publication
 from research.models import Project
 from tests import factories as f
@@ -20,26 +21,33 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 # one query of their own; a member page counts all of the member's papers for "All publications
 # (N)" in one more.
 EXPECTED = {
-    "/": 9,
+    "/": 11,
     "/people/": 2,
     "/people/alice-anders/": 14,
     "/people/alice-anders/publications/": 6,
     "/people/alice-anders/publications.bib": 4,
     "/people/alice-anders/feed.xml": 3,
     "/research/": 4,
-    "/research/{project}/": 8,
+    "/research/{project}/": 9,
     "/publications/": 7,
     "/publications/{publication}/": 6,
     "/publications.bib": 3,
     "/news/": 3,
     "/feeds/news.xml": 2,
-    "/sitemap.xml": 6,
+    "/sitemap.xml": 7,
     "/people/alice-anders/cv/": 10,
     "/people/alice-anders/cv.pdf": 10,
     "/people/alice-anders/talks/": 3,
     "/people/alice-anders/teaching/": 3,
     "/talks/": 3,
     "/robots.txt": 1,
+    "/posts/": 4,
+    "/posts/{lab_post}/": 3,
+    "/posts/feed.xml": 2,
+    "/people/alice-anders/posts/": 4,
+    "/people/alice-anders/posts/{post}/": 3,
+    "/people/alice-anders/posts/feed.xml": 3,
+    "/search/?q=Grown": 6,
 }
 
 
@@ -69,7 +77,11 @@ def test_page_query_count_is_fixed_as_content_grows(
         .first()
     )
     publication = project.publications.order_by("pk").first()
-    url = path.format(project=project.slug, publication=publication.pk)
+    post = Post.objects.published().for_person(alice.person).order_by("pk").first()
+    lab_post = Post.objects.published().filter(lab__isnull=False).order_by("pk").first()
+    url = path.format(
+        project=project.slug, publication=publication.pk, post=post.slug, lab_post=lab_post.slug
+    )
 
     with markdown_forbidden():
         small, _ = count_queries(client, url)

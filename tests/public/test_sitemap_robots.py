@@ -88,6 +88,7 @@ def test_robots_names_this_hosts_sitemap(get, alice, carol):
         "User-agent: *\n"
         "Disallow: /admin/\n"
         "Disallow: /markdownx/\n"
+        "Disallow: /search/\n"
         "\n"
         "Sitemap: http://lab-b.localhost/sitemap.xml\n"
     )

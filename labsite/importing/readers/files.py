@@ -216,6 +216,7 @@ class FileCollector:
                 body = parsed.body.strip()
                 project.body, project.media, warns = body_media(body, self.context_for(found))
                 post = relative(found, self.root)
+                project.write_up = post  # the post's own page is linked from the project's
                 page.warnings.extend(f"{post}: {warning}" for warning in warns)
                 self.used_posts.add(found.resolve())
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from labsite.importing.extract.common import Context
+from labsite.importing.extract.posts import post_page
 from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import load_yaml
 from labsite.importing.readers.base import ImportInputError
@@ -227,10 +228,7 @@ class JekyllCollector(FileCollector):
         parsed = self.parsed(path)
         if parsed is None:
             return None
-        rel = relative(path, self.root)
-        page = PageRecord(source=SourceRef(rel, 1), title=parsed.title)
-        page.warnings.append(f"{rel}: blog post not imported (no project links to it)")
-        return page
+        return post_page(parsed, relative(path, self.root), self.context_for(path))
 
 
 def _data_entries(data: Any, depth: int = 0) -> list[dict[str, Any]]:
@@ -302,14 +300,8 @@ def read_site(path: Path) -> SiteRecord:
                 for project in page.projects
             ]
         )
-    # A post a project's "Read More" brought in is that project's body, not a page of its own.
-    collector.run_plan(
-        [
-            (p, kind)
-            for p, kind in plan
-            if kind == "post" and p.resolve() not in collector.used_posts
-        ]
-    )
+    # Every post is a page of its own, a project's write-up too (labsite/importing/posts.py).
+    collector.run_plan([(p, kind) for p, kind in plan if kind == "post"])
     keep_one_cv_source(site)
     collector.finish()
     return site
