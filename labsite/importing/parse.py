@@ -347,7 +347,12 @@ _EMPTY_ANCHOR = re.compile(r"<a\s[^<>]{0,300}>\s*</a\s*>|</?a\s+(?:name|id)=[^<>
 
 def heading_text(raw: str) -> str:
     """A heading as a reader sees it: markup, empty anchors and closing hashes removed."""
-    text = re.sub(r"[ \t]+#+[ \t]*$", "", _EMPTY_ANCHOR.sub("", raw).strip())
+    text = _EMPTY_ANCHOR.sub("", raw).strip()
+    # Closing hashes ("## Title ##"), without a regex: ``[ \t]+#+$`` backtracks quadratically
+    # over a long run of spaces with no hash after it (a mutated heading took seconds).
+    head = text.rstrip("#")
+    if head != text and head.endswith((" ", "\t")):
+        text = head.rstrip(" \t")
     text = _INLINE_MARKUP.sub("", text)
     text = re.sub(r"\[([^\]]{0,200})\]\([^)]{0,500}\)", r"\1", text)
     return text.strip().rstrip(":").strip()

@@ -298,6 +298,8 @@ class PageRecord:
     projects: list[ProjectRecord] = field(default_factory=list)
     posts: list[PostRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # A CV source's degrees, positions and service roles (the CV page, resume.json, cv.yml)
+    cv_entries: list[CVEntryRecord] = field(default_factory=list)
 
 
 @dataclass

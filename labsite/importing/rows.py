@@ -21,7 +21,7 @@ from django.core.validators import URLValidator
 from django.db import models
 
 from labsite.importing.report import PageReport
-from people.models import Honor, NewsItem, ProfileSection, Talk, Teaching
+from people.models import CVEntry, Honor, NewsItem, ProfileSection, Talk, Teaching
 
 EMPTY = ("", None, [], {})
 #: Position fields the import writes from the source's order; 0, their default, means "unset".
@@ -122,7 +122,7 @@ def clipped(model: type[models.Model], values: dict[str, Any]) -> dict[str, Any]
 
 
 # Models whose save() only renders markdown: a new row can be inserted by :func:`insert`.
-PLAIN_SAVE = {ProfileSection, NewsItem, Honor, Talk, Teaching}
+PLAIN_SAVE = {ProfileSection, NewsItem, Honor, Talk, Teaching, CVEntry}
 
 
 def prepare(obj: models.Model) -> None:

@@ -49,6 +49,8 @@ from labsite.importing.rows import (
 )
 from labsite.models import Redirect, normalize_path
 from people.models import (
+    CVEntry,
+    CVKind,
     Honor,
     Lab,
     Membership,
@@ -96,7 +98,7 @@ class SiteWriter(PublicationWriter):
         """Read every row this site imported before, and every paper it may match, at once."""
         files = [self.source_file(page) for page in self.site.pages]
         self.rows: dict[type[models.Model], dict[tuple[str, str], Any]] = {}
-        for model in (ProfileSection, NewsItem, Honor, Talk, Teaching):
+        for model in (ProfileSection, NewsItem, Honor, Talk, Teaching, CVEntry):
             self.rows[model] = {
                 (row.source_file, row.source_key): row
                 for row in model.objects.filter(source_file__in=files)
@@ -166,6 +168,7 @@ class SiteWriter(PublicationWriter):
         self._honors(page, source_file)
         self._talks(page, source_file)
         self._teaching(page, source_file)
+        self._cv_entries(page, source_file)
         seen: Counter[str] = Counter()
         for order, record in enumerate(page.projects):
             key = record.key or unique_key(
@@ -362,6 +365,39 @@ class SiteWriter(PublicationWriter):
                 name="teaching",
                 record=record,
                 label=record.course,
+            )
+
+    def _cv_entries(self, page: PageRecord, source_file: str) -> None:
+        """The CV's degrees, positions and service roles, in the source's order."""
+        seen: Counter[str] = Counter()
+        for order, record in enumerate(page.cv_entries):
+            where = slugify(record.organization)[:100]
+            base = f"cv:{record.kind}:{slugify(record.title)[:150]}:{where}"
+            key = record.key or unique_key(base, seen)
+            start, end = valid_year(record.start_year), valid_year(record.end_year)
+            if start and end and end < start:
+                start, end = end, start
+            values = {
+                "kind": choice_of(record.kind, CVKind, CVKind.EDUCATION),
+                "title": record.title,
+                "organization": record.organization,
+                "location": record.location,
+                "start_year": start,
+                "end_year": end,
+                "detail": record.detail,
+                "order": order,
+            }
+            label = (
+                f"{record.title}, {record.organization}" if record.organization else record.title
+            )
+            self._upsert(
+                CVEntry,
+                source_file,
+                key,
+                values,
+                extra={"person": self.owner},
+                name="cv entry",
+                label=label,
             )
 
     # --- projects -----------------------------------------------------------------------------

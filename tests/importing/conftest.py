@@ -37,6 +37,7 @@ COUNTED_MODELS = [
     "people.Honor",
     "people.Talk",
     "people.Teaching",
+    "people.CVEntry",
     "publications.Publication",
     "publications.Authorship",
     "publications.PublicationLink",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from labsite.importing.parse import clean_markup, parse_page
+from labsite.importing.parse import clean_markup, heading_text, parse_page
 
 
 def _tree(sections, depth=0):
@@ -125,3 +125,14 @@ def test_clean_markup_unclosed_delimiters_are_linear_and_safe():
 def test_a_page_wholly_inside_an_html_comment_is_empty():
     page = parse_page("<!-- ---\ntitle: awards\n---\n- Award, 2020\n -->\n")
     assert (page.meta, page.sections) == ({}, [])
+
+
+def test_heading_text_drops_closing_hashes_only():
+    assert heading_text("Awards ##") == "Awards"
+    assert heading_text("Awards\t#") == "Awards"
+    assert heading_text("C# ") == "C#"  # a hash that is part of the word stays
+    assert heading_text("###") == "###"
+    # A long run of spaces with no hash after it (a mutated heading in test_hostile): kept, and
+    # read in linear time (the regex it replaced took seconds at 20 000 spaces).
+    long = "Abou" + " " * 50_000 + "t"
+    assert heading_text(long) == long

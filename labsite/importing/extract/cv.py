@@ -146,11 +146,11 @@ def parse_item(
     )
 
 
-def _sections(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
-    """``[(heading, [(line number, line)])]`` of a markdown page."""
+def _sections(text: str) -> list[tuple[str, int, list[tuple[int, str]]]]:
+    """``[(heading, heading line, [(line number, line)])]`` of a markdown page."""
     lines = text.splitlines()
-    sections: list[tuple[str, list[tuple[int, str]]]] = []
-    heading, body = "", []
+    sections: list[tuple[str, int, list[tuple[int, str]]]] = []
+    heading, heading_line, body = "", 0, []
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -162,14 +162,15 @@ def _sections(text: str) -> list[tuple[str, list[tuple[int, str]]]]:
             and not line.lstrip().startswith(("-", "*", "+"))
         )
         if atx or setext:
-            sections.append((heading, body))
+            sections.append((heading, heading_line, body))
             heading = atx.group("text") if atx else line.strip()
+            heading_line = i + 1
             body = []
             i += 1 if atx else 2
             continue
         body.append((i + 1, line))
         i += 1
-    sections.append((heading, body))
+    sections.append((heading, heading_line, body))
     return sections
 
 
@@ -197,18 +198,26 @@ def _list_items(body: list[tuple[int, str]]) -> list[tuple[int, str, list[str]]]
     return items
 
 
-def from_markdown(text: str, source_path: str) -> list[CVEntryRecord]:
-    """The education, positions and service entries of a markdown CV page, in page order."""
-    records: list[CVEntryRecord] = []
-    for heading, body in _sections(text):
+def cv_sections(text: str, source_path: str) -> list[tuple[str, int, list[CVEntryRecord]]]:
+    """``[(heading, heading line, entries)]`` for each CV section of a markdown page (a heading
+    :data:`SECTION_KINDS` knows), in page order; a section may hold no entries (prose)."""
+    found: list[tuple[str, int, list[CVEntryRecord]]] = []
+    for heading, heading_line, body in _sections(text):
         kind = section_kind(heading) if heading else None
         if kind is None:
             continue
+        records = []
         for line, head, subitems in _list_items(body):
             record = parse_item(kind, head, subitems, SourceRef(source_path, line))
             if record is not None:
                 records.append(record)
-    return records
+        found.append((heading, heading_line, records))
+    return found
+
+
+def from_markdown(text: str, source_path: str) -> list[CVEntryRecord]:
+    """The education, positions and service entries of a markdown CV page, in page order."""
+    return [record for _, _, records in cv_sections(text, source_path) for record in records]
 
 
 def _text(value: Any) -> str:

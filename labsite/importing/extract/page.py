@@ -44,6 +44,13 @@ _THEME_SAMPLE = re.compile(
     r"this is a page not in th(?:e|) main menu|sub-skill \d|different slack teams",
     re.I,
 )
+
+
+def is_theme_sample(text: str) -> bool:
+    """Does ``text`` hold a theme's sample content that nobody replaced ("GitHub University")?"""
+    return bool(_THEME_SAMPLE.search(text))
+
+
 _CALL_WORDS = re.compile(
     r"\bdeadline|\bapply\b|\bapplications?\b|\bapplicants?\b|\bwe welcome\b", re.I
 )

@@ -18,6 +18,7 @@ from labsite.importing.readers.hugo import HugoReader
 from labsite.importing.readers.jekyll import JekyllReader
 from labsite.importing.readers.markdown import MarkdownReader
 from labsite.importing.readers.orcid import OrcidReader
+from labsite.importing.readers.resume import JsonResumeReader
 from labsite.importing.records import SiteRecord
 
 __all__ = ["READERS", "ImportInputError", "Reader", "best_reader", "collect", "site_paths"]
@@ -27,6 +28,7 @@ READERS: list[Reader] = [
     HugoReader(),
     JekyllReader(),
     OrcidReader(),
+    JsonResumeReader(),
     CslJsonReader(),
     BibtexReader(),
     MarkdownReader(),

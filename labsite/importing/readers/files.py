@@ -20,6 +20,7 @@ from labsite.importing.extract.page import SectionError, extract_page
 from labsite.importing.extract.projects import body_media
 from labsite.importing.parse import ParsedPage, parse_page
 from labsite.importing.read import ReadError, read_text
+from labsite.importing.readers.cv_page import is_cv_page, read_cv_page
 from labsite.importing.records import FigureRecord, PageRecord, SiteRecord, SourceRef
 from labsite.importing.repair import repair_text
 from labsite.importing.safety import (
@@ -152,6 +153,8 @@ class FileCollector:
             return None
         rel = relative(path, self.root)
         record = extract_page(parsed, rel, self.context_for(path))
+        if is_cv_page(parsed.meta, path):
+            read_cv_page(record, parsed, rel)  # its Education/Experience/Service lists
         subtitle = parsed.meta.get("subtitle")
         if isinstance(subtitle, str) and not self.site.profile.position:
             tagline = strip_markup(subtitle).replace("•", "·").strip()

@@ -1,5 +1,5 @@
 """``import_pages``: bring members' existing homepages into a lab: Jekyll sites, markdown
-pages, BibTeX files, Hugo Academic sites, ORCID record exports and CSL-JSON files.
+pages, BibTeX files, Hugo Academic sites, ORCID record exports, CSL-JSON and JSON Resume files.
 
 A thin shell (STYLE.md): it parses arguments, finds or creates the lab, hands each PATH to the
 reader that fits it (:func:`labsite.importing.readers.collect`) and the records to the loader
@@ -29,8 +29,8 @@ from labsite.setup import get_or_create_lab
 class Command(BaseCommand):
     help = (
         "Import academic homepages (a markdown page, a folder of pages, a Jekyll or Hugo "
-        "Academic site, a .bib, an ORCID record .json or a CSL-JSON file) into a lab. "
-        "Re-running changes nothing; --dry-run writes nothing."
+        "Academic site, a .bib, an ORCID record .json, a CSL-JSON or a JSON Resume file) into a "
+        "lab. Re-running changes nothing; --dry-run writes nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

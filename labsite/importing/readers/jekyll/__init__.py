@@ -36,6 +36,11 @@ from labsite.importing.readers.jekyll.collections import (
     collection_teaching,
     projects_in_site_order,
 )
+from labsite.importing.readers.jekyll.cv import (
+    data_files,
+    keep_one_cv_source,
+    read_cv_data,
+)
 from labsite.importing.readers.jekyll.profile import profile_from_config
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
 from labsite.normalise import normalise, normalize_doi
@@ -93,6 +98,7 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
         for p in site_files(root / "_data", "*", (".yml", ".yaml"), root)
         if p.is_dir() or _DATA_PUBLICATIONS.fullmatch(p.stem.lower())
     )
+    plan.extend((p, "cv") for p in data_files(root))  # resume.json, _data/cv.yml
     plan.extend(
         (p, "post") for p in site_files(root / "_posts", "**/*", PAGE_SUFFIXES + (".html",), root)
     )
@@ -108,6 +114,8 @@ class JekyllCollector(FileCollector):
             return self.data
         if kind == "post":
             return self.post
+        if kind == "cv":
+            return lambda p: read_cv_data(self, p)
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
         return super().handler(kind)
@@ -295,6 +303,7 @@ def read_site(path: Path) -> SiteRecord:
         )
     # Every post is a page of its own, a project's write-up too (labsite/importing/posts.py).
     collector.run_plan([(p, kind) for p, kind in plan if kind == "post"])
+    keep_one_cv_source(site)
     collector.finish()
     coauthors = path / "_data" / "coauthors.yml"
     if coauthors.is_file():  # al-folio's links for co-authors' names (labsite/importing/coauthors)
