@@ -115,6 +115,18 @@ class Redirect(models.Model):
         super().save(*args, **kwargs)
 
 
+def is_live_path(path: str) -> bool:
+    """Whether ``path`` (query left out) is one of the site's own addresses: an old address
+    that still answers needs no redirect."""
+    from django.urls import Resolver404, resolve
+
+    try:
+        resolve(path.split("?")[0])
+    except Resolver404:
+        return False
+    return True
+
+
 def normalize_path(path: str) -> str:
     """``about.html`` → ``/about.html``; surrounding blanks dropped; the query string kept."""
     path = (path or "").strip()

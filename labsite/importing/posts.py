@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from labsite.importing.records import PageRecord, PostRecord
-from labsite.models import Redirect, normalize_path
+from labsite.models import Redirect, is_live_path, normalize_path
 from people.models import Post, PostStatus, unique_slug
 from research.models import Project
 
@@ -112,11 +112,9 @@ def old_addresses(record: PostRecord) -> list[str]:
 def redirect_old_addresses(
     writer: SiteWriter, record: PostRecord, post: Post, source_file: str
 ) -> None:
-    from labsite.importing.writers import _is_live
-
     target = post.get_absolute_url()
     for old in old_addresses(record):
-        if _is_live(old):
+        if is_live_path(old):
             continue
         existing = writer.redirects.get(old)
         if existing is None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import models
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 from django.utils.text import slugify
 
 from labsite.importing import review
@@ -47,7 +47,7 @@ from labsite.importing.rows import (
     valid_year,
     web_url,
 )
-from labsite.models import Redirect, normalize_path
+from labsite.models import Redirect, is_live_path, normalize_path
 from people.models import (
     CVEntry,
     CVKind,
@@ -574,7 +574,7 @@ class SiteWriter(PublicationWriter):
             if not raw or not str(raw).strip():
                 continue
             old = normalize_path(str(raw).replace("\x00", ""))[:500]
-            if _is_live(old):
+            if is_live_path(old):
                 self.report.add("skipped", "redirect", f"{old} (a page of this site)")
                 continue
             existing = self.redirects.get(old)
@@ -614,9 +614,3 @@ def _close(*files: Any) -> None:
             file.close()
 
 
-def _is_live(path: str) -> bool:
-    try:
-        resolve(path.split("?")[0])
-    except Resolver404:
-        return False
-    return True
