@@ -259,6 +259,11 @@ def _media_names(rows: dict[str, list[models.Model]], data: dict[str, Any]) -> l
                             "which is not in media storage."
                         )
                     names.add(stored)
+            # The srcset copies a row names in JSON (avatar_renditions, image_renditions): a
+            # missing one is left out, the restored row still shows its image without it.
+            for stored in getattr(obj, "rendition_names", list)():
+                if default_storage.exists(stored):
+                    names.add(stored)
     for referenced in _media_references(data):
         if default_storage.exists(referenced):
             names.add(referenced)
