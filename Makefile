@@ -36,7 +36,7 @@ format: install
 ## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
 ## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
 ## PostgreSQL on 127.0.0.1:5432, Redis db 9)
-.PHONY: bench-import bench-pages bench-load
+.PHONY: bench-import bench-pages bench-load bench-lighthouse
 bench: bench-import bench-pages bench-load
 
 bench-import: install
@@ -47,6 +47,11 @@ bench-pages: install
 
 bench-load: install
 	$(BIN)/python benchmarks/bench_load.py
+
+## make bench-lighthouse: Lighthouse (npm, mobile) on the demo lab's home, a member and a paper
+bench-lighthouse: install
+	npm ci --no-audit --no-fund
+	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
