@@ -68,7 +68,7 @@ def s3_media(environ: Mapping[str, str]) -> dict | None:
         parts = urlsplit(endpoint)
         media_url = f"{parts.scheme}://{bucket}.{parts.netloc}/{folder}"
     else:
-        media_url = f"https://{bucket}.s3.{region or 'us-east-1'}.amazonaws.com/{folder}"
+        media_url = f"https://s3.amazonaws.com/{bucket}/{folder}"  # as botocore writes it
     # The CSP allows any https: image already; a plain-http server (a local MinIO) is named.
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(media_url))
     return {
