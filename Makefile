@@ -50,7 +50,7 @@ bench-load: install
 
 ## make bench-lighthouse: Lighthouse (npm, mobile) on the demo lab's home, a member and a paper
 bench-lighthouse: install
-	npm ci --no-audit --no-fund
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
 	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
