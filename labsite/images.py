@@ -301,9 +301,9 @@ def make_renditions(file, widths: tuple[int, ...], prefix: str) -> list[dict]:
     as it is) or one Pillow cannot read. Files go through the default storage (disk or bucket).
     """
     reopened = getattr(file, "closed", False)
-    if reopened:
-        file.open("rb")
     try:
+        if reopened:
+            file.open("rb")
         file.seek(0)
         with Image.open(file) as image:
             if getattr(image, "n_frames", 1) > 1:
@@ -331,10 +331,11 @@ def make_renditions(file, widths: tuple[int, ...], prefix: str) -> list[dict]:
         logger.warning("No renditions for %s: the image could not be read", file, exc_info=True)
         return []
     finally:
-        if reopened:
-            file.close()  # as it was
-        else:
-            file.seek(0)
+        with contextlib.suppress(Exception):  # a file that never opened has nothing to undo
+            if reopened:
+                file.close()  # as it was
+            else:
+                file.seek(0)
     stem = f"{prefix}/{timezone.now():%Y}/{uuid.uuid4().hex[:16]}"
     made: list[dict] = []
     try:

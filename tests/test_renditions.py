@@ -105,3 +105,13 @@ def test_make_renditions_gives_older_images_their_copies():
     out = io.StringIO()
     call_command("make_renditions", stdout=out)  # a second run has nothing to do
     assert "for 0 image(s)" in out.getvalue()
+
+
+def test_a_photo_missing_from_storage_does_not_stop_a_save():
+    person = f.PersonFactory(avatar=png(500, 500, (1, 2, 3)))
+    Person.objects.filter(pk=person.pk).update(avatar_renditions=[])
+    person = Person.objects.get(pk=person.pk)
+    default_storage.delete(person.avatar.name)
+    person.name = "Renamed"
+    person.save()  # the copies are tried (none yet) and given up: the profile is saved
+    assert Person.objects.get(pk=person.pk).name == "Renamed"
