@@ -85,6 +85,8 @@ def pages(db) -> dict[str, str]:
     }
 
 
+BOXES = """() => ['.profile img', '.profile h1'].map(
+  selector => document.querySelector(selector).getBoundingClientRect().toJSON())"""
 MEASURE = """() => Array.from(document.images).map(img => ({
   src: img.getAttribute('src'), current: img.currentSrc, natural: img.naturalWidth,
   shown: img.clientWidth, complete: img.complete, dpr: window.devicePixelRatio }))"""
@@ -100,7 +102,9 @@ def test_no_image_is_downloaded_larger_than_twice_its_displayed_size(
         for dpr in (1, 2):
             for label, url in pages.items():
                 shot = screenshots / f"images-{label}-{size['width']}.png" if dpr == 1 else None
-                count, after, before = measure(browser, live_server.url + url, size, dpr, shot)
+                count, after, before = measure(
+                    browser, live_server.url + url, size, dpr, shot, profile=label == "person"
+                )
                 report.append((f"{size['width']} px DPR {dpr}", label, count, after, before))
     print("\nimage bytes per page: srcset (now) / img src (before, and without WebP)")
     for case, label, count, after, before in report:
@@ -109,7 +113,7 @@ def test_no_image_is_downloaded_larger_than_twice_its_displayed_size(
         assert after < before, f"{case} {label}: the copies weigh more than the originals"
 
 
-def measure(browser, url: str, size: dict, dpr: int, shot) -> tuple[int, int, int]:
+def measure(browser, url: str, size: dict, dpr: int, shot, profile: bool) -> tuple[int, int, int]:
     context = browser.new_context(viewport=size, device_scale_factor=dpr)
     page = context.new_page()
     downloaded: dict[str, int] = {}
@@ -127,6 +131,12 @@ def measure(browser, url: str, size: dict, dpr: int, shot) -> tuple[int, int, in
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         page.wait_for_function("Array.from(document.images).every(i => i.complete)")
         images = page.evaluate(MEASURE)
+        if profile:
+            # Laid out as a plain <img> would be: the photo its CSS size (6.5rem on a phone,
+            # 10rem wide), beside or above the name, not pushed aside by the <source>s.
+            photo, name = page.evaluate(BOXES)
+            assert photo["width"] == (104 if size["width"] < 896 else 160), (where, photo)
+            assert photo["x"] <= name["x"], (where, photo, name)
         if shot:
             page.screenshot(path=shot, full_page=True)
         assert images, f"{where}: no image on the page"
