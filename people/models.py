@@ -186,13 +186,26 @@ class Person(RenderedMarkdownModel, ImportedModel):
         self._make_avatar_thumbnail()
         self._make_avatar_renditions()
         super().save(*args, **kwargs)
+        self._loaded_avatar = self.avatar.name if self.avatar else ""  # as stored now
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "avatar" in field_names:  # the stored name: a photo replaced by code is told by it
+            instance._loaded_avatar = values[field_names.index("avatar")]
+        return instance
 
     def _make_avatar_renditions(self) -> None:
         """WebP copies for ``srcset``: made when a new avatar is saved (or one has none yet, as
         after an upgrade), dropped with it; the old copies are deleted once the save commits."""
         old = list(self.avatar_renditions or [])
-        if self.avatar and getattr(self.avatar, "_committed", True) and old:
-            return
+        if (
+            self.avatar
+            and getattr(self.avatar, "_committed", True)
+            and old
+            and self.avatar.name == getattr(self, "_loaded_avatar", self.avatar.name)
+        ):
+            return  # the photo the copies were made of (a new one, even saved by code, differs)
         self.avatar_renditions = (
             make_renditions(self.avatar, AVATAR_WIDTHS, "avatars/web") if self.avatar else []
         )

@@ -115,3 +115,16 @@ def test_a_photo_missing_from_storage_does_not_stop_a_save():
     person.name = "Renamed"
     person.save()  # the copies are tried (none yet) and given up: the profile is saved
     assert Person.objects.get(pk=person.pk).name == "Renamed"
+
+
+def test_a_photo_replaced_by_code_gets_new_copies(django_capture_on_commit_callbacks):
+    person = f.PersonFactory(avatar=png(600, 600, (1, 2, 3)))
+    person = Person.objects.get(pk=person.pk)
+    old = person.rendition_names()
+    person.save()  # unchanged: the same copies, no file read
+    assert person.rendition_names() == old
+    with django_capture_on_commit_callbacks(execute=True):
+        person.avatar.save("other.png", png(200, 200, (9, 9, 9)))  # FieldFile.save saves the row
+    fresh = Person.objects.get(pk=person.pk)
+    assert [r["width"] for r in fresh.avatar_renditions] == [80, 160, 200]
+    assert not any(default_storage.exists(n) for n in old)
