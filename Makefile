@@ -39,8 +39,8 @@ format: install
 ## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
 ## PostgreSQL on 127.0.0.1:5432, Redis db 9)
 ## make bench-export: export_site over a 50-member lab: first run, unchanged re-run, one edit
-.PHONY: bench-import bench-pages bench-load bench-export
-bench: bench-import bench-pages bench-load bench-export
+.PHONY: bench-import bench-pages bench-load bench-export bench-lighthouse
+bench: bench-import bench-pages bench-load bench-export bench-lighthouse
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
@@ -53,6 +53,11 @@ bench-load: install
 
 bench-export: install
 	$(BIN)/python benchmarks/bench_export.py
+
+## make bench-lighthouse: Lighthouse (npm, mobile) on the demo lab's home, a member and a paper
+bench-lighthouse: install
+	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
+	$(BIN)/python benchmarks/lighthouse.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -278,15 +278,30 @@ def _media_names(rows: dict[str, list[models.Model]], data: dict[str, Any]) -> l
                             "which is not in media storage."
                         )
                     names.add(stored)
+            # The srcset copies a row names in JSON (avatar_renditions, image_renditions): a
+            # missing one is left out, the restored row still shows its image without it.
+            for stored in getattr(obj, "rendition_names", list)():
+                if default_storage.exists(stored):
+                    names.add(stored)
     for referenced in _media_references(data):
         if default_storage.exists(referenced):
             names.add(referenced)
     return sorted(names)
 
 
-def _media_references(value: Any) -> set[str]:
+def _media_url_pattern() -> re.Pattern:
+    """``MEDIA_URL`` and the storage's own base URL (a bucket's, which may differ in form) each
+    followed by a stored name."""
+    probe = "probe.png"
+    url = default_storage.url(probe).split("?")[0]
+    bases = {settings.MEDIA_URL, *([url[: -len(probe)]] if url.endswith(probe) else [])}
+    alternatives = "|".join(re.escape(base) for base in sorted(bases, key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})" + r"([\w\-./]+\.\w+)")
+
+
+def _media_references(value: Any, pattern: re.Pattern | None = None) -> set[str]:
     """Media paths named in text, as ``MEDIA_URL``-relative paths (``uploads/2026/12/x.png``)."""
-    pattern = re.compile(re.escape(settings.MEDIA_URL) + r"([\w\-./]+\.\w+)")
+    pattern = pattern or _media_url_pattern()
     found: set[str] = set()
     if isinstance(value, str):
         for match in pattern.finditer(value):
@@ -295,10 +310,10 @@ def _media_references(value: Any) -> set[str]:
                 found.add(str(candidate))
     elif isinstance(value, dict):
         for item in value.values():
-            found |= _media_references(item)
+            found |= _media_references(item, pattern)
     elif isinstance(value, list):
         for item in value:
-            found |= _media_references(item)
+            found |= _media_references(item, pattern)
     return found
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import math
 import os
 import uuid
@@ -29,6 +31,8 @@ ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
 # field's validators run, and turns Pillow's refusal into "not an image or a corrupted image" —
 # our check must be the one that speaks, naming the limit. (Pillow's default guard, 89
 # megapixels, let a 49-megapixel photo through at 250-450 MB per upload.)
+logger = logging.getLogger(__name__)
+
 Image.MAX_IMAGE_PIXELS = 4 * settings.LABSITE_MAX_IMAGE_PIXELS
 #: EXIF orientations that turn the picture a quarter: width and height swap on display.
 _QUARTER_TURNS = {5, 6, 7, 8}
@@ -272,3 +276,107 @@ class UploadTo:
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, UploadTo) and other.prefix == self.prefix
+
+
+# --- responsive renditions ----------------------------------------------------------------------
+#
+# Each avatar and figure gets, once when its image is saved, WebP copies at a few widths. Pages
+# list them in ``srcset`` (inside ``<picture>``, the original format's copy as ``<img src>`` for a
+# browser without WebP), and ``sizes`` says how wide the image is shown, so the browser picks the
+# smallest copy at least as wide as the displayed size × devicePixelRatio. Consecutive widths are
+# at most 2× apart, so the copy downloaded is never more than twice the size shown.
+
+#: Widths of an avatar's copies: shown at 4.5rem (lists), 6.5rem and 10rem (member page), at
+#: device-pixel ratios 1 to 3.
+AVATAR_WIDTHS = (80, 160, 320, 480)
+#: Widths of a figure's copies: cards (about 20rem) up to a full column at DPR 2.
+FIGURE_WIDTHS = (320, 640, 960, 1280, 1600, 2000)
+WEBP_QUALITY = 80
+
+
+def make_renditions(file, widths: tuple[int, ...], prefix: str) -> list[dict]:
+    """Store WebP copies of ``file`` at each of ``widths`` narrower than it (and one at its own
+    width when that is below the largest), and return them as ``{"name", "width", "height"}``
+    rows, narrowest first. ``[]`` for an animated image (a still copy would lose it: it is shown
+    as it is) or one Pillow cannot read. Files go through the default storage (disk or bucket).
+    """
+    reopened = getattr(file, "closed", False)
+    try:
+        if reopened:
+            file.open("rb")
+        file.seek(0)
+        with Image.open(file) as image:
+            if getattr(image, "n_frames", 1) > 1:
+                return []
+            # Drawings, screenshots and plots come as PNG (or GIF): lossless WebP keeps them
+            # sharp and is often the smaller; photographs (JPEG, WebP) are encoded lossy.
+            lossless = image.format in {"PNG", "GIF"}
+            width, height = image.size
+            turned = image.getexif().get(ExifTags.Base.Orientation, 1) in _QUARTER_TURNS
+            shown_width = height if turned else width
+            targets = [w for w in widths if w < shown_width]
+            if shown_width <= widths[-1]:
+                targets.append(shown_width)
+            # Decoding once at the size of the widest copy (JPEG's draft scales while decoding);
+            # each copy is made from that one upright picture.
+            widest = max(targets)
+            scale = widest / shown_width
+            image.draft(None, (math.ceil(width * scale), math.ceil(height * scale)))
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode not in {"RGB", "RGBA", "L", "LA"}:
+                has_alpha = "transparency" in upright.info or upright.mode in {"PA", "RGBa"}
+                upright = upright.convert("RGBA" if has_alpha else "RGB")
+            upright.load()
+    except Exception:  # noqa: BLE001 - unreadable or missing (disk or bucket): shown as it is
+        logger.warning("No renditions for %s: the image could not be read", file, exc_info=True)
+        return []
+    finally:
+        with contextlib.suppress(Exception):  # a file that never opened has nothing to undo
+            if reopened:
+                file.close()  # as it was
+            else:
+                file.seek(0)
+    stem = f"{prefix}/{timezone.now():%Y}/{uuid.uuid4().hex[:16]}"
+    made: list[dict] = []
+    try:
+        for target in sorted(set(targets)):
+            copy = upright
+            if target < upright.width:
+                target_height = max(1, round(upright.height * target / upright.width))
+                copy = upright.resize((target, target_height), Image.Resampling.LANCZOS)
+            content = _webp(copy, lossless=False)
+            if lossless:  # a shrunk drawing gains grey edges: lossless is then often larger
+                content = min(content, _webp(copy, lossless=True), key=len)
+            name = default_storage.save(f"{stem}-{copy.width}.webp", ContentFile(content))
+            made.append({"height": copy.height, "name": name, "width": copy.width})  # sorted keys
+    except BaseException:
+        delete_renditions(made)  # none half-made: the caller's row never names a missing file
+        raise
+    return made
+
+
+def _webp(image: Image.Image, *, lossless: bool) -> bytes:
+    out = io.BytesIO()
+    if lossless:
+        image.save(out, format="WEBP", lossless=True, quality=80, method=4)
+    else:
+        image.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+    return out.getvalue()
+
+
+def delete_renditions(renditions: list[dict]) -> None:
+    """Remove stored copies no row names any more (a missing one is already gone)."""
+    for rendition in renditions or ():
+        name = rendition.get("name") if isinstance(rendition, dict) else None
+        if name:
+            with contextlib.suppress(OSError):
+                default_storage.delete(name)
+
+
+def srcset(renditions: list[dict]) -> str:
+    """``url 320w, url 640w`` for a ``srcset`` attribute (URLs from the default storage)."""
+    return ", ".join(
+        f"{default_storage.url(r['name'])} {r['width']}w"
+        for r in renditions or ()
+        if isinstance(r, dict) and r.get("name") and r.get("width")
+    )

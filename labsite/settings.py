@@ -17,6 +17,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from labsite.s3 import s3_media
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -202,6 +204,11 @@ STORAGES = {
         )
     },
 }
+# Media on an S3-compatible bucket when LABSITE_S3_BUCKET is set (labsite/s3.py, README).
+_S3_MEDIA = s3_media(os.environ)
+if _S3_MEDIA:
+    STORAGES["default"] = _S3_MEDIA["storage"]
+    MEDIA_URL = _S3_MEDIA["media_url"]
 
 # Uploaded images larger than this are refused before Pillow decodes them.
 LABSITE_MAX_IMAGE_BYTES = envint("LABSITE_MAX_IMAGE_BYTES", 10 * 1024 * 1024)
@@ -303,7 +310,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF, NONCE],
         "style-src": [SELF, *inline_style_hashes(BASE_DIR / "templates" / "500.html")],
         "style-src-attr": [UNSAFE_INLINE],
-        "img-src": [SELF, "https:"],
+        "img-src": [SELF, "https:", *(_S3_MEDIA["img_src"] if _S3_MEDIA else [])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

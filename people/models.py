@@ -8,14 +8,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from django.apps import apps
 from django.conf import settings
 from django.contrib.sites.models import Site
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
-from labsite.images import UploadTo, make_rendition, needs_rendition, validate_image_file
+from labsite.images import (
+    AVATAR_WIDTHS,
+    UploadTo,
+    delete_renditions,
+    make_rendition,
+    make_renditions,
+    needs_rendition,
+    validate_image_file,
+)
 from labsite.models import ImportedModel, RenderedMarkdownModel
 
 
@@ -142,6 +150,8 @@ class Person(RenderedMarkdownModel, ImportedModel):
     )
     avatar_thumbnail_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     avatar_thumbnail_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    #: WebP copies of the avatar at ``labsite.images.AVATAR_WIDTHS`` (``srcset``), made at save.
+    avatar_renditions = models.JSONField(default=list, blank=True, editable=False)
     bio = MarkdownxField(blank=True, help_text="A short introduction, in markdown")
     bio_html = models.TextField(blank=True, editable=False)
     email = models.EmailField(blank=True)
@@ -180,7 +190,37 @@ class Person(RenderedMarkdownModel, ImportedModel):
         if not self.slug:
             self.slug = unique_slug(Person, self.name, exclude_pk=self.pk)
         self._make_avatar_thumbnail()
+        self._make_avatar_renditions()
         super().save(*args, **kwargs)
+        self._loaded_avatar = self.avatar.name if self.avatar else ""  # as stored now
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        if "avatar" in field_names:  # the stored name: a photo replaced by code is told by it
+            instance._loaded_avatar = values[field_names.index("avatar")]
+        return instance
+
+    def _make_avatar_renditions(self) -> None:
+        """WebP copies for ``srcset``: made when a new avatar is saved (or one has none yet, as
+        after an upgrade), dropped with it; the old copies are deleted once the save commits."""
+        old = list(self.avatar_renditions or [])
+        if (
+            self.avatar
+            and getattr(self.avatar, "_committed", True)
+            and old
+            and self.avatar.name == getattr(self, "_loaded_avatar", self.avatar.name)
+        ):
+            return  # the photo the copies were made of (a new one, even saved by code, differs)
+        self.avatar_renditions = (
+            make_renditions(self.avatar, AVATAR_WIDTHS, "avatars/web") if self.avatar else []
+        )
+        if old:
+            transaction.on_commit(lambda: delete_renditions(old))
+
+    def rendition_names(self) -> list[str]:
+        """Stored files named by ``avatar_renditions`` (for backups and exports)."""
+        return [r["name"] for r in self.avatar_renditions or () if isinstance(r, dict)]
 
     def _make_avatar_thumbnail(self) -> None:
         if not self.avatar:

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from markdownx.models import MarkdownxField
 
-from labsite.images import UploadTo, make_rendition, needs_rendition, validate_image_file
+from labsite.images import (
+    FIGURE_WIDTHS,
+    UploadTo,
+    delete_renditions,
+    make_rendition,
+    make_renditions,
+    needs_rendition,
+    validate_image_file,
+)
 from labsite.models import ImportedModel, RenderedMarkdownModel
 from people.models import unique_slug
 
@@ -133,6 +141,8 @@ class Figure(ImportedModel):
     )
     rendition_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     rendition_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    #: WebP copies of the image at ``labsite.images.FIGURE_WIDTHS`` (``srcset``), made at save.
+    image_renditions = models.JSONField(default=list, blank=True, editable=False)
     alt_text = models.CharField(
         max_length=300, help_text="What the figure shows, for screen readers"
     )
@@ -178,7 +188,24 @@ class Figure(ImportedModel):
                 self.rendition = None
         elif not self.image and self.rendition:
             self.rendition = None
+        self._make_renditions(new_image)
         super().save(*args, **kwargs)
+
+    def _make_renditions(self, new_image: bool) -> None:
+        """WebP copies for ``srcset``: made when a new image is saved (or one has none yet, as
+        after an upgrade), dropped with it; the old copies are deleted once the save commits."""
+        old = list(self.image_renditions or [])
+        if self.image and not new_image and old:
+            return
+        self.image_renditions = (
+            make_renditions(self.image, FIGURE_WIDTHS, "figures/srcset") if self.image else []
+        )
+        if old:
+            transaction.on_commit(lambda: delete_renditions(old))
+
+    def rendition_names(self) -> list[str]:
+        """Stored files named by ``image_renditions`` (for backups and exports)."""
+        return [r["name"] for r in self.image_renditions or () if isinstance(r, dict)]
 
     @property
     def display_image(self):

@@ -171,7 +171,10 @@ def empty_database() -> None:
 def test_round_trip_of_every_lab_loses_nothing(rich, tmp_path):
     lab_a, lab_b = rich
     before, files_before = snapshot(), media_bytes()
-    assert len(files_before) == 5  # avatar, its thumbnail, figure, rendition, markdownx upload
+    # avatar, its thumbnail and 4 WebP copies (80-480 px); figure, rendition and 5 WebP copies
+    # (320-1600 px); a markdownx upload
+    assert len(files_before) == 14
+    assert sum(name.endswith(".webp") for name in files_before) == 9
     export_lab(lab=lab_a, path=tmp_path / "a.zip")
     export_lab(lab=lab_b, path=tmp_path / "b.zip")
 
@@ -190,7 +193,7 @@ def test_round_trip_of_one_lab_keeps_its_rows_and_files(rich, tmp_path):
     alice_before = [repr(row) for row in snapshot()["people.Person"] if "alice-anders" in row]
     files_before = media_bytes()
     result = export_lab(lab=lab_a, path=tmp_path / "a.zip")
-    assert result.counts["media"] == 5
+    assert result.counts["media"] == 14  # 5 files and the 9 WebP copies of avatar and figure
     empty_database()
     imported = import_lab(path=tmp_path / "a.zip")
     assert imported.counts == {
@@ -212,7 +215,7 @@ def test_round_trip_of_one_lab_keeps_its_rows_and_files(rich, tmp_path):
         "figures": 1,
         "redirects": 1,
         "posts": 3,  # alice's and bob's own, lab A's; not lab B's
-        "media": 5,
+        "media": 14,
     }
     assert [repr(row) for row in snapshot()["people.Person"] if "alice-anders" in row] == (
         alice_before

@@ -529,6 +529,7 @@ class SiteWriter(PublicationWriter):
                 )
                 self._attach(figure, fig, record)
                 figure.save()
+                self._files.extend(figure.rendition_names())
                 _close(figure.image, figure.rendition)
                 self.report.add("created", "figure", f"{record.title}: {fig.src}")
                 changes += 1
@@ -538,6 +539,8 @@ class SiteWriter(PublicationWriter):
                 changed.append("image")
             if changed:
                 figure.save()
+                if "image" in changed:  # new copies: a rolled-back page deletes them
+                    self._files.extend(figure.rendition_names())
                 _close(figure.image, figure.rendition)
                 changes += 1
             self.report.add(

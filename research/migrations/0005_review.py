@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('research', '0003_nulls_last_order'),
+        ('research', '0004_renditions'),
     ]
 
     operations = [

@@ -163,7 +163,8 @@ def test_figure_stored_names_never_keep_a_dangerous_extension(lab_a):
     figure.full_clean()
     figure.save()
     suffixes = sorted(p.suffix for p in media_files())
-    assert suffixes == [".jpg", ".jpg"]  # the original and its web rendition
+    # the original and its web rendition; the srcset copies (320-2000 px) are always WebP
+    assert suffixes == [".jpg", ".jpg", *[".webp"] * 6]
 
 
 def test_a_wide_but_small_image_is_accepted_and_resized(lab_a):
