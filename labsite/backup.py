@@ -52,6 +52,7 @@ from django.utils import timezone
 
 from labsite.models import Redirect
 from people.models import Honor, Lab, Membership, NewsItem, Person, ProfileSection, Talk, Teaching
+from publications import entries
 from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 
@@ -300,6 +301,12 @@ def import_lab(*, path: Path, replace: bool = False) -> BackupResult:
             media_count = _write_media(media, written)
             lab, counts = _load(manifest, data, replace=replace)
             counts["media"] = media_count
+            # Rows were saved raw (no signals); their stored list entries name this file's
+            # people by their old keys: build them again here.
+            loaded = Publication.objects.filter(
+                Q(pk__in=Publication.objects.for_lab(lab)) | Q(projects__lab=lab)
+            )
+            entries.refresh_entries(loaded.values_list("pk", flat=True))
     except BackupError:
         _remove(written)
         raise

@@ -195,6 +195,11 @@ def batch() -> Iterator[None]:
         mark_stale(pks)
 
 
+def rows_written(rows: Iterable) -> None:
+    """``mark_stale`` for rows written in bulk: publications, or their authorships and links."""
+    mark_stale(getattr(row, "publication_id", None) or row.pk for row in rows)
+
+
 def mark_stale(pks: Iterable[int]) -> None:
     """The entries of ``pks`` no longer match their rows: rebuild them (at the end of the
     enclosing ``batch()``, else now).

@@ -48,6 +48,7 @@ from labsite.importing.report import PageReport, SiteReport
 from labsite.importing.rows import merge_fields
 from labsite.importing.writers import SiteWriter
 from people.models import Lab, Membership, Person, Role
+from publications import entries
 
 log = logging.getLogger(__name__)
 
@@ -208,7 +209,8 @@ def _load_one(
     files would otherwise spend a second just committing. A crash mid-site loses that site's
     pages, which the next (idempotent) run writes again.
     """
-    with transaction.atomic():
+    # Entries of the papers touched are rebuilt once, before the site commits.
+    with transaction.atomic(), entries.batch():
         report = _load_pages(site, lab=lab, owner_arg=owner_arg, dry_run=dry_run, indexes=indexes)
     counter.step(str(site.root))
     return report
@@ -608,6 +610,7 @@ def _link_back(owner: Person, *, lab: Lab, page: PageReport, people: identity.Pe
         if match is None or (_weak(match) and not _lab_paper(publication_id, lab)):
             continue
         Authorship.objects.filter(pk=pk).update(person=owner)
+        entries.mark_stale([publication_id])
         linked_pubs.add(publication_id)
         title = Publication.objects.filter(pk=publication_id).values_list("title", flat=True)[0]
         page.add("updated", "authorship", f"{name} → {owner.name}: {title}")

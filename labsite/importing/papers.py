@@ -34,6 +34,7 @@ from labsite.importing.rows import (
     prepare,
     web_url,
 )
+from publications import entries
 from publications.models import (
     Authorship,
     LinkKind,
@@ -233,6 +234,11 @@ class PublicationWriter:
             for a in self._dirty.values()
         ]
         Authorship.objects.bulk_update(rows, ["person", "selected"], batch_size=500)
+        entries.mark_stale(
+            Authorship.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+                "publication", flat=True
+            )
+        )
         self._dirty.clear()
 
     def _publication(
@@ -463,6 +469,7 @@ class PublicationWriter:
             Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
         rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
         entry.authors = [_Author.of(row) for row in Authorship.objects.bulk_create(rows)]
+        entries.mark_stale([entry.obj.pk])
 
     def _author_rows(
         self,
@@ -588,6 +595,7 @@ class PublicationWriter:
         new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
         if new:
             PublicationLink.objects.bulk_create(new)
+            entries.mark_stale([entry.obj.pk])
             entry.links.extend((link.kind, link.url) for link in new)
         return len(new)
 
