@@ -218,8 +218,9 @@ def _natural_key(obj: models.Model) -> str:
 
 
 #: Fields that are bookkeeping, not content: a lab's page-cache counter moves with every save
-#: (the restore itself bumps it) and means nothing in another database.
-NOT_DATA = frozenset({"content_version"})
+#: (the restore itself bumps it) and means nothing in another database; a paper's stored list
+#: entry names rows by their keys here, and the restore builds it again.
+NOT_DATA = frozenset({"content_version", "entry_parts"})
 
 
 def _row(obj: models.Model, keys: _Keys) -> dict[str, Any]:

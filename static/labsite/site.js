@@ -237,6 +237,8 @@
         body.className = "bibtex";
         var pre = document.createElement("pre");
         pre.className = "no-math";
+        pre.tabIndex = 0;  /* it scrolls sideways on a phone: reachable by keyboard */
+        pre.setAttribute("aria-label", "BibTeX entry");
         var code = document.createElement("code");
         code.textContent = text.trim();
         pre.appendChild(code);
