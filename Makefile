@@ -48,5 +48,10 @@ bench-pages: install
 bench-load: install
 	$(BIN)/python benchmarks/bench_load.py
 
+## make bench-weight: bytes, queries and uncached render time of the publication lists
+.PHONY: bench-weight
+bench-weight: install
+	$(BIN)/python benchmarks/bench_weight.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

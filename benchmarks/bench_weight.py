@@ -3,7 +3,7 @@
 Usage: ``.venv/bin/python benchmarks/bench_weight.py [--papers N] [--repo PATH] [--runs N]``.
 Everything happens in a temporary folder (a fresh SQLite file); the project's database is never
 opened. ``--repo`` points at another checkout (say, main before this change) so the same numbers
-can be taken of both: the script only uses models, the test client and ``benchmarks/naive.py``.
+can be taken of both: the script only uses models, the test client and ``weight_lab.py``.
 
 The lab (``benchmarks/weight_lab.py``): 30 members, ``--papers`` publications (3,000 by default)
 of three to eight authors, links and abstracts; one member, the "star", has 200 and selected them
@@ -11,8 +11,9 @@ all, so their homepage lists 200. Rows are written with ``bulk_create`` (fast), 
 code has them, the stored list entries are built the way the importer's bulk paths build them.
 
 It prints, uncached (page cache off):
-- bytes of the star's homepage and publications page, of the naive 200-row page
-  (``benchmarks/naive.py``) and their ratio (target ≤ 1.5);
+- bytes of the star's homepage and publications page and of two naive 200-row pages
+  (``weight_lab.naive_page``): the bare one (title, authors, venue, year) and the one that also
+  prints the badge and the links an entry carries; the ratios to each (target ≤ 1.5);
 - bytes of the lab's ``/publications/`` (first and last page when paged; target < 150 KB);
 - queries and median render time (in-process, test client, no socket) of each.
 """
