@@ -209,3 +209,30 @@ def test_person_lookup_uses_pk_not_name(alice):
     slots = [p for p in alice.publication.entry_parts["parts"] if isinstance(p, list)]
     assert [slot[0] for slot in slots] == [alice.person.pk, twin.pk]
     assert [slot[1] for slot in slots] == ["/people/alice-anders/", f"/people/{twin.slug}/"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_outside_a_transaction_bumps_the_page_cache_after_the_rebuild(monkeypatch):
+    """A shell's ``save()`` runs in autocommit: the page cache's own receiver bumps the version
+    before the entry is rebuilt, so a page cached in between would keep the old entry. The
+    labs showing the paper are bumped once more, after the rebuild."""
+    import labsite.cache
+
+    lab = f.LabFactory(slug="solo", site__domain="solo.localhost")
+    person = f.PersonFactory(name="Solo Author")
+    f.MembershipFactory(person=person, lab=lab)
+    paper = f.PublicationFactory(title="Solo paper")
+    f.AuthorshipFactory(publication=paper, person=person, name="Solo Author", position=0)
+    calls = []
+    refresh, bump = entries.refresh_entries, labsite.cache.bump_content_version
+    monkeypatch.setattr(
+        entries, "refresh_entries", lambda pks: calls.append("rebuild") or refresh(pks)
+    )
+    monkeypatch.setattr(
+        labsite.cache,
+        "bump_content_version",
+        lambda labs=None: calls.append(("bump", labs and set(labs))) or bump(labs),
+    )
+    f.PublicationLinkFactory(publication=paper, url="https://solo.example/pdf")
+    assert calls[-2:] == ["rebuild", ("bump", {lab.pk})]
+    assert "solo.example" in stored(paper)
