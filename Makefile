@@ -59,5 +59,10 @@ bench-lighthouse: install
 	test -x node_modules/.bin/lighthouse || npm ci --no-audit --no-fund
 	$(BIN)/python benchmarks/lighthouse.py
 
+## make bench-weight: bytes, queries and uncached render time of the publication lists
+.PHONY: bench-weight
+bench-weight: install
+	$(BIN)/python benchmarks/bench_weight.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

@@ -63,6 +63,7 @@ from people.models import (
     Talk,
     Teaching,
 )
+from publications import entries
 from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 
@@ -236,8 +237,9 @@ def _natural_key(obj: models.Model) -> str:
 
 
 #: Fields that are bookkeeping, not content: a lab's page-cache counter moves with every save
-#: (the restore itself bumps it) and means nothing in another database.
-NOT_DATA = frozenset({"content_version"})
+#: (the restore itself bumps it) and means nothing in another database; a paper's stored list
+#: entry names rows by their keys here, and the restore builds it again.
+NOT_DATA = frozenset({"content_version", "entry_parts"})
 
 
 def _row(obj: models.Model, keys: _Keys) -> dict[str, Any]:
@@ -334,6 +336,12 @@ def import_lab(*, path: Path, replace: bool = False) -> BackupResult:
             media_count = _write_media(media, written)
             lab, counts = _load(manifest, data, replace=replace)
             counts["media"] = media_count
+            # Rows were saved raw (no signals); their stored list entries name this file's
+            # people by their old keys: build them again here.
+            loaded = Publication.objects.filter(
+                Q(pk__in=Publication.objects.for_lab(lab)) | Q(projects__lab=lab)
+            )
+            entries.refresh_entries(loaded.values_list("pk", flat=True))
     except BackupError:
         _remove(written)
         raise

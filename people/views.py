@@ -27,7 +27,7 @@ from people.models import (
     Role,
     SectionKind,
 )
-from publications.bibtex import attach_entries
+from publications.entries import LIST_FIELDS, attach_entry_html
 from publications.models import Authorship, Publication
 from research.models import Project
 from research.views import PROJECT_ORDER
@@ -60,9 +60,9 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
     (the 5 latest others, lab's and members'), ``projects`` (featured — or, when the lab featured
     none, its latest — with ``figures`` prefetched), ``people`` (current members, PI first, each
     a Membership with ``person``), ``people_total``, ``posts`` (the latest published posts),
-    ``publications`` (8 most recent, authors and links prefetched), ``lab_member_ids``
-    (LabMixin; pks of the lab's people: link those authors), ``meta``, ``json_ld``. Every listed
-    publication carries ``bibtex_entry``. A section with nothing to show is left out.
+    ``publications`` (8 most recent), ``lab_member_ids`` (LabMixin; pks of the lab's people:
+    link those authors), ``meta``, ``json_ld``. Every listed publication carries
+    ``entry_html`` (publications/entries.py). A section with nothing to show is left out.
     """
 
     template_name = "people/lab_home.html"
@@ -70,8 +70,9 @@ class LabHomeView(LabMixin, PageMetaMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(lab_home_context(self.lab))
-        context["publications"] = attach_entries(
-            Publication.objects.for_lab(self.lab).with_authors().newest_first()[:8]
+        context["publications"] = attach_entry_html(
+            Publication.objects.for_lab(self.lab).only(*LIST_FIELDS).newest_first()[:8],
+            member_ids=context["lab_member_ids"],
         )
         return context
 
@@ -166,7 +167,8 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
     - ``memberships``: the member's memberships in this lab (``role_label``, ``is_alumnus``,
       ``next_position``).
     - ``lab_member_ids`` (LabMixin): pks of the lab's people (link those authors); ``meta``;
-      ``json_ld``. Every listed publication carries ``bibtex_entry``.
+      ``json_ld``. Every listed publication carries ``entry_html`` (publications/entries.py:
+      the member highlighted, the lab's people linked).
     - ``person_feed``: the path of the member's Atom feed; ``person.has_posts``: whether they
       have published blog posts (the page links to ``/people/<slug>/posts/``).
     The email is printed with ``{% email_link person.email %}`` (``labsite_seo``).
@@ -207,7 +209,7 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
         rows = list(
             mine.annotate(is_selected=Exists(selected))
             .filter(Q(is_selected=True) | Q(pk__in=recent))
-            .with_authors()
+            .only(*LIST_FIELDS)
             .newest_first()
         )
         total = mine.count()
@@ -220,7 +222,7 @@ class PersonDetailView(LabPersonMixin, PageMetaMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         publications, showing_selected, total = self.homepage_publications(person)
-        attach_entries(publications)
+        attach_entry_html(publications, owner=person, member_ids=context["lab_member_ids"])
         projects = list(
             Project.objects.for_lab(self.lab)
             .published()
@@ -304,17 +306,19 @@ def person_feed_path(person: Person) -> str:
 class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
     """All of a member's publications (not the ones they hid), newest first.
 
-    Context: ``person``, ``publications`` (authors and links prefetched),
+    Context: ``person``, ``publications`` (each with ``entry_html``, publications/entries.py),
     ``publications_by_year`` — ``[(year or None, [Publication])]`` in page order —,
-    ``lab_member_ids`` (LabMixin), ``meta``. Every publication carries ``bibtex_entry``.
+    ``lab_member_ids`` (LabMixin), ``meta``.
     """
 
     template_name = "people/person_publications.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        publications = attach_entries(
-            Publication.objects.for_person(self.object).with_authors().newest_first()
+        publications = attach_entry_html(
+            Publication.objects.for_person(self.object).only(*LIST_FIELDS).newest_first(),
+            owner=self.object,
+            member_ids=context["lab_member_ids"],
         )
         context["publications"] = publications
         context["publications_by_year"] = [

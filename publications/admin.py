@@ -20,7 +20,7 @@ from reversion.admin import VersionAdmin
 from labsite import history, permissions
 from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
 from labsite.importing.records import AuthorRecord, PublicationRecord
-from publications import intake, lookup
+from publications import entries, intake, lookup
 from publications.models import (
     Authorship,
     Publication,
@@ -388,6 +388,11 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
                     request, "add_lookup.html", title, confirm=confirm, paper=paper
                 )
         return self._intake_page(request, "add_lookup.html", title, form=form)
+
+    def save_related(self, request, form, formsets, change):
+        # The author and link inlines rebuild the paper's list entry once, not once a row.
+        with entries.batch():
+            super().save_related(request, form, formsets, change)
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

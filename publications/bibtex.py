@@ -250,17 +250,6 @@ def _suffix(n: int) -> str:
     return letters
 
 
-def attach_entries(publications: Iterable[Publication]) -> list[Publication]:
-    """Set ``bibtex_entry`` on each publication (keys unique within the list); return the list.
-
-    For list pages' expandable BibTeX; uses only the prefetched authorships, so no query.
-    """
-    publications = list(publications)
-    for publication, entry in zip(publications, entries(publications), strict=True):
-        publication.bibtex_entry = entry.text
-    return publications
-
-
 def entry_for(publication: Publication) -> str:
     """The BibTeX of one publication (for its page)."""
     return entries([publication])[0].text

@@ -22,6 +22,7 @@ from labsite.importing.papers import PublicationWriter
 from labsite.importing.records import AuthorRecord, PublicationRecord
 from labsite.importing.rows import EMPTY, choice_of, web_url
 from people.models import Membership, Person
+from publications import entries
 from publications.models import Authorship, LinkKind, Publication, PublicationLink
 
 NOT_AMONG_AUTHORS = (
@@ -162,7 +163,7 @@ def add_records(records: list[PublicationRecord], *, user) -> IntakeReport:
     matcher = MemberMatcher.for_user(user)
     papers = identity.PublicationIndex.from_database()
     rule = author_rule(user)
-    with transaction.atomic():
+    with transaction.atomic(), entries.batch():
         for record in records:
             _add_record(record, user=user, matcher=matcher, papers=papers, report=report, rule=rule)
     return report
@@ -227,6 +228,7 @@ def _add_record(
         )
         for position, author in enumerate(authors)
     )
+    entries.mark_stale([pub.pk])
     _add_links(pub, record)
     papers.add(pub.pk, doi=pub.doi, arxiv_id=pub.arxiv_id, title=pub.title, year=pub.year)
     report.items.append(IntakeItem(pub.title, "created", pub, f"{len(authors)} authors"))
@@ -279,6 +281,7 @@ def _merge(
             )
             for i, a in enumerate(authors)
         )
+        entries.mark_stale([pub.pk])
         changed.append("authors")
     else:
         taken = {row.person_id for row in rows if row.person_id}
@@ -313,4 +316,5 @@ def _add_links(pub: Publication, record: PublicationRecord) -> int:
             )
         )
     PublicationLink.objects.bulk_create(new)
+    entries.rows_written(new)
     return len(new)

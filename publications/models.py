@@ -108,6 +108,9 @@ class Publication(RenderedMarkdownModel, ImportedModel):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+    #: The list entry as rendered when the paper, its authors or its links last changed
+    #: (publications/entries.py): ``{"v": template version, "parts": [...]}``.
+    entry_parts = models.JSONField(default=dict, blank=True, editable=False)
 
     markdown_fields = {"abstract": "abstract_html"}
     objects = PublicationQuerySet.as_manager()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.http import HttpResponse
@@ -21,7 +22,7 @@ from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, article_ld, citation_meta, page_meta, plain
 from people.models import Person
 from publications import bibtex
-from publications.bibtex import attach_entries
+from publications.entries import LIST_FIELDS, attach_entry_html
 from publications.models import PUBLICATION_ORDER, Authorship, Publication, PublicationKind
 
 #: Longest search string taken from ``?q=``.
@@ -31,6 +32,8 @@ MAX_QUERY_WORDS = 8
 #: What ``?person=`` may hold: a person slug (anything else cannot match one).
 _SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+#: Papers per page of the lab's list: a lab of any size answers a page of bounded weight.
+PAGE_SIZE = 100
 
 
 class PublicationListView(LabMixin, PageMetaMixin, ListView):
@@ -38,10 +41,14 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
     (every word of ``q`` in the title, an author's name or the venue).
 
     A filter value that cannot match (``?year=abc``, an unknown type) is ignored rather than
-    emptying the page. Context:
-    - ``publications``: the matching papers, newest first, authors and links prefetched, each
-      with ``bibtex_entry``; ``count``: how many.
+    emptying the page. ``PAGE_SIZE`` papers a page (``?page=N``; one that does not exist is a
+    404). Context:
+    - ``publications``: this page's papers, newest first, each with ``entry_html``
+      (publications/entries.py); ``count``: how many match in all.
     - ``publications_by_year``: ``[(year or None, [Publication])]`` in page order.
+    - ``page_obj``, ``paginator``, ``is_paginated`` (ListView); ``page_range``: the page numbers
+      to link, with ``Paginator.ELLIPSIS`` for the gaps; ``page_query``: the filters as a query
+      string (``year=2024&q=…&``, or "") that page links start with, so paging keeps them.
     - ``filters``: the filters in effect as strings, ``{"year", "type", "person", "q"}`` (""
       when unset or ignored); ``is_filtered``: any of them set.
     - ``filter_years``: every year the lab has papers in, newest first.
@@ -52,6 +59,7 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
 
     template_name = "publications/publication_list.html"
     context_object_name = "publications"
+    paginate_by = PAGE_SIZE
 
     def get_filters(self) -> dict:
         params = self.request.GET
@@ -91,13 +99,19 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
                 | Q(short_venue__icontains=word)
                 | Q(pk__in=by_author.values("publication"))
             )
-        return qs.with_authors().order_by(*PUBLICATION_ORDER)
+        return qs.only(*LIST_FIELDS).order_by(*PUBLICATION_ORDER)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        publications = attach_entries(context["publications"])
+        publications = attach_entry_html(
+            context["publications"], member_ids=context["lab_member_ids"]
+        )
         context["publications"] = context["object_list"] = publications
-        context["count"] = len(publications)
+        page = context["page_obj"]
+        context["count"] = page.paginator.count
+        context["page_range"] = list(page.paginator.get_elided_page_range(page.number))
+        given = {name: value for name, value in self.filters.items() if value}
+        context["page_query"] = urlencode(given) + "&" if given else ""
         context["publications_by_year"] = [
             (year, list(rows)) for year, rows in groupby(publications, key=lambda p: p.year)
         ]
@@ -118,8 +132,9 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
 
     def query_is_canonical(self, context) -> bool:
         """May this page be stored in the page cache? Only for a query string made of values
-        the filter form itself offers, each once: a year, a type and a person of this lab.
-        Searches (``?q=``) are free text, each different: answered, never stored."""
+        the filter form itself offers, each once: a year, a type and a person of this lab, and
+        a page that exists, by its own number ("?page=02" is the same page again). Searches
+        (``?q=``) are free text, each different: answered, never stored."""
         params = self.request.GET
         if "q" in params or any(len(params.getlist(name)) > 1 for name in params):
             return False
@@ -127,6 +142,7 @@ class PublicationListView(LabMixin, PageMetaMixin, ListView):
             "year": {str(year) for year in context["filter_years"]},
             "type": {value for value, _ in context["filter_kinds"]},
             "person": {person.slug for person in context["filter_people"]},
+            "page": {str(context["page_obj"].number)},
         }
         return all(params[name] in offered.get(name, ()) for name in params)
 
@@ -182,6 +198,16 @@ def bibtex_response(publications, filename: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+class PublicationBibtexView(LabMixin, View):
+    """``/publications/<id>.bib``: one publication's BibTeX (what a list's "BibTeX" fetches)."""
+
+    def get(self, request, *args, **kwargs):
+        publication = get_object_or_404(
+            Publication.objects.for_lab(self.lab).prefetch_related("authorships"), pk=kwargs["pk"]
+        )
+        return bibtex_response([publication], f"publication-{publication.pk}.bib")
 
 
 class LabBibtexView(LabMixin, View):

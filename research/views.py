@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from labsite.mixins import LabMixin
 from labsite.seo import PageMetaMixin, page_meta, plain
 from people.models import Post
-from publications.bibtex import attach_entries
+from publications.entries import LIST_FIELDS, attach_entry_html
 from publications.models import Publication
 from publications.views import PUBLICATION_ORDER
 from research.models import Collaborator, Project
@@ -52,9 +52,9 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
     """One project with its collaborators, figures, write-up and papers.
 
     Context: ``project`` (``owner`` loaded; ``collaborators`` with ``person``, ``figures`` and
-    ``publications`` — authors and links — prefetched; ``project.posts``: the published blog
-    posts that are its write-up), ``publications`` (the same papers as a
-    list, newest first, each with ``bibtex_entry``), ``lab_member_ids`` (LabMixin:
+    ``publications`` prefetched; ``project.posts``: the published blog posts that are its
+    write-up), ``publications`` (the same papers as a list, newest first, each with
+    ``entry_html``: publications/entries.py), ``lab_member_ids`` (LabMixin:
     collaborators and authors in it link to their lab page; others to their ``url``), ``meta``.
     """
 
@@ -62,7 +62,7 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
     context_object_name = "project"
 
     def get_queryset(self):
-        papers = Publication.objects.with_authors().order_by(*PUBLICATION_ORDER)
+        papers = Publication.objects.only(*LIST_FIELDS).order_by(*PUBLICATION_ORDER)
         return (
             Project.objects.for_lab(self.lab)
             .published()
@@ -85,7 +85,9 @@ class ProjectDetailView(LabMixin, PageMetaMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["publications"] = attach_entries(self.object.publications.all())
+        context["publications"] = attach_entry_html(
+            self.object.publications.all(), member_ids=context["lab_member_ids"]
+        )
         return context
 
     def get_meta(self, context):

@@ -53,6 +53,7 @@ from labsite.importing.rows import merge_fields
 from labsite.importing.writers import SiteWriter
 from labsite.normalise import name_tokens, normalize_name
 from people.models import Lab, Membership, Person, Role
+from publications import entries
 
 log = logging.getLogger(__name__)
 
@@ -201,7 +202,8 @@ def _load_one(
     files would otherwise spend a second just committing. A crash mid-site loses that site's
     pages, which the next (idempotent) run writes again.
     """
-    with transaction.atomic():
+    # Entries of the papers touched are rebuilt once, before the site commits.
+    with transaction.atomic(), entries.batch():
         report = _load_pages(site, lab=lab, owner_arg=owner_arg, dry_run=dry_run, indexes=indexes)
     counter.step(str(site.root))
     return report

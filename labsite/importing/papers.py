@@ -43,6 +43,7 @@ from labsite.importing.rows import (
 )
 from labsite.importing.works import distinct_works
 from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
+from publications import entries
 from publications.models import (
     Authorship,
     LinkKind,
@@ -264,6 +265,11 @@ class PublicationWriter:
             for a in self._dirty.values()
         ]
         Authorship.objects.bulk_update(rows, ["person", "selected"], batch_size=500)
+        entries.mark_stale(
+            Authorship.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+                "publication", flat=True
+            )
+        )
         self._dirty.clear()
 
     def _publication(
@@ -525,6 +531,7 @@ class PublicationWriter:
             Authorship.objects.filter(pk__in=[a.pk for a in entry.authors]).delete()
         rows = self._author_rows(entry.obj, record, authors, select_owner=select_owner, old=old)
         entry.authors = [AuthorRow.of(row) for row in Authorship.objects.bulk_create(rows)]
+        entries.mark_stale([entry.obj.pk])
 
     def _author_rows(
         self,
@@ -702,6 +709,7 @@ class PublicationWriter:
         new = self._link_rows(entry.obj, record, seen, start=len(entry.links))
         if new:
             PublicationLink.objects.bulk_create(new)
+            entries.mark_stale([entry.obj.pk])
             entry.links.extend((link.kind, link.url) for link in new)
         return len(new)
 

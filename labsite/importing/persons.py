@@ -21,6 +21,7 @@ from labsite import normalise
 from labsite.importing import identity
 from labsite.importing.report import PageReport
 from people.models import Lab, Membership, Person
+from publications import entries
 
 #: ``Person.source_key`` of a Person the import created from a linked co-author or collaborator.
 OUTSIDE_KEY = "outside"
@@ -164,6 +165,7 @@ def link_back(
         if match is None or (_weak(match) and not _lab_paper(publication_id, lab)):
             continue
         Authorship.objects.filter(pk=pk).update(person=person)
+        entries.mark_stale([publication_id])  # the stored list entry names its authors
         linked_pubs.add(publication_id)
         title = Publication.objects.filter(pk=publication_id).values_list("title", flat=True)[0]
         page.add("updated", "authorship", f"{name} → {person.name}: {title}")

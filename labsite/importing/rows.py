@@ -141,6 +141,12 @@ def insert(obj: models.Model) -> None:
     bulk_insert(type(obj), [obj])
 
 
+#: Models whose rows make a publication's stored list entry.
+ENTRY_MODELS = frozenset(
+    {"publications.Publication", "publications.Authorship", "publications.PublicationLink"}
+)
+
+
 def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
     """INSERT ``objs`` and give each its primary key (SQLite ≥ 3.35 and PostgreSQL return it)."""
     if not objs:
@@ -152,6 +158,10 @@ def bulk_insert(model: type[models.Model], objs: list[models.Model]) -> None:
     else:  # pragma: no cover - older SQLite: one INSERT each, still with its key
         for obj in objs:
             model._default_manager.bulk_create([obj])
+    if model._meta.label in ENTRY_MODELS:  # bulk writes send no signal (publications/entries.py)
+        from publications import entries
+
+        entries.rows_written(objs)
 
 
 def valid_year(value: int | None) -> int | None:

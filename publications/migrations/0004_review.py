@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('publications', '0002_explicit_order'),
+        ('publications', '0003_entry_html'),
     ]
 
     operations = [

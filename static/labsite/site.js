@@ -64,35 +64,36 @@
       if (ok) resolve(); else reject(new Error("copy failed"));
     });
   }
-  function initCopy() {
-    document.querySelectorAll("[data-copy]").forEach(function (block) {
-      var pre = block.querySelector("pre");
-      if (!pre) return;
-      var button = document.createElement("button");
-      button.type = "button";
-      button.className = "btn copy-btn";
-      button.textContent = "Copy";
-      var status = document.createElement("span");
-      status.className = "vh";
-      status.setAttribute("role", "status");
-      button.addEventListener("click", function () {
-        copyText(pre.textContent).then(function () {
-          button.textContent = "Copied";
-          status.textContent = "BibTeX copied to the clipboard";
-        }, function () {
-          var range = document.createRange();
-          range.selectNodeContents(pre);
-          var sel = window.getSelection();
-          sel.removeAllRanges();
-          sel.addRange(range);
-          button.textContent = "Press Ctrl+C";
-          status.textContent = "Selected; press Control C to copy";
-        });
-        setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2500);
+  function addCopy(block) {
+    var pre = block.querySelector("pre");
+    if (!pre) return;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn copy-btn";
+    button.textContent = "Copy";
+    var status = document.createElement("span");
+    status.className = "vh";
+    status.setAttribute("role", "status");
+    button.addEventListener("click", function () {
+      copyText(pre.textContent).then(function () {
+        button.textContent = "Copied";
+        status.textContent = "BibTeX copied to the clipboard";
+      }, function () {
+        var range = document.createRange();
+        range.selectNodeContents(pre);
+        var sel = window.getSelection();
+        sel.removeAllRanges();
+        sel.addRange(range);
+        button.textContent = "Press Ctrl+C";
+        status.textContent = "Selected; press Control C to copy";
       });
-      block.appendChild(button);
-      block.appendChild(status);
+      setTimeout(function () { button.textContent = "Copy"; status.textContent = ""; }, 2500);
     });
+    block.appendChild(button);
+    block.appendChild(status);
+  }
+  function initCopy() {
+    document.querySelectorAll("[data-copy]").forEach(addCopy);
   }
 
   /* Math: $…$, $$…$$, \(…\), \[…\] typeset by KaTeX (served from our static files), loaded only
@@ -147,22 +148,118 @@
       document.head.appendChild(s);
     });
   }
-  function initMath() {
-    var main = document.querySelector("main");
-    if (!main || !script) return;
-    var nodes = mathNodes(main);
+  var katexLoading = null;
+  function loadKatex() {
+    if (!katexLoading) {
+      var css = document.createElement("link");
+      css.rel = "stylesheet";
+      css.href = script.getAttribute("data-katex-css");
+      document.head.appendChild(css);
+      katexLoading = loadScript(script.getAttribute("data-katex-js"));
+    }
+    return katexLoading;
+  }
+  function mathIn(scope) {
+    if (!scope || !script) return;
+    var nodes = mathNodes(scope);
     if (!nodes.length) return;
     root.setAttribute("data-math", "loading");
-    var css = document.createElement("link");
-    css.rel = "stylesheet";
-    css.href = script.getAttribute("data-katex-css");
-    document.head.appendChild(css);
-    loadScript(script.getAttribute("data-katex-js"))
+    loadKatex()
       .then(function () {
         nodes.forEach(typeset);
         root.setAttribute("data-math", "ready");
       })
       .catch(function () { root.setAttribute("data-math", "failed"); /* the TeX stays readable */ });
+  }
+  function initMath() {
+    mathIn(document.querySelector("main"));
+  }
+
+  /* Publication lists carry each paper's title, authors, venue and links; its abstract and
+     BibTeX stay on the paper's own page (the title's link, which is how a reader without
+     JavaScript gets them) and its .bib file. Each entry gets "Abstract" (when it has one:
+     data-abstract) and "BibTeX" toggles that fetch them the first time they are opened. */
+  function fetchText(url) {
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) throw new Error(response.status + " " + url);
+      return response.text();
+    });
+  }
+  function disclosure(label, title, href, load) {
+    var details = document.createElement("details");
+    var summary = document.createElement("summary");
+    summary.textContent = label;
+    var context = document.createElement("span");
+    context.className = "vh";
+    context.textContent = ": " + title;
+    summary.appendChild(context);
+    var body = document.createElement("div");
+    details.appendChild(summary);
+    details.appendChild(body);
+    var state = "";
+    details.addEventListener("toggle", function () {
+      if (!details.open || state) return;
+      state = "loading";
+      body.setAttribute("aria-busy", "true");
+      body.textContent = "Loading…";
+      load(body).then(function () {
+        state = "loaded";
+        body.removeAttribute("aria-busy");
+      }, function () {
+        state = "";  /* asked again on the next opening */
+        body.removeAttribute("aria-busy");
+        body.className = "";
+        body.textContent = "Could not load it here. ";
+        var link = document.createElement("a");
+        link.href = href;
+        link.textContent = "Open the paper’s page";
+        body.appendChild(link);
+      });
+    });
+    return details;
+  }
+  function abstractLoader(page) {
+    return function (body) {
+      return fetchText(page).then(function (html) {
+        var found = new DOMParser().parseFromString(html, "text/html").querySelector(".paper-abstract");
+        if (!found) throw new Error("no abstract on " + page);
+        body.className = "pub-abstract";
+        body.replaceChildren.apply(body, Array.prototype.map.call(found.childNodes, function (node) {
+          return document.importNode(node, true);
+        }));
+        mathIn(body);
+      });
+    };
+  }
+  function bibtexLoader(bib) {
+    return function (body) {
+      return fetchText(bib).then(function (text) {
+        body.className = "bibtex";
+        var pre = document.createElement("pre");
+        pre.className = "no-math";
+        pre.tabIndex = 0;  /* it scrolls sideways on a phone: reachable by keyboard */
+        pre.setAttribute("aria-label", "BibTeX entry");
+        var code = document.createElement("code");
+        code.textContent = text.trim();
+        pre.appendChild(code);
+        body.replaceChildren(pre);
+        addCopy(body);
+      });
+    };
+  }
+  function initEntries() {
+    document.querySelectorAll(".pubs > li").forEach(function (entry) {
+      var link = entry.querySelector(":scope > a");  /* the title (see _entry.html) */
+      var actions = entry.querySelector(":scope > div");
+      if (!link || !actions) return;
+      var page = link.getAttribute("href");
+      var title = link.textContent;
+      if (entry.hasAttribute("data-abstract")) {
+        actions.appendChild(disclosure("Abstract", title, page, abstractLoader(page)));
+      }
+      var bib = page.replace(/\/$/, "") + ".bib";
+      actions.appendChild(disclosure("BibTeX", title, bib, bibtexLoader(bib)));
+    });
   }
 
   /* A code block wider than its column scrolls sideways: make it a tab stop, so that keyboard
@@ -177,6 +274,7 @@
     initTheme();
     initEmail();
     initCopy();
+    initEntries();
     initMath();
     initScrollables();
   }

@@ -153,11 +153,11 @@ def test_member_pastes_bibtex_reorders_authors_and_selects_a_paper(
     section = page.locator("section", has=page.get_by_role("heading", name="Selected publications"))
     # Depends on the homepage's "Selected publications" heading (issue 7, deliverable 4).
     assert section.get_by_role("heading").first.inner_text() == "Selected publications"
-    assert section.locator(".pub-title").all_inner_texts() == [
+    assert section.locator(".pubs > li > a").all_inner_texts() == [
         "Paper Lanterns for Sparse Attention"
     ]
     assert (
-        section.locator(".pub-authors")
+        section.locator(".pubs > li > p:first-of-type")
         .inner_text()
         .replace("\n", " ")
         .startswith("Ilse Vantongeren, Mila Ostrova")

@@ -121,14 +121,14 @@ def test_member_adds_news_and_a_talk_and_both_show_at_once(viewport, site, brows
 
 
 PAGE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
-PILLS = """() => [...document.querySelector('.pub .pub-actions').children].map(el => {
+PILLS = """() => [...document.querySelector('.pubs > li > div').children].map(el => {
   const pill = el.tagName === 'DETAILS' ? el.querySelector('summary') : el;
   const r = pill.getBoundingClientRect();
   return [pill.textContent.trim().split(':')[0], Math.round(r.top), Math.round(r.height)];
 })"""
 WEIGHTS = """() => ({
-  me: getComputedStyle(document.querySelector('.pub-authors .me')).fontWeight,
-  member: getComputedStyle(document.querySelector('.pub-authors .member')).fontWeight,
+  me: getComputedStyle(document.querySelector('.pubs > li > p:first-of-type > b')).fontWeight,
+  member: getComputedStyle(document.querySelector('.pubs > li > p:first-of-type > a')).fontWeight,
 })"""
 CARD_TITLES = """() => [...document.querySelectorAll('.cards .card-title')]
   .map(h => Math.round(h.getBoundingClientRect().top))"""

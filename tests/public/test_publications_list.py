@@ -114,10 +114,11 @@ def test_publication_page(get, papers, alice):
     assert response.context["bibtex"].startswith("@inproceedings{anders2024alice,")
 
 
-def test_listed_papers_carry_their_bibtex(get, papers):
+def test_listed_papers_bibtex_is_their_own_bib_url(get, papers):
     response = get("/publications/?q=federated")
     [paper] = response.context["publications"]
-    assert paper.bibtex_entry.startswith("@article{anders2023federated,")
+    bib = get(f"/publications/{paper.pk}.bib").content.decode()
+    assert bib.startswith("@article{anders2023federated,")
 
 
 def test_papers_of_one_year_keep_their_explicit_order(get, alice):

@@ -219,12 +219,25 @@ def test_pages_reject_post(client, alice):
         ("/publications/", "publications"),
     ],
 )
-def test_listed_publications_carry_their_bibtex(get, alice, path, name):
+def test_listed_publications_link_their_page_and_bibtex(get, alice, path, name):
+    """A list entry carries no abstract or BibTeX: its title links the paper's page, and its
+    BibTeX is the paper's own .bib URL (what the list's "BibTeX" toggle fetches)."""
     [paper] = [p for p in get(path).context[name] if p == alice.publication]
-    assert paper.bibtex_entry.startswith("@inproceedings{anders2024alice,")
+    assert f'<a href="/publications/{paper.pk}/">' in paper.entry_html
+    assert "@inproceedings" not in get(path).content.decode()
+    response = get(f"/publications/{paper.pk}.bib")
+    assert response["Content-Type"] == "text/x-bibtex; charset=utf-8"
+    assert response.content.decode().startswith("@inproceedings{anders2024alice,")
 
 
-def test_project_page_papers_carry_their_bibtex(get, alice):
+def test_project_page_papers_link_their_page(get, alice):
     alice.project.publications.add(alice.publication)
     [paper] = get(f"/research/{alice.project.slug}/").context["publications"]
-    assert paper.bibtex_entry.startswith("@inproceedings{anders2024alice,")
+    assert f'<a href="/publications/{paper.pk}/">' in paper.entry_html
+
+
+def test_publication_bibtex_of_another_lab_is_404(get, alice, carol):
+    assert get(f"/publications/{carol.publication.pk}.bib").status_code == 404
+    assert (
+        get(f"/publications/{carol.publication.pk}.bib", host="lab-b.localhost").status_code == 200
+    )
