@@ -263,6 +263,17 @@ def bump_content_version(lab_pks: Iterable[int] | None = None) -> None:
         pending["labs"] = None if pks is None else pending.get("labs", set()) | pks
 
 
+def bump_for_publications(publication_pks: Iterable[int]) -> None:
+    """Make stale the pages of every lab that shows one of these papers — for writes that send
+    no signal (authors or links added with ``bulk_create``)."""
+    from people.models import Membership
+
+    pks = set(publication_pks)
+    if pks:
+        labs = Membership.objects.filter(person__authorships__publication_id__in=pks)
+        bump_content_version(set(labs.values_list("lab", flat=True)))
+
+
 def _registered(conn) -> bool:
     return any(entry[1] is _bump_pending_labs for entry in getattr(conn, "run_on_commit", []))
 

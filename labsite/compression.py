@@ -17,8 +17,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
+from django.utils.cache import patch_vary_headers
 
-from labsite.cache import compressible
+from labsite.cache import accepts_gzip, compressible
 
 #: Paths never compressed: the signed-in editing side.
 PRIVATE_PATHS = ("/admin/", "/markdownx/")
@@ -33,5 +34,8 @@ class PublicGZipMiddleware(GZipMiddleware):
             or response.cookies
             or not compressible(response.get("Content-Type", ""))
         ):
+            return response
+        if not accepts_gzip(request):  # Django's own check takes "gzip;q=0" for a yes
+            patch_vary_headers(response, ["Accept-Encoding"])
             return response
         return super().process_response(request, response)
