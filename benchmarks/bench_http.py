@@ -9,13 +9,15 @@ manifest storage, the default local-memory cache (``--redis-url`` for Redis) —
 URL for B (``benchmarks/bench_urls.py``). The database is a fresh SQLite file in a temporary
 folder (``--database-url`` for PostgreSQL; that database is dropped and made again). The load
 generator is Debian's ``wrk`` (``apt-get install -y wrk``), ``--connections`` connections,
-``--duration`` seconds per page, every request with ``Accept-Encoding: gzip`` as a browser sends.
+``--duration`` seconds per page in ``--rounds`` round-robin slices (so a load that changes during
+the run weighs on every page alike), every request with ``Accept-Encoding: gzip`` as a browser
+sends.
 
 The lab: 30 members, about 3,000 publications (each with three members and an outside author,
 two links and an abstract), one member (the first) with 200, all selected so their page lists
 all 200; built with bulk inserts and one content-version bump, so setup takes seconds.
 
-Measured, each for ``--duration`` seconds:
+Measured:
 
 - **A**: the member page's own bytes as a static file through WhiteNoise (gzip variant beside
   it, as ``collectstatic`` makes for every static file);
@@ -288,7 +290,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=5, help="gunicorn sync workers")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
-    parser.add_argument("--duration", type=float, default=5.0, help="seconds per page")
+    parser.add_argument("--duration", type=float, default=6.0, help="seconds per page in all")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin slices per page")
     parser.add_argument("--database-url", default="", help="PostgreSQL instead of SQLite")
     parser.add_argument("--redis-url", default="", help="Redis cache instead of local memory")
     parser.add_argument("--prepare", type=Path, help=argparse.SUPPRESS)
@@ -382,8 +385,8 @@ def main(argv: list[str] | None = None) -> int:
             ("member_uncached", "member page, uncached", f"/people/{star}/?uncached=1", False),
         ]
         load_before = os.getloadavg()
-        results = {}
-        for key, label, path, cached in cases:
+        bodies = {}
+        for key, _label, path, cached in cases:
             url = base + path
             for _ in range(args.workers * 3 if cached else 1):  # fill every worker's cache
                 status, headers, body = fetch(url)
@@ -394,20 +397,43 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{path} was not a cache hit ({how!r})")
             if cached is False and how is not None:
                 raise SystemExit(f"{path} came through the page cache ({how!r})")
-            measured = run_wrk(
-                url, connections=args.connections, duration=args.duration, timeout=30.0
-            )
-            measured.update(
-                path=path,
-                label=label,
-                wire_bytes=len(body),
-                encoding=headers.get("Content-Encoding", "identity"),
-            )
+            bodies[key] = (body, headers.get("Content-Encoding", "identity"))
+        # Round robin: every page gets a slice of each round, so a load that changes during the
+        # run (the machine is shared) weighs on every page alike, and the ratios hold.
+        rounds: dict[str, list[dict]] = {key: [] for key, *_ in cases}
+        for _ in range(args.rounds):
+            for key, _label, path, _cached in cases:
+                rounds[key].append(
+                    run_wrk(
+                        base + path,
+                        connections=args.connections,
+                        duration=args.duration / args.rounds,
+                        timeout=30.0,
+                    )
+                )
+        results = {}
+        for key, label, path, _cached in cases:
+            runs = rounds[key]
+            body, encoding = bodies[key]
+            p50s = sorted(r["p50_ms"] for r in runs if r["p50_ms"] is not None)
+            p99s = [r["p99_ms"] for r in runs if r["p99_ms"] is not None]
+            measured = {
+                "rps": round(sum(r["rps"] for r in runs) / len(runs), 1),
+                "p50_ms": p50s[len(p50s) // 2] if p50s else None,
+                "p99_ms": max(p99s) if p99s else None,
+                "requests": sum(r["requests"] for r in runs),
+                "non_2xx": sum(r["non_2xx"] for r in runs),
+                "timeouts": sum(r["timeouts"] for r in runs),
+                "rounds_rps": [r["rps"] for r in runs],
+                "path": path,
+                "label": label,
+                "wire_bytes": len(body),
+                "encoding": encoding,
+            }
             results[key] = measured
             print(
                 f"  {label:<46}{measured['rps']:>9.1f} req/s  p50 {_fmt(measured['p50_ms'])}"
-                f"  p99 {_fmt(measured['p99_ms'])}  {len(body) / 1024:>7.1f} KB "
-                f"{measured['encoding']}"
+                f"  p99 {_fmt(measured['p99_ms'])}  {len(body) / 1024:>7.1f} KB {encoding}"
                 + (
                     f"  ({measured['non_2xx']} non-2xx, {measured['timeouts']} timeouts)"
                     if measured["non_2xx"] or measured["timeouts"]
@@ -480,7 +506,7 @@ def report(args, lab: dict, results: dict, load_before, load_after) -> int:
     print(
         f"\nmachine: {machine['cpus']} CPUs, load average {_load(load_before)} before, "
         f"{_load(load_after)} after; gunicorn {args.workers} sync workers, wrk "
-        f"{args.connections} connections, {args.duration:g} s per page, "
+        f"{args.connections} connections, {args.duration:g} s per page in {args.rounds} rounds, "
         f"{'Redis' if args.redis_url else 'local-memory'} cache, "
         f"{'PostgreSQL' if args.database_url else 'SQLite'}"
     )
@@ -496,6 +522,7 @@ def report(args, lab: dict, results: dict, load_before, load_after) -> int:
                     "workers": args.workers,
                     "connections": args.connections,
                     "duration_s": args.duration,
+                    "rounds": args.rounds,
                     "cache": "redis" if args.redis_url else "local-memory",
                     "database": "postgresql" if args.database_url else "sqlite",
                 },
