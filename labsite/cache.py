@@ -91,21 +91,34 @@ _local_versions: dict[int, int] = {}
 _labs: dict[str, tuple[Any, tuple]] = {}
 
 
+@functools.cache
+def _conf() -> dict[str, Any]:
+    """The settings a request reads, read once (again after any ``setting_changed``): a hit
+    should cost almost nothing, and each ``settings.X`` goes through Django's lazy object.
+    (``LABSITE_PAGE_CACHE`` is read live: scripts switch it by assignment.)"""
+    return {
+        "alias": getattr(settings, "LABSITE_PAGE_CACHE_ALIAS", "default"),
+        "source": getattr(settings, "LABSITE_CONTENT_VERSION", "auto"),
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+    }
+
+
 def _cache():
-    return caches[getattr(settings, "LABSITE_PAGE_CACHE_ALIAS", "default")]
+    return caches[_conf()["alias"]]
 
 
-def version_source() -> str:
+def version_source(cache=None) -> str:
     """Where the per-request version lookup goes: ``"database"`` or ``"cache"``.
 
     ``LABSITE_CONTENT_VERSION`` chooses; ``auto`` (the default) picks the cache when it is one
     store shared by every process, and the database for a per-process cache (local memory,
     dummy), where a counter kept in the cache would be seen by its own process only.
     """
-    choice = getattr(settings, "LABSITE_CONTENT_VERSION", "auto")
+    choice = _conf()["source"]
     if choice in ("database", "cache"):
         return choice
-    return "database" if isinstance(_cache(), (LocMemCache, DummyCache)) else "cache"
+    cache = cache if cache is not None else _cache()
+    return "database" if isinstance(cache, (LocMemCache, DummyCache)) else "cache"
 
 
 def _fresh_version() -> int:
@@ -134,7 +147,7 @@ def read_version(lab_pk: int, page: str | None = None) -> tuple[tuple | None, An
     The version is ``None`` when the lab no longer exists.
     """
     cache = _cache()
-    if version_source() == "cache":
+    if version_source(cache) == "cache":
         key = _version_key(lab_pk)
         found = cache.get_many([key, page] if page else [key])
         counter = found.get(key)
@@ -187,6 +200,7 @@ def forget_labs() -> None:
 
 def settings_changed(*, setting: str, **kwargs: Any) -> None:
     """A test changed a setting the map depends on (the database, the cache, the hosts)."""
+    _conf.cache_clear()
     if setting in {"DATABASES", "CACHES", "ALLOWED_HOSTS", "LABSITE_CONTENT_VERSION"}:
         forget_labs()
         _version_sql.cache_clear()
@@ -529,7 +543,7 @@ class PageCacheMiddleware:
         return (
             not getattr(settings, "LABSITE_PAGE_CACHE", True)
             or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(self.skip)
             or not self.known_query(request)
         )
@@ -546,7 +560,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.bypass(request):
             response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if _conf()["session_cookie"] in request.COOKIES:
                 # A member's page may carry their name or edit links: keep it out of shared
                 # caches, and have the browser ask again so their edits show at once.
                 patch_cache_control(response, private=True, no_cache=True)
@@ -617,8 +631,8 @@ class PageCacheMiddleware:
         """The stored response, gzip-encoded for a client that accepts it."""
         body, etag = stored["body"], None
         response = HttpResponse(status=stored["status"])
-        for name, value in stored["headers"]:
-            response[name] = value
+        # The stored headers were checked when the miss set them: copied as they are.
+        response.headers._store.update({k.lower(): (k, v) for k, v in stored["headers"]})
         if stored["encoding"]:
             if accepts_gzip(request):
                 response["Content-Encoding"] = "gzip"
