@@ -10,8 +10,9 @@ URL for B (``benchmarks/bench_urls.py``). The database is a fresh SQLite file in
 folder (``--database-url`` for PostgreSQL; that database is dropped and made again). The load
 generator is Debian's ``wrk`` (``apt-get install -y wrk``), ``--connections`` connections,
 ``--duration`` seconds per page in ``--rounds`` round-robin slices (so a load that changes during
-the run weighs on every page alike), every request with ``Accept-Encoding: gzip`` as a browser
-sends.
+the run weighs on every page alike; the pages that render, B and the uncached member page, in
+rounds of their own with one connection per worker), every request with ``Accept-Encoding:
+gzip`` as a browser sends.
 
 The lab: 30 members, about 3,000 publications (each with three members and an outside author,
 two links and an abstract), one member (the first) with 200, all selected so their page lists
@@ -400,17 +401,26 @@ def main(argv: list[str] | None = None) -> int:
             bodies[key] = (body, headers.get("Content-Encoding", "identity"))
         # Round robin: every page gets a slice of each round, so a load that changes during the
         # run (the machine is shared) weighs on every page alike, and the ratios hold.
+        # The pages that render (B, uncached) go in rounds of their own, after the others, with
+        # one connection per worker: requests still queued when wrk stops would otherwise hold
+        # every worker into the next page's slice. After each slice the workers finish what
+        # they were given before the next one starts.
         rounds: dict[str, list[dict]] = {key: [] for key, *_ in cases}
-        for _ in range(args.rounds):
-            for key, _label, path, _cached in cases:
-                rounds[key].append(
-                    run_wrk(
+        for group in ([c for c in cases if c[3] is not False], [c for c in cases if c[3] is False]):
+            slow = group[0][3] is False
+            for _ in range(args.rounds):
+                for key, _label, path, _cached in group:
+                    measured = run_wrk(
                         base + path,
-                        connections=args.connections,
+                        connections=min(args.connections, args.workers)
+                        if slow
+                        else args.connections,
                         duration=args.duration / args.rounds,
                         timeout=30.0,
                     )
-                )
+                    rounds[key].append(measured)
+                    if slow:
+                        time.sleep(min(30.0, (measured["p99_ms"] or 2000) / 1000))
         results = {}
         for key, label, path, _cached in cases:
             runs = rounds[key]
