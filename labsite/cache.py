@@ -66,7 +66,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest, HttpResponse
@@ -155,13 +155,36 @@ def read_version(lab_pk: int, page: str | None = None) -> tuple[tuple | None, An
             cache.add(key, _fresh_version(), timeout=None)
             counter = cache.get(key)
         return ("cache", int(counter)), found.get(page) if page else None
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(), [lab_pk])
-        row = cursor.fetchone()
+    row = _read_counter(lab_pk)
     if row is None:
         return None, None
     version = ("database", int(row[0]), _local_versions.get(lab_pk, 0))
     return version, cache.get(page) if page else None
+
+
+def _read_counter(lab_pk: int) -> tuple | None:
+    """The lab row's counter: one indexed read, which also serves as the request's connection
+    health check (``conn_health_checks`` would otherwise send a ``SELECT 1`` first, a second
+    round trip on every cache hit). A persistent connection found dead is reopened once."""
+    check_here = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if check_here:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_version_sql(), [lab_pk])
+            return cursor.fetchone()
+    except (InterfaceError, OperationalError):
+        if not check_here:
+            raise
+        connection.close()  # the check failed: a new connection, as Django's check would make
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), [lab_pk])
+        return cursor.fetchone()
 
 
 def content_version(lab) -> tuple[int, int]:

@@ -118,3 +118,27 @@ def test_a_paper_added_from_bibtex_shows_at_once(client, alice):
         response = client.get(path, HTTP_HOST=A)
         assert response["X-Page-Cache"] == "miss", path
         assert b"Pasted Into The Admin" in response.content, path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_read_is_the_connections_health_check(client, alice, settings):
+    """One round trip per hit, also with ``conn_health_checks``: the version read checks the
+    persistent connection itself, and a dead one is reopened without an error."""
+    connection.health_check_enabled = True
+    try:
+        client.get("/people/alice-anders/", HTTP_HOST=A)
+        checks = []
+        real_is_usable = connection.is_usable
+        connection.is_usable = lambda: checks.append(1) or real_is_usable()
+        try:
+            response = client.get("/people/alice-anders/", HTTP_HOST=A)
+        finally:
+            del connection.is_usable
+        assert (response["X-Page-Cache"], checks) == ("hit", [])
+        if connection.vendor == "postgresql":  # SQLite has no server to lose, nor a check
+            connection.connection.close()  # the server went away under the persistent connection
+            connection.health_check_done = False
+            response = client.get("/people/alice-anders/", HTTP_HOST=A)
+            assert (response.status_code, response["X-Page-Cache"]) == (200, "hit")
+    finally:
+        connection.health_check_enabled = False
