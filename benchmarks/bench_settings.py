@@ -8,6 +8,8 @@ static file, A, and writes its gzip copy itself.
 from labsite.settings import *  # noqa: F403
 
 ROOT_URLCONF = "benchmarks.bench_urls"
+# X-Worker-Pid on every response, so the warm-up knows every worker has stored each page.
+MIDDLEWARE = ["benchmarks.bench_urls.worker_pid", *MIDDLEWARE]  # noqa: F405
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},

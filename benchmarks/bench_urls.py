@@ -1,6 +1,8 @@
 """bench_http's B: a naive Django view listing a member's papers through a template, beside
 every URL of the site (``labsite.urls``)."""
 
+import os
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import engines
@@ -20,6 +22,18 @@ NAIVE = engines["django"].from_string(
 <a href="https://doi.org/{{ p.doi }}">doi:{{ p.doi }}</a></li>
 {% endfor %}</ol></body></html>"""
 )
+
+
+def worker_pid(get_response):
+    """Middleware: which gunicorn worker answered."""
+    pid = str(os.getpid())
+
+    def middleware(request):
+        response = get_response(request)
+        response["X-Worker-Pid"] = pid
+        return response
+
+    return middleware
 
 
 def naive(request, slug):
