@@ -20,9 +20,11 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py setup_demo --host $(HOST) --port $(PORT)
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise)
+## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise), spread over
+## every core by pytest-xdist (make test JOBS=1 runs it in one process)
+JOBS ?= auto
 test: install
-	LABSITE_TESTING=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
+	LABSITE_TESTING=1 $(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
@@ -39,8 +41,9 @@ format: install
 ## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
 ## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
 ## PostgreSQL on 127.0.0.1:5432, Redis db 9)
-.PHONY: bench-http bench-import bench-pages bench-load
-bench: bench-http bench-import bench-pages bench-load
+## make bench-export: export_site over a 50-member lab: first run, unchanged re-run, one edit
+.PHONY: bench-http bench-import bench-pages bench-load bench-export
+bench: bench-http bench-import bench-pages bench-load bench-export
 
 bench-http: install
 	$(BIN)/python benchmarks/bench_http.py
@@ -53,6 +56,9 @@ bench-pages: install
 
 bench-load: install
 	$(BIN)/python benchmarks/bench_load.py
+
+bench-export: install
+	$(BIN)/python benchmarks/bench_export.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

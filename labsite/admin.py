@@ -19,7 +19,7 @@ import json
 from django import forms
 from django.apps import apps
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets, unquote
+from django.contrib.admin.utils import flatten_fieldsets, quote, unquote
 from django.contrib.admin.widgets import RelatedFieldWidgetWrapper
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
@@ -283,6 +283,9 @@ def stale_form_class(form_class: type[forms.ModelForm]) -> type[forms.ModelForm]
 #: How many deleted objects the "Recover deleted" list looks at (each is judged by a trial
 #: revert, ``permissions.can_recover``).
 RECOVER_LIST_LIMIT = 200
+#: How many versions an object's history page lists, newest first (each is judged by a trial
+#: revert, ``permissions.can_restore``, to say whether it may be restored).
+HISTORY_LIST_LIMIT = 50
 
 
 class LabVersionMixin:
@@ -308,7 +311,31 @@ class LabVersionMixin:
         obj = self.get_object(request, unquote(object_id))
         if obj is None or not self.has_change_permission(request, obj):
             raise Http404("No such object, or not yours to see.")
-        return super().history_view(request, object_id, extra_context)
+        # Each listed version says whether this user may restore it (the same judgement as
+        # revision_view's): a link only where the restore would be allowed.
+        opts = self.model._meta
+        versions = self._reversion_order_version_queryset(
+            request,
+            Version.objects.get_for_object_reference(self.model, obj.pk).select_related(
+                "revision", "revision__user"
+            ),
+        )
+        total = versions.count()
+        action_list = []
+        for version in versions[:HISTORY_LIST_LIMIT]:
+            restorable = permissions.can_restore(request.user, version)
+            url = reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_revision",
+                args=(quote(version.object_id), version.id),
+            )
+            action_list.append({"revision": version.revision, "url": url if restorable else None})
+        context = {
+            "action_list": action_list,
+            "history_total": total,
+            "history_limit": HISTORY_LIST_LIMIT,
+            **(extra_context or {}),
+        }
+        return super().history_view(request, object_id, context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         version = (

@@ -51,12 +51,23 @@ from django.db.models import Q
 from django.utils import timezone
 
 from labsite.models import Redirect
-from people.models import Honor, Lab, Membership, NewsItem, Person, ProfileSection, Talk, Teaching
+from people.models import (
+    CVEntry,
+    Honor,
+    Lab,
+    Membership,
+    NewsItem,
+    Person,
+    ProfileSection,
+    Talk,
+    Teaching,
+)
 from publications.models import Authorship, Publication, PublicationLink
 from research.models import Collaborator, Figure, Project
 
 FORMAT = "labsite-lab-backup"
-VERSION = 1
+#: 2: CV entries (``cv_entries``) and ``Person.cv_hidden``.
+VERSION = 2
 USER_FIELDS = ("username", "first_name", "last_name", "email", "is_staff", "is_active", "password")
 USER_FIELDS += ("date_joined", "last_login")
 
@@ -70,6 +81,7 @@ MODELS: dict[str, type[models.Model]] = {
     "sections": ProfileSection,
     "news": NewsItem,
     "honors": Honor,
+    "cv_entries": CVEntry,
     "talks": Talk,
     "teaching": Teaching,
     "authorships": Authorship,
@@ -80,7 +92,7 @@ MODELS: dict[str, type[models.Model]] = {
     "redirects": Redirect,
 }
 #: A member's own parts: replaced as a whole when the member is imported again.
-PERSON_PARTS = ("sections", "news", "honors", "talks", "teaching")
+PERSON_PARTS = ("sections", "news", "honors", "cv_entries", "talks", "teaching")
 
 
 class BackupError(Exception):
@@ -167,6 +179,7 @@ def _collect(lab: Lab) -> dict[str, list[models.Model]]:
         "sections": ProfileSection.objects.filter(person__in=members),
         "news": NewsItem.objects.filter(own_news | Q(lab=lab, person__isnull=True)),
         "honors": Honor.objects.filter(person__in=members),
+        "cv_entries": CVEntry.objects.filter(person__in=members),
         "talks": Talk.objects.filter(person__in=members),
         "teaching": Teaching.objects.filter(person__in=members),
         "authorships": authorships,

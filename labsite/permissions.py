@@ -35,6 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 
 from labsite.models import Redirect
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
@@ -171,6 +172,7 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
     ProfileSection: _person_owned(),
     NewsItem: _news_rule,
     Honor: _person_owned(),
+    CVEntry: _person_owned(),
     Talk: _person_owned(),
     Teaching: _person_owned(),
     Publication: _publication_rule(),
@@ -183,7 +185,16 @@ RULES: dict[type[Model], Callable[[Actor], Q]] = {
 }
 
 # Models a member may create (for themselves); the rest need a lab admin or a superuser.
-MEMBER_CREATABLE = {ProfileSection, NewsItem, Honor, Talk, Teaching, Publication, Project}
+MEMBER_CREATABLE = {
+    ProfileSection,
+    NewsItem,
+    Honor,
+    CVEntry,
+    Talk,
+    Teaching,
+    Publication,
+    Project,
+}
 LAB_ADMIN_CREATABLE = MEMBER_CREATABLE | {Person, Membership, Redirect}
 
 

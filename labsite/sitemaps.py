@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from people.models import Lab, Person
+from people.models import Lab, Person, Talk, Teaching
 from publications.models import Publication
 from research.models import Project
 
@@ -26,7 +26,14 @@ class LabSitemap(Sitemap):
 class SectionSitemap(LabSitemap):
     """The lab's fixed pages: home, people, research, publications, news."""
 
-    names = ["people:lab_home", "people:list", "research:list", "publications:list", "people:news"]
+    names = [
+        "people:lab_home",
+        "people:list",
+        "research:list",
+        "publications:list",
+        "people:news",
+        "people:talk_list",
+    ]
 
     def items(self) -> list[str]:
         return self.names
@@ -65,6 +72,33 @@ class PersonPublicationsSitemap(PersonSitemap):
         return reverse("people:publications", kwargs={"slug": person.slug})
 
 
+class PersonPagesSitemap(PersonSitemap):
+    """Each member's CV, and their talks and teaching pages when they have any (two queries)."""
+
+    priority = 0.4
+
+    def items(self):
+        people = super().items()
+        ids = [person.pk for person in people]
+        talks = set(Talk.objects.filter(person__in=ids).values_list("person", flat=True))
+        teaching = set(Teaching.objects.filter(person__in=ids).values_list("person", flat=True))
+        pages = []
+        for person in people:
+            pages.append((person, "people:cv"))
+            if person.pk in talks:
+                pages.append((person, "people:talks"))
+            if person.pk in teaching:
+                pages.append((person, "people:teaching"))
+        return pages
+
+    def location(self, item) -> str:
+        person, name = item
+        return reverse(name, kwargs={"slug": person.slug})
+
+    def lastmod(self, item):
+        return item[0].updated
+
+
 class ProjectSitemap(LabSitemap):
     priority = 0.6
 
@@ -91,6 +125,7 @@ def sitemaps_for(lab: Lab) -> list[Sitemap]:
         SectionSitemap(lab),
         people,
         PersonPublicationsSitemap(lab, people=people.items()),
+        PersonPagesSitemap(lab, people=people.items()),
         ProjectSitemap(lab),
         PublicationSitemap(lab),
     ]

@@ -25,6 +25,7 @@ from labsite.admin import (
     autocomplete_source,
 )
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
@@ -151,6 +152,29 @@ class HonorInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline)
     fields = ["order", "year", "title", "detail", "url"]
 
 
+class CVEntryInline(SortableInlineAdminMixin, LabInlineMixin, admin.TabularInline):
+    model = CVEntry
+    template = SortableTabularInline.template
+    fields = ["order", "kind", "title", "organization", "location", "start_year", "end_year"]
+    extra = 0
+    verbose_name = "CV entry (education, positions outside the lab, service)"
+    verbose_name_plural = "CV: education, positions outside the lab, service"
+
+
+class CVSectionsField(forms.MultipleChoiceField):
+    """``Person.cv_hidden`` as a row of checkboxes: the sections to leave out of the CV."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        from people.cv import CV_SECTIONS
+
+        kwargs.pop("encoder", None)
+        kwargs.pop("decoder", None)
+        kwargs.pop("max_length", None)
+        super().__init__(choices=CV_SECTIONS, **kwargs)
+
+
 class LinesField(forms.CharField):
     """A list of short strings (a JSON list in the database), typed one per line."""
 
@@ -183,7 +207,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
     list_filter = [("memberships__lab", LabListFilter), "memberships__role"]
     search_fields = ["name", "slug", "email", "aliases"]
     readonly_fields = ["avatar_preview"]
-    inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline]
+    inlines = [MembershipInline, ProfileSectionInline, NewsInline, HonorInline, CVEntryInline]
     superuser_only_fields = ("user", "slug")
     actions = ["unlock_sign_in"]
     fieldsets = [
@@ -208,6 +232,7 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
                 ]
             },
         ),
+        ("CV page", {"fields": ["cv_hidden"]}),
     ]
 
     def get_urls(self):
@@ -240,6 +265,13 @@ class PersonAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
                 label="Other spellings",
                 help_text="Other spellings of the name in author lists, one per line "
                 "(e.g. L. Varkonyi)",
+            )
+        if db_field.name == "cv_hidden":
+            return CVSectionsField(
+                required=False,
+                label="Leave out of my CV",
+                help_text="Your CV page and PDF are built from your data; tick the sections "
+                "you do not want shown.",
             )
         if db_field.name in PERSON_LABELS:
             kwargs["label"] = PERSON_LABELS[db_field.name]
@@ -362,6 +394,24 @@ class HonorAdmin(PersonOwnedAdmin):
     list_filter = ["year", ("person__memberships__lab", LabListFilter)]
     search_fields = ["title", "detail", "person__name"]
     fields = ["person", "title", "year", "detail", "url", "order"]
+
+
+@admin.register(CVEntry)
+class CVEntryAdmin(PersonOwnedAdmin):
+    list_display = ["title", "kind", "organization", "start_year", "end_year", "person"]
+    list_filter = ["kind", ("person__memberships__lab", LabListFilter)]
+    search_fields = ["title", "organization", "person__name"]
+    fields = [
+        "person",
+        "kind",
+        "title",
+        "organization",
+        "location",
+        "start_year",
+        "end_year",
+        "detail",
+        "order",
+    ]
 
 
 @admin.register(Talk)

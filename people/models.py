@@ -152,6 +152,12 @@ class Person(RenderedMarkdownModel, ImportedModel):
     linkedin = models.URLField(blank=True)
     twitter = models.URLField(blank=True, verbose_name="X / Twitter")
     cv = models.URLField(blank=True, verbose_name="CV")
+    cv_hidden = models.JSONField(
+        default=list,
+        blank=True,
+        verbose_name="Left out of my CV",
+        help_text="Sections of the CV page and PDF (/people/<you>/cv/) you do not want shown.",
+    )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -579,3 +585,73 @@ class Teaching(ImportedModel):
 
     def get_absolute_url(self) -> str:
         return f"{self.person.get_absolute_url()}#teaching"
+
+
+class CVKind(models.TextChoices):
+    EDUCATION = "education", "Education"
+    EXPERIENCE = "experience", "Experience"
+    SERVICE = "service", "Service"
+
+
+class CVEntry(ImportedModel):
+    """One line of a CV that the rest of the data does not hold: a degree, a position held
+    outside the lab, a service role. Lab memberships, papers, talks, teaching and honors come
+    from their own rows."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cv_entries")
+    kind = models.CharField(max_length=20, choices=CVKind.choices, default=CVKind.EDUCATION)
+    title = models.CharField(max_length=300, help_text="e.g. 'PhD in Computer Science', 'Intern'")
+    organization = models.CharField(max_length=300, blank=True, help_text="University, company")
+    location = models.CharField(max_length=200, blank=True)
+    start_year = models.PositiveIntegerField(null=True, blank=True)
+    end_year = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Empty with a start year: ongoing"
+    )
+    detail = models.CharField(
+        max_length=500, blank=True, help_text="Advisor, thesis title, a line of description"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    objects = PersonOwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = [
+            "order",
+            models.F("end_year").desc(nulls_first=True),
+            models.F("start_year").desc(nulls_last=True),
+            "pk",
+        ]
+        verbose_name = "CV entry"
+        verbose_name_plural = "CV entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(start_year__isnull=True) | Q(start_year__gte=1900, start_year__lte=2200)
+                )
+                & (Q(end_year__isnull=True) | Q(end_year__gte=1900, end_year__lte=2200)),
+                name="cventry_years_plausible",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.organization}" if self.organization else self.title
+
+    @property
+    def years(self) -> str:
+        """ "2019–2024", "2021–present", "2018" or ""."""
+        if self.start_year and self.end_year:
+            if self.start_year == self.end_year:
+                return str(self.start_year)
+            return f"{self.start_year}–{self.end_year}"
+        if self.start_year:
+            return f"{self.start_year}–present"
+        return str(self.end_year) if self.end_year else ""
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.start_year and self.end_year and self.end_year < self.start_year:
+            raise ValidationError({"end_year": "The end year comes before the start year."})
+
+    def get_absolute_url(self) -> str:
+        return f"{self.person.get_absolute_url()}cv/"

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from labsite import feeds
-from people import views
+from people import pages, views
 from publications.views import PersonBibtexView
 
 app_name = "people"
@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("people/<slug:slug>/publications.bib", PersonBibtexView.as_view(), name="bibtex"),
     path("people/<slug:slug>/feed.xml", feeds.PersonNewsFeed.as_view(), name="feed"),
+    path("people/<slug:slug>/cv/", pages.PersonCVView.as_view(), name="cv"),
+    path("people/<slug:slug>/cv.pdf", pages.PersonCVPdfView.as_view(), name="cv_pdf"),
+    path("people/<slug:slug>/talks/", pages.PersonTalksView.as_view(), name="talks"),
+    path("people/<slug:slug>/teaching/", pages.PersonTeachingView.as_view(), name="teaching"),
+    path("talks/", pages.LabTalksView.as_view(), name="talk_list"),
     path("news/", views.NewsListView.as_view(), name="news"),
     path("feeds/news.xml", feeds.LabNewsFeed.as_view(), name="news_feed"),
 ]

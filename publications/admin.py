@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from reversion.admin import VersionAdmin
 
-from labsite import permissions
+from labsite import history, permissions
 from labsite.admin import LabInlineMixin, LabListFilter, LabPermissionMixin
 from labsite.importing.records import AuthorRecord, PublicationRecord
 from publications import intake, lookup
@@ -345,7 +345,13 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
             },
         )
 
-    def _report(self, request, report: intake.IntakeReport):
+    def _report(self, request, report: intake.IntakeReport, *, source: str):
+        # Intake writes authors in bulk: the history hears of the papers here.
+        history.record(
+            [item.publication for item in report.items if item.publication is not None],
+            comment=f"Added from {source}.",
+            user=request.user,
+        )
         # One line per link made, however many of the pasted papers it was made on.
         for message, times in Counter(report.linked).items():
             self.message_user(request, message if times == 1 else f"{message} (on {times} papers)")
@@ -359,7 +365,7 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
             except intake.IntakeError as error:
                 form.add_error("bibtex", str(error))
             else:
-                return self._report(request, report)
+                return self._report(request, report, source="BibTeX")
         return self._intake_page(request, "add_bibtex.html", "Add papers from BibTeX", form=form)
 
     def lookup_view(self, request):
@@ -367,9 +373,8 @@ class PublicationAdmin(SortableAdminBase, LabPermissionMixin, VersionAdmin):
         if request.method == "POST" and "confirm" in request.POST:
             confirm = ConfirmForm(request.POST)
             if confirm.is_valid():
-                return self._report(
-                    request, intake.add_records([confirm.record()], user=request.user)
-                )
+                report = intake.add_records([confirm.record()], user=request.user)
+                return self._report(request, report, source="a DOI or arXiv look-up")
             return self._intake_page(request, "add_lookup.html", title, confirm=confirm)
         form = IdentifierForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

@@ -48,6 +48,7 @@ class Member:
     section: object
     news: object
     honor: object
+    cv_entry: object
     talk: object
     teaching: object
     publication: object
@@ -72,6 +73,7 @@ def make_member(username: str, name: str, lab: Lab, *, lab_admin: bool = False) 
         section=f.ProfileSectionFactory(person=person, title=f"About {name}"),
         news=f.NewsItemFactory(person=person, text=f"{name} news"),
         honor=f.HonorFactory(person=person, title=f"{name} award"),
+        cv_entry=f.CVEntryFactory(person=person, title=f"{name} degree"),
         talk=f.TalkFactory(person=person, title=f"{name} talk"),
         teaching=f.TeachingFactory(person=person, course=f"{name} course"),
         publication=publication,

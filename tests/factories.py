@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.sites.models import Site
 
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
@@ -92,6 +93,17 @@ class HonorFactory(factory.django.DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     title = factory.Sequence(lambda n: f"Award {n}")
     year = 2023
+
+
+class CVEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CVEntry
+
+    person = factory.SubFactory(PersonFactory)
+    title = factory.Sequence(lambda n: f"Degree {n}")
+    organization = "University of Examples"
+    start_year = 2015
+    end_year = 2019
 
 
 class TalkFactory(factory.django.DjangoModelFactory):

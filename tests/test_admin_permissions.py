@@ -21,6 +21,7 @@ from django.urls import reverse
 
 from labsite.models import Redirect
 from people.models import (
+    CVEntry,
     Honor,
     Lab,
     Membership,
@@ -148,6 +149,14 @@ ROWS = [
         lambda m: m.honor,
         "title",
         lambda cast: {"title": "Prize", "order": "0"},
+        "member",
+        True,
+    ),
+    Row(
+        CVEntry,
+        lambda m: m.cv_entry,
+        "title",
+        lambda cast: {"title": "MSc in Testing", "kind": "education", "order": "0"},
         "member",
         True,
     ),

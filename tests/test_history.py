@@ -166,6 +166,19 @@ def test_restore_cannot_take_a_colleague_off_the_author_list(alice, bob):
     assert client.get(revision_url(paper, version)).status_code == 404
     assert client.post(revision_url(paper, version), {"_save": "Save"}).status_code == 404
     assert [p for _, p in authors(paper)] == [alice.person.pk, None, bob.person.pk]
+    # The history page lists the version without a link, and says why there is none.
+    opts = Publication._meta
+    page = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[paper.pk])
+    ).content.decode()
+    assert revision_url(paper, version) not in page
+    assert "(cannot be restored)" in page
+    save(client, paper, title="After Bob")  # a version that keeps Bob: restorable
+    newest = Version.objects.get_for_object(paper).first()
+    page = client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_history", args=[paper.pk])
+    ).content.decode()
+    assert revision_url(paper, newest) in page
 
 
 def test_a_paper_never_saved_in_the_admin_is_recoverable_after_deletion(alice):

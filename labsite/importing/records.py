@@ -214,3 +214,18 @@ class SiteRecord:
     profile: ProfileRecord = field(default_factory=ProfileRecord)
     pages: list[PageRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # "path:line: message", one per bad file
+
+
+@dataclass
+class CVEntryRecord:
+    """A degree, a position or a service role from a CV source (people.models.CVEntry)."""
+
+    kind: str  # a CVKind value: education, experience, service
+    title: str
+    organization: str = ""
+    location: str = ""
+    start_year: int | None = None
+    end_year: int | None = None
+    detail: str = ""
+    source: SourceRef = field(default_factory=lambda: SourceRef(""))
+    key: str = ""

@@ -224,6 +224,32 @@ def build_lab() -> dict:
     f.TeachingFactory(
         person=lena, course="CS 410: Machine Learning", institution="HGU", term="Fall 2022"
     )
+    f.CVEntryFactory(
+        person=lena,
+        kind="education",
+        title="MSc in Electrical Engineering",
+        organization="Harrowgate University",
+        location="Port Ellis, CA",
+        start_year=2017,
+        end_year=2019,
+        detail="Thesis: Frugal inference on microcontrollers",
+    )
+    f.CVEntryFactory(
+        person=lena,
+        kind="experience",
+        title="Research intern",
+        organization="Northwind Research",
+        start_year=2024,
+        end_year=2024,
+    )
+    f.CVEntryFactory(
+        person=lena,
+        kind="service",
+        title="Reviewer, NeurIPS",
+        organization="",
+        start_year=2022,
+        end_year=None,
+    )
 
     papers = []
     specs = [
@@ -375,6 +401,10 @@ def build_lab() -> dict:
         "people": "/people/",
         "person": lena.get_absolute_url(),
         "person_publications": f"{lena.get_absolute_url()}publications/",
+        "person_cv": f"{lena.get_absolute_url()}cv/",
+        "person_talks": f"{lena.get_absolute_url()}talks/",
+        "person_teaching": f"{lena.get_absolute_url()}teaching/",
+        "talks": "/talks/",
         "news": "/news/",
         "research": "/research/",
         "project": project.get_absolute_url(),

@@ -33,7 +33,12 @@ EXPECTED = {
     "/publications.bib": 3,
     "/news/": 3,
     "/feeds/news.xml": 2,
-    "/sitemap.xml": 4,
+    "/sitemap.xml": 6,
+    "/people/alice-anders/cv/": 10,
+    "/people/alice-anders/cv.pdf": 10,
+    "/people/alice-anders/talks/": 3,
+    "/people/alice-anders/teaching/": 3,
+    "/talks/": 3,
     "/robots.txt": 1,
 }
 

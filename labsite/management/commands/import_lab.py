@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from labsite import history
 from labsite.backup import BackupError, import_lab
 
 
@@ -31,5 +32,8 @@ class Command(BaseCommand):
             result = import_lab(path=Path(options["file"]), replace=options["replace"])
         except BackupError as exc:
             raise CommandError(str(exc)) from exc
+        history.record_changes(
+            [result.lab.pk], None, comment=f"Restored by import_lab from {result.path.name}"
+        )
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
         self.stdout.write(f"Imported lab {result.lab.slug} from {result.path}: {counts}.")

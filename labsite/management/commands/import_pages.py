@@ -15,7 +15,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
+from labsite import history
 from labsite.importing.discover import site_paths
 from labsite.importing.load import load_sites
 from labsite.importing.pool import collect_all
@@ -57,6 +59,7 @@ class Command(BaseCommand):
         sites = readable_sites()
         first = next(sites, None)  # no lab is created when no input can be read
         reports = []
+        started = timezone.now()
         if first is not None:
             # A dry run creates no lab either: the lab, like everything else, is rolled back.
             with transaction.atomic() if dry_run else contextlib.nullcontext():
@@ -71,6 +74,11 @@ class Command(BaseCommand):
                     transaction.set_rollback(True)
         for report in reports:
             failures.extend(report.errors)
+        if reports and not dry_run:
+            # Bulk writes send no signals: the admin's history learns of the import here.
+            history.record_changes(
+                [self._lab.pk], started, comment=f"Imported by import_pages from {', '.join(paths)}"
+            )
 
         for line in render_report(reports, verbosity=verbosity):
             self.stdout.write(line)
@@ -90,6 +98,7 @@ class Command(BaseCommand):
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        self._lab = lab
         if created and verbosity >= 1:
             verb = "Would create" if dry_run else "Created"
             self.stdout.write(f"{verb} the lab {lab.name!r} on {lab.site.domain}.")
