@@ -281,7 +281,7 @@ def run_wrk(url: str, *, connections: int, duration: float, timeout: float) -> d
         "wrk",
         f"--threads={min(2, connections)}",
         f"--connections={connections}",
-        f"--duration={duration:g}s",
+        f"--duration={max(1, round(duration))}s",  # wrk takes whole seconds
         f"--timeout={timeout:g}s",
         "--latency",
         "-H",
