@@ -34,13 +34,19 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-## make bench: every benchmark; make bench-import: 50 sites x 100 papers, then a no-change re-run
+## make bench: every benchmark, bench-http first
+## make bench-http: pages through gunicorn (5 sync workers, production settings) and wrk (Debian's
+## package: apt-get install -y wrk), side by side with a static file (A) and a naive view (B)
+## make bench-import: 50 sites x 100 papers, then a no-change re-run
 ## make bench-pages: every public page type of a 30-member lab, page cache cold and warm
 ## make bench-load: 64 users on public pages while a member saves admin forms 5/s (gunicorn,
 ## PostgreSQL on 127.0.0.1:5432, Redis db 9)
 ## make bench-export: export_site over a 50-member lab: first run, unchanged re-run, one edit
-.PHONY: bench-import bench-pages bench-load bench-export bench-lighthouse
-bench: bench-import bench-pages bench-load bench-export bench-lighthouse
+.PHONY: bench-http bench-import bench-pages bench-load bench-export bench-lighthouse bench-weight
+bench: bench-http bench-weight bench-import bench-pages bench-load bench-export bench-lighthouse
+
+bench-http: install
+	$(BIN)/python benchmarks/bench_http.py
 
 bench-import: install
 	$(BIN)/python benchmarks/bench_import.py
@@ -60,7 +66,6 @@ bench-lighthouse: install
 	$(BIN)/python benchmarks/lighthouse.py
 
 ## make bench-weight: bytes, queries and uncached render time of the publication lists
-.PHONY: bench-weight
 bench-weight: install
 	$(BIN)/python benchmarks/bench_weight.py
 

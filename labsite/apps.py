@@ -28,3 +28,9 @@ class LabsiteConfig(AppConfig):
         }
         for name, signal in signals.items():
             signal.connect(content_changed, dispatch_uid=f"labsite-page-cache-{name}")
+
+        from django.test.signals import setting_changed
+
+        from labsite.cache import settings_changed
+
+        setting_changed.connect(settings_changed, dispatch_uid="labsite-page-cache-settings")

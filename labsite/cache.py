@@ -12,12 +12,31 @@ only (no lab, no content version), so invalidation would mean guessing which URL
 touched. One version per lab is coarse but exact: a publication is shown on every co-author's
 page, the lab's lists and the sitemap, so nearly every edit touches many pages of its lab.
 
-The version has two parts (``content_version``): a counter on the lab's row, which every process
-reads with the lab it loads for each request anyway — so an edit committed by another gunicorn
-worker, an import or a shell is seen at once whatever the cache backend — and a counter in the
-cache that moves at once, inside the writer's transaction too. The receivers that bump them are
-infrastructure, not domain flow (the "no signals" rule of STYLE.md is about domain logic): they
-are connected once in ``LabsiteConfig.ready``.
+Every process must see an edit made by any other (another gunicorn worker, ``import_pages``, a
+shell) on its next request, at the cost of one cheap lookup per request. Where that lookup goes
+depends on the cache backend (``version_source``):
+
+- a per-process cache (the default local-memory one): the lab's row counter
+  ``Lab.content_version``, raised after each writer's commit, is the shared truth — one indexed
+  read by primary key per request — with a counter of this process's own (raised at once, inside
+  the writer's transaction too) beside it;
+- a shared cache (Redis, Memcached…): a counter in that cache, raised at once and again after the
+  writer's commit, read in the same round trip as the page itself (``get_many``).
+
+The lab itself is not loaded per request either: each process keeps a map from host to lab, and
+trusts an entry only while the lab's version is the one it was loaded at. Every change that can
+move a host to another lab (a Site, a lab created or deleted, a lab's site or default flag)
+bumps every lab. The receivers that bump are infrastructure, not domain flow (the "no signals"
+rule of STYLE.md is about domain logic): they are connected once in ``LabsiteConfig.ready``.
+Writes that send no signal (``bulk_create``, ``QuerySet.update``) call ``bump_content_version``
+themselves; the importer and ``import_lab`` bump every lab once at the end.
+
+Compression: a stored page is kept gzip-compressed (compressed once, on the miss that stores
+it) and sent as it is to clients that accept gzip; the rare client that does not gets it
+decompressed. A stored page is the same bytes for every visitor — no per-response secret: the
+page's one inline script is allowed by its hash, not a nonce (settings.py), and a response whose
+policy names a nonce is never stored — so compression reveals nothing (BREACH needs a secret in
+the page).
 
 What is stored is bounded by what the views accept: a page with a query string is stored only
 when its view vouched for every value (``accept_query``).
@@ -31,13 +50,12 @@ private/no-store/no-cache``, as ``/healthz`` does).
 
 from __future__ import annotations
 
-import base64
 import functools
+import gzip
 import hashlib
 import logging
 import os
 import re
-import secrets
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,28 +64,61 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
-from django.db import DatabaseError, connection, transaction
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-
-from labsite.tenancy import lab_for_request
 
 VERSION_KEY = "labsite:content-version"
 #: Apps whose rows appear on public pages; a save or delete in any of them bumps the version.
 CONTENT_APPS = frozenset({"people", "publications", "research", "labsite", "sites"})
 #: Response headers that must never be replayed to another visitor.
 PRIVATE_HEADERS = frozenset({"set-cookie"})
-#: Headers that carry the page's CSP nonce (django-csp), and the nonce's form in them.
+#: Headers that carry a CSP policy; one that names a nonce is never stored (see module doc).
 CSP_HEADERS = frozenset({"content-security-policy", "content-security-policy-report-only"})
-_NONCE_SOURCE = re.compile(r"'nonce-([A-Za-z0-9+/=_-]+)'")
+#: Hosts kept in each process's host → lab map (visitors choose hosts under a wildcard).
+LAB_MAP_LIMIT = 1000
 
 logger = logging.getLogger(__name__)
 
+#: This process's own counter per lab (version source "database"): raised at once by every
+#: bump made here, so the writer's next request sees its edit inside a transaction too.
+_local_versions: dict[int, int] = {}
+#: host → (lab, version it was loaded at): the lab of a cache hit without a query.
+_labs: dict[str, tuple[Any, tuple]] = {}
+
+
+@functools.cache
+def _conf() -> dict[str, Any]:
+    """The settings a request reads, read once (again after any ``setting_changed``): a hit
+    should cost almost nothing, and each ``settings.X`` goes through Django's lazy object.
+    (``LABSITE_PAGE_CACHE`` is read live: scripts switch it by assignment.)"""
+    return {
+        "alias": getattr(settings, "LABSITE_PAGE_CACHE_ALIAS", "default"),
+        "source": getattr(settings, "LABSITE_CONTENT_VERSION", "auto"),
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+    }
+
 
 def _cache():
-    return caches[getattr(settings, "LABSITE_PAGE_CACHE_ALIAS", "default")]
+    return caches[_conf()["alias"]]
+
+
+def version_source(cache=None) -> str:
+    """Where the per-request version lookup goes: ``"database"`` or ``"cache"``.
+
+    ``LABSITE_CONTENT_VERSION`` chooses; ``auto`` (the default) picks the cache when it is one
+    store shared by every process, and the database for a per-process cache (local memory,
+    dummy), where a counter kept in the cache would be seen by its own process only.
+    """
+    choice = _conf()["source"]
+    if choice in ("database", "cache"):
+        return choice
+    cache = cache if cache is not None else _cache()
+    return "database" if isinstance(cache, (LocMemCache, DummyCache)) else "cache"
 
 
 def _fresh_version() -> int:
@@ -82,32 +133,136 @@ def _version_key(lab_pk: int) -> str:
     return f"{VERSION_KEY}:{lab_pk}"
 
 
-def content_version(lab) -> tuple[int, int]:
-    """The current content version of ``lab``: ``(database counter, cache counter)``.
+@functools.cache
+def _version_sql() -> str:
+    from people.models import Lab
 
-    Each lab has its own, so an edit in one lab leaves every other lab's cached pages alone.
-    The database counter (``Lab.content_version``, read with the lab that every request loads
-    anyway) is what every process agrees on, whatever the cache backend: an edit committed by
-    another worker, an ``import_pages`` run or a shell shows on the next request. The cache
-    counter moves at once, inside a transaction too, for the writer's own next request.
+    quote = connection.ops.quote_name
+    return f"SELECT {quote('content_version')} FROM {quote(Lab._meta.db_table)} WHERE id = %s"
+
+
+def read_version(lab_pk: int, page: str | None = None) -> tuple[tuple | None, Any]:
+    """``(version of lab_pk, the stored entry under key page)``: one lookup, plus a local read.
+
+    The version is ``None`` when the lab no longer exists.
     """
     cache = _cache()
-    key = _version_key(lab.pk)
-    version = cache.get(key)
+    if version_source(cache) == "cache":
+        key = _version_key(lab_pk)
+        found = cache.get_many([key, page] if page else [key])
+        counter = found.get(key)
+        if counter is None:  # first use, or evicted: start above any earlier version
+            cache.add(key, _fresh_version(), timeout=None)
+            counter = cache.get(key)
+        return ("cache", int(counter)), found.get(page) if page else None
+    row = _read_counter(lab_pk)
+    if row is None:
+        return None, None
+    version = ("database", int(row[0]), _local_versions.get(lab_pk, 0))
+    return version, cache.get(page) if page else None
+
+
+def _read_counter(lab_pk: int) -> tuple | None:
+    """The lab row's counter: one indexed read, which also serves as the request's connection
+    health check (``conn_health_checks`` would otherwise send a ``SELECT 1`` first, a second
+    round trip on every cache hit). A persistent connection found dead is reopened once."""
+    check_here = (
+        connection.connection is not None
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and not connection.in_atomic_block
+    )
+    if check_here:
+        connection.health_check_done = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_version_sql(), [lab_pk])
+            return cursor.fetchone()
+    except (InterfaceError, OperationalError):
+        if not check_here:
+            raise
+        connection.close()  # the check failed: a new connection, as Django's check would make
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(), [lab_pk])
+        return cursor.fetchone()
+
+
+def content_version(lab) -> tuple[int, int]:
+    """``(database counter, counter)`` of ``lab``: the counter is this process's own (version
+    source "database") or the cache's ("cache"). Either part moving makes its pages stale."""
+    from people.models import Lab
+
+    version, _ = read_version(lab.pk)
     if version is None:
-        cache.add(key, _fresh_version(), timeout=None)
-        version = cache.get(key)
-    return int(lab.content_version), int(version)
+        return (int(lab.content_version), 0)
+    if version[0] == "database":
+        return version[1], version[2]
+    row = Lab.objects.filter(pk=lab.pk).values_list("content_version", flat=True)
+    return int(row[0]), version[1]
 
 
 def _bump_cache(lab_pks: Iterable[int]) -> None:
+    """The at-once part of a bump: this process's counters, and the shared cache's."""
+    shared = version_source() == "cache"
     cache = _cache()
     for pk in lab_pks:
+        _local_versions[pk] = _local_versions.get(pk, 0) + 1
+        if not shared:
+            continue
         key = _version_key(pk)
         try:
             cache.incr(key)  # atomic INCR on Redis
         except ValueError:  # missing (first run, or evicted): start above any earlier version
             cache.set(key, _fresh_version(), timeout=None)
+
+
+def forget_labs() -> None:
+    """Empty this process's host → lab map (tests; a changed setting)."""
+    _labs.clear()
+
+
+def settings_changed(*, setting: str, **kwargs: Any) -> None:
+    """A test changed a setting the map depends on (the database, the cache, the hosts)."""
+    _conf.cache_clear()
+    if setting in {"DATABASES", "CACHES", "ALLOWED_HOSTS", "LABSITE_CONTENT_VERSION"}:
+        forget_labs()
+        _version_sql.cache_clear()
+
+
+def current_lab(request: HttpRequest, page: Callable[[Any], str]) -> tuple[Any, tuple | None, Any]:
+    """``(lab, version, stored entry)`` for a request the page cache may answer.
+
+    A host seen before costs one version lookup (which also fetches the page from a shared
+    cache): its lab is reused while its version is the one it was loaded at. Otherwise the lab
+    is loaded from the database *after* its version was read, so an entry is never newer than
+    the lab it holds.
+    """
+    host = request.get_host()
+    known = _labs.get(host)
+    pk = version = None
+    if known is not None:
+        lab, seen = known
+        key = page(lab)
+        version, stored = read_version(lab.pk, key)
+        if version == seen:
+            return lab, version, stored
+        pk = lab.pk
+    from labsite.tenancy import lab_for_host
+
+    for _ in range(3):
+        lab = lab_for_host(host)
+        if lab is None:
+            _labs.pop(host, None)
+            return None, None, None
+        if lab.pk == pk and version is not None:
+            if host not in _labs and len(_labs) >= LAB_MAP_LIMIT:
+                _labs.clear()
+            _labs[host] = (lab, version)
+            break
+        pk = lab.pk
+        version, _ = read_version(pk)
+    # (After three tries the lab is changing under us: served, not remembered.)
+    return lab, version, _cache().get(page(lab))
 
 
 def _bump_database(lab_pks: set[int] | None) -> None:
@@ -143,6 +298,17 @@ def bump_content_version(lab_pks: Iterable[int] | None = None) -> None:
         transaction.on_commit(_bump_pending_labs)
     if pending.get("labs", set()) is not None:
         pending["labs"] = None if pks is None else pending.get("labs", set()) | pks
+
+
+def bump_for_publications(publication_pks: Iterable[int]) -> None:
+    """Make stale the pages of every lab that shows one of these papers — for writes that send
+    no signal (authors or links added with ``bulk_create``)."""
+    from people.models import Membership
+
+    pks = set(publication_pks)
+    if pks:
+        labs = Membership.objects.filter(person__authorships__publication_id__in=pks)
+        bump_content_version(set(labs.values_list("lab", flat=True)))
 
 
 def _registered(conn) -> bool:
@@ -259,6 +425,30 @@ def _stored_state(instance: Model) -> Model | None:
     return type(instance)._base_manager.filter(pk=instance.pk).first()
 
 
+def _hosts_of(instance: Model) -> tuple | None:
+    """What decides which hosts a Site or Lab row serves."""
+    from django.contrib.sites.models import Site
+
+    from people.models import Lab
+
+    if isinstance(instance, Site):
+        return (instance.domain.lower(),)
+    if isinstance(instance, Lab):
+        return (instance.site_id, instance.is_default)
+    return None
+
+
+def moves_hosts(instance: Model, signal: Any, created: bool) -> bool:
+    """Whether this change may move a host to another lab (or to none): a Site or Lab created
+    or deleted, a Site's domain or a Lab's site or default flag changed."""
+    hosts = _hosts_of(instance)
+    if hosts is None:
+        return False
+    if signal is post_delete or created:
+        return True
+    return getattr(instance, "_labsite_hosts_before", None) != hosts
+
+
 def content_changed(sender: type, signal: Any = None, **kwargs: Any) -> None:
     """Receiver for pre/post_save, pre/post_delete and m2m_changed of every model.
 
@@ -286,13 +476,18 @@ def content_changed(sender: type, signal: Any = None, **kwargs: Any) -> None:
         before = _stored_state(instance)
         if before is not None:
             instance._labsite_labs_before = labs_shown_on(before)
+            instance._labsite_hosts_before = _hosts_of(before)
         return
     if signal is pre_delete:
         instance._labsite_labs_before = labs_shown_on(instance)
         return
     before = getattr(instance, "_labsite_labs_before", set())
     after = labs_shown_on(instance) if signal is post_save else set()
-    if before is None or after is None:
+    if moves_hosts(instance, signal, kwargs.get("created", False)):
+        # Which lab a host serves may have changed: every process's host → lab map entries
+        # must go, and they are checked through their lab's version.
+        bump_content_version(None)
+    elif before is None or after is None:
         bump_content_version(None)
     else:
         bump_content_version(before | after)
@@ -341,17 +536,17 @@ def query_accepted(request: HttpRequest) -> bool:
     return not request.GET or getattr(request, "_labsite_query_accepted", False)
 
 
-def page_key(request: HttpRequest, lab_pk: int, version: tuple[int, int]) -> str:
-    """Cache key of a page: release, the lab's content version, lab, scheme, host and full path
-    (query string included).
+def page_key(request: HttpRequest, lab_pk: int) -> str:
+    """Cache key of a page: release, lab, scheme, host and full path (query string included).
 
     The host is in the key as well as the lab because pages carry absolute URLs on the
-    request's host (canonical links, sitemap, feeds).
+    request's host (canonical links, sitemap, feeds). The content version is not: the entry
+    holds the version it was rendered at, compared on every hit, and a newer render of the same
+    page replaces it instead of piling up beside it.
     """
     raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    database, counter = version
-    return f"labsite:page:{code_version()}:{lab_pk}:{database}.{counter}:{digest}"
+    return f"labsite:page:{code_version()}:{lab_pk}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -371,7 +566,7 @@ class PageCacheMiddleware:
         return (
             not getattr(settings, "LABSITE_PAGE_CACHE", True)
             or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or _conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(self.skip)
             or not self.known_query(request)
         )
@@ -388,84 +583,111 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.bypass(request):
             response = self.get_response(request)
-            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+            if _conf()["session_cookie"] in request.COOKIES:
                 # A member's page may carry their name or edit links: keep it out of shared
                 # caches, and have the browser ask again so their edits show at once.
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        lab = lab_for_request(request)  # cached on the request; LabMiddleware reuses it
+        lab, version, stored = current_lab(request, lambda lab: page_key(request, lab.pk))
         if lab is None:
             return self.get_response(request)
-        key = page_key(request, lab.pk, content_version(lab))
-        stored = _cache().get(key)
-        if stored is not None:
-            response = self.rebuild(stored)
-            response["X-Page-Cache"] = "hit"
-            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        request._lab_cache = lab  # LabMiddleware's lab_for_request reuses it on a miss
+        if stored is not None and stored.get("version") == version:
+            return self.answer(request, stored, "hit")
         response = self.get_response(request)
         if request.method == "GET" and self.storable(response) and query_accepted(request):
             self.finish(response)
-            _cache().set(key, self.freeze(response), self.timeout)
-            response["X-Page-Cache"] = "miss"
-            return get_conditional_response(request, etag=response.get("ETag"), response=response)
+            stored = self.freeze(response, version)
+            _cache().set(page_key(request, lab.pk), stored, self.timeout)
+            return self.answer(request, stored, "miss")
         return response
 
     @staticmethod
     def storable(response: HttpResponse) -> bool:
         if response.status_code != 200 or response.streaming or response.cookies:
             return False
+        if response.has_header("Content-Encoding"):
+            return False
+        if any("'nonce-" in v for k, v in response.items() if k.lower() in CSP_HEADERS):
+            # A nonce is worth something only while nobody can know it in advance: a page
+            # that relies on one is never replayed to another visitor.
+            return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
 
     @staticmethod
     def finish(response: HttpResponse) -> None:
-        """Headers a shared page needs: an ETag, must-revalidate, and Vary: Cookie.
+        """Headers a shared page needs: an ETag, must-revalidate, and Vary: Cookie and
+        Accept-Encoding.
 
         ``max-age=0, must-revalidate``: browsers keep the page but ask every time (a cheap 304
         from this cache), so an edit is never hidden behind a browser's copy. ``Vary: Cookie``
-        stops a proxy from giving the anonymous page to a signed-in member.
+        stops a proxy from giving the anonymous page to a signed-in member; ``Vary:
+        Accept-Encoding``, the gzip body to a client that cannot read it.
         """
         if not response.has_header("ETag"):
             response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
         patch_cache_control(response, max_age=0, must_revalidate=True, public=True)
-        patch_vary_headers(response, ["Cookie"])
+        patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
 
     @staticmethod
-    def freeze(response: HttpResponse) -> dict[str, Any]:
-        headers = [(k, v) for k, v in response.items() if k.lower() not in PRIVATE_HEADERS]
-        csp = [v for k, v in headers if k.lower() in CSP_HEADERS]
-        nonces = {nonce for value in csp for nonce in _NONCE_SOURCE.findall(value)}
+    def freeze(response: HttpResponse, version: tuple | None) -> dict[str, Any]:
+        """What is stored: the headers to replay, and the body gzip-compressed when that
+        makes it smaller (text: HTML, feeds, BibTeX, JSON, XML)."""
+        skip = PRIVATE_HEADERS | {"content-length"}
+        headers = [(k, v) for k, v in response.items() if k.lower() not in skip]
+        body, encoding = response.content, ""
+        if compressible(response.get("Content-Type", "")) and len(body) >= 200:
+            packed = gzip.compress(body, compresslevel=6, mtime=0)
+            if len(packed) < len(body):
+                body, encoding = packed, "gzip"
         return {
+            "version": version,
             "status": response.status_code,
             "headers": headers,
-            "content": response.content,
-            # The nonce printed in the page (its inline script) and named in its CSP header.
-            "nonce": nonces.pop() if len(nonces) == 1 else None,
+            "body": body,
+            "encoding": encoding,
         }
 
     @staticmethod
-    def rebuild(stored: dict[str, Any]) -> HttpResponse:
-        """The stored response; a page with a CSP nonce gets a fresh one, in its HTML and its
-        header alike.
+    def answer(request: HttpRequest, stored: dict[str, Any], how: str) -> HttpResponse:
+        """The stored response, gzip-encoded for a client that accepts it."""
+        body, etag = stored["body"], None
+        response = HttpResponse(status=stored["status"])
+        # The stored headers were checked when the miss set them: copied as they are.
+        response.headers._store.update({k.lower(): (k, v) for k, v in stored["headers"]})
+        if stored["encoding"]:
+            if accepts_gzip(request):
+                response["Content-Encoding"] = "gzip"
+                # Another representation than the identity body's: a weak validator, as
+                # Django's GZipMiddleware makes it.
+                etag = response.get("ETag")
+                if etag and not etag.startswith("W/"):
+                    response["ETag"] = etag = "W/" + etag
+            else:
+                body = gzip.decompress(body)
+        response.content = body
+        response["Content-Length"] = str(len(body))
+        response["X-Page-Cache"] = how
+        return get_conditional_response(request, etag=response.get("ETag"), response=response)
 
-        Replaying the stored nonce would keep every hit consistent too, but would hand the same
-        nonce to every visitor for as long as the entry lives; a nonce is only worth something
-        while nobody can know it in advance. The old one is 24 random base64 characters that
-        appear nowhere else in the page, and the new one has the same length, so the body keeps
-        its size.
-        """
-        content, headers = stored["content"], stored["headers"]
-        old = stored.get("nonce")
-        if old:
-            new = base64.b64encode(secrets.token_bytes(16)).decode("ascii")
-            content = content.replace(old.encode("ascii"), new.encode("ascii"))
-            source, fresh = f"'nonce-{old}'", f"'nonce-{new}'"
-            headers = [
-                (k, v.replace(source, fresh) if k.lower() in CSP_HEADERS else v) for k, v in headers
-            ]
-        response = HttpResponse(content, status=stored["status"])
-        for name, value in headers:
-            response[name] = value
-        if response.has_header("Content-Length"):
-            response["Content-Length"] = str(len(content))
-        return response
+
+#: Content types a stored page is compressed for.
+_COMPRESSIBLE = re.compile(r"^(text/|application/(.*\+)?(json|xml|javascript|x-bibtex))", re.I)
+_GZIP = re.compile(r"(?:^|,)\s*gzip\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*(?:,|$)", re.I)
+
+
+def compressible(content_type: str) -> bool:
+    return bool(_COMPRESSIBLE.match(content_type.strip()))
+
+
+def accepts_gzip(request: HttpRequest) -> bool:
+    """``Accept-Encoding`` names gzip (and not with ``q=0``)."""
+    match = _GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    if match is None:
+        return False
+    quality = match.group(1)
+    try:
+        return quality is None or float(quality) > 0
+    except ValueError:
+        return False

@@ -14,7 +14,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from labsite.s3 import s3_media
@@ -99,10 +99,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # gzip for anonymous responses the page cache does not store (it compresses what it stores
+    # once, itself); never the admin, a signed-in member or a response with a cookie (BREACH).
+    "labsite.compression.PublicGZipMiddleware",
     # Outside session/CSRF/auth: a hit skips them, a miss sees their Set-Cookie (labsite/cache.py).
     "labsite.cache.PageCacheMiddleware",
-    # Inside the page cache: a stored page is stored with its header, and a hit gets a fresh
-    # nonce in both (labsite/cache.py).
+    # Inside the page cache: a stored page is stored with its header (labsite/cache.py).
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -284,20 +286,22 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 
-def inline_style_hashes(template: Path) -> list[str]:
-    """CSP sources for the ``<style>`` blocks of a page served without a request (``500.html``).
+def inline_hashes(template: Path, tag: str = "style") -> list[str]:
+    """CSP sources for the bare inline ``<style>`` (or ``<script>``) blocks of a template.
 
-    That page is rendered with no context, so it cannot carry the request's nonce; it has no
-    template tags inside its styles, so the file's text is what the browser hashes.
+    Used for blocks with no template tags inside, so the file's text is what the browser hashes:
+    the styles of ``500.html`` (rendered without a request), and the theme script of
+    ``base.html``, allowed by its hash rather than a per-response nonce so a cached page is the
+    same bytes for every visitor (stored compressed once, labsite/cache.py).
     """
     text = template.read_text(encoding="utf-8") if template.is_file() else ""
-    blocks = re.findall(r"<style>(.*?)</style>", text, flags=re.DOTALL)
+    blocks = re.findall(rf"<{tag}>(.*?)</{tag}>", text, flags=re.DOTALL)
     digests = (base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() for b in blocks)
     return [f"'sha256-{digest}'" for digest in digests]
 
 
 # Content-Security-Policy (django-csp). Scripts: this site's files and the one inline script of
-# base.html (the theme, applied before the first paint), which carries the request's nonce.
+# base.html (the theme, applied before the first paint), by its hash.
 # Styles: this site's files; style *attributes* stay allowed (style-src-attr) because the
 # sanitizer keeps a few harmless properties in members' text (<span style="color:red">, see
 # labsite/markdown.py), templates size figures with them, and the admin's and markdownx's
@@ -307,8 +311,8 @@ def inline_style_hashes(template: Path) -> list[str]:
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF, *inline_style_hashes(BASE_DIR / "templates" / "500.html")],
+        "script-src": [SELF, *inline_hashes(BASE_DIR / "templates" / "base.html", "script")],
+        "style-src": [SELF, *inline_hashes(BASE_DIR / "templates" / "500.html")],
         "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "https:", *(_S3_MEDIA["img_src"] if _S3_MEDIA else [])],
         "font-src": [SELF],

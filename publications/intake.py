@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from labsite import permissions
+from labsite.cache import bump_for_publications
 from labsite.importing import identity
 from labsite.importing.bibtex import parse_bibtex
 from labsite.importing.extract.common import Context
@@ -166,6 +167,9 @@ def add_records(records: list[PublicationRecord], *, user) -> IntakeReport:
     with transaction.atomic(), entries.batch():
         for record in records:
             _add_record(record, user=user, matcher=matcher, papers=papers, report=report, rule=rule)
+        # Authors and links went in with bulk_create, which sends no signal: the labs that now
+        # show these papers get their pages refreshed here.
+        bump_for_publications(item.publication.pk for item in report.items if item.publication)
     return report
 
 

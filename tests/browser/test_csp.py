@@ -2,8 +2,8 @@
 desktop widths, with a listener for ``securitypolicyviolation`` installed before any of the
 page's own scripts, and the console watched for CSP refusals.
 
-Each public page is loaded twice, the second time from the full-page cache (the page carries a
-fresh nonce there, labsite/cache.py). The theme is switched to dark first: only the nonced
+Each public page is loaded twice, the second time from the full-page cache (the stored bytes,
+labsite/cache.py). The theme is switched to dark first: only the hash-allowed
 inline script in <head> applies the stored theme, so ``data-theme="dark"`` on every later page,
 cache hits included, shows that script ran.
 """
@@ -106,7 +106,7 @@ def test_public_pages_keep_to_the_policy(viewport, site, browser, screenshots):
                 problems.append(f"policy: {response.headers.get('content-security-policy')}")
             theme = page.evaluate("() => document.documentElement.dataset.theme")
             if theme != "dark":
-                problems.append(f"the nonced theme script did not run ({visit}): {theme!r}")
+                problems.append(f"the theme script did not run ({visit}): {theme!r}")
             if problems:
                 found[f"{name} ({visit})"] = problems
         page.screenshot(path=str(screenshots / f"csp-{name}-{viewport}.png"), full_page=True)
@@ -159,7 +159,7 @@ def test_the_admin_and_markdownx_keep_to_the_policy(
         page.screenshot(path=str(screenshots / f"csp-admin-{name}-{viewport}.png"), full_page=True)
 
     response = page.goto(f"{live_server.url}/admin/login/")
-    assert policy_of(response) == expected(nonce=False)
+    assert policy_of(response) == expected()
     check("login")
     sign_in(page, live_server, "alice")
     check("index")

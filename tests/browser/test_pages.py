@@ -147,8 +147,8 @@ def check_page(page, url: str, *, viewport: str, axe_source: str, screenshot: Pa
         if not focus_is_visible(style):
             problems.append(f"focus not visible after {presses} Tab: {style}")
 
-    # Evaluated, not injected as a <script>: the site's CSP refuses inline scripts without its
-    # nonce, and Playwright's evaluation is not the page's script.
+    # Evaluated, not injected as a <script>: the site's CSP refuses inline scripts but its
+    # hashed theme script, and Playwright's evaluation is not the page's script.
     page.evaluate(axe_source)
     violations = page.evaluate(RUN_AXE)
     problems.extend(f"axe: {v}" for v in violations)
