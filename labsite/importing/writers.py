@@ -615,5 +615,3 @@ def _close(*files: Any) -> None:
     for file in files:
         if file:
             file.close()
-
-
