@@ -92,7 +92,7 @@ _labs: dict[str, tuple[Any, tuple]] = {}
 
 
 @functools.cache
-def _conf() -> dict[str, Any]:
+def settings_conf() -> dict[str, Any]:
     """The settings a request reads, read once (again after any ``setting_changed``): a hit
     should cost almost nothing, and each ``settings.X`` goes through Django's lazy object.
     (``LABSITE_PAGE_CACHE`` is read live: scripts switch it by assignment.)"""
@@ -104,7 +104,7 @@ def _conf() -> dict[str, Any]:
 
 
 def _cache():
-    return caches[_conf()["alias"]]
+    return caches[settings_conf()["alias"]]
 
 
 def version_source(cache=None) -> str:
@@ -114,7 +114,7 @@ def version_source(cache=None) -> str:
     store shared by every process, and the database for a per-process cache (local memory,
     dummy), where a counter kept in the cache would be seen by its own process only.
     """
-    choice = _conf()["source"]
+    choice = settings_conf()["source"]
     if choice in ("database", "cache"):
         return choice
     cache = cache if cache is not None else _cache()
@@ -223,7 +223,7 @@ def forget_labs() -> None:
 
 def settings_changed(*, setting: str, **kwargs: Any) -> None:
     """A test changed a setting the map depends on (the database, the cache, the hosts)."""
-    _conf.cache_clear()
+    settings_conf.cache_clear()
     if setting in {"DATABASES", "CACHES", "ALLOWED_HOSTS", "LABSITE_CONTENT_VERSION"}:
         forget_labs()
         _version_sql.cache_clear()
@@ -566,7 +566,7 @@ class PageCacheMiddleware:
         return (
             not getattr(settings, "LABSITE_PAGE_CACHE", True)
             or request.method not in ("GET", "HEAD")
-            or _conf()["session_cookie"] in request.COOKIES
+            or settings_conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(self.skip)
             or not self.known_query(request)
         )
@@ -583,7 +583,7 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if self.bypass(request):
             response = self.get_response(request)
-            if _conf()["session_cookie"] in request.COOKIES:
+            if settings_conf()["session_cookie"] in request.COOKIES:
                 # A member's page may carry their name or edit links: keep it out of shared
                 # caches, and have the browser ask again so their edits show at once.
                 patch_cache_control(response, private=True, no_cache=True)

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.utils.cache import patch_vary_headers
 
-from labsite.cache import _conf, accepts_gzip, compressible
+from labsite.cache import accepts_gzip, compressible, settings_conf
 
 #: Paths never compressed: the signed-in editing side.
 PRIVATE_PATHS = ("/admin/", "/markdownx/")
@@ -27,7 +27,7 @@ PRIVATE_PATHS = ("/admin/", "/markdownx/")
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         if (
-            _conf()["session_cookie"] in request.COOKIES
+            settings_conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(PRIVATE_PATHS)
             # A CSRF token used in the page sets (renews) its cookie; any cookie may be a secret.
             or response.cookies

@@ -586,9 +586,9 @@ def render_markdown(text: str | None) -> str:
     """
     if not text or not text.strip():
         return ""
+    check_length(text)
     if "\n" not in text and is_plain(text):
         return f"<p>{text}</p>"  # what the renderer would give, at no cost (a typical title)
-    check_length(text)
     protected, spans = protect_math(text)
     try:
         html = markdown.markdown(

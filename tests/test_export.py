@@ -215,6 +215,9 @@ def tree(directory: Path) -> dict[str, int]:
     }
 
 
+PERSON_PAGES = ("cv", "talks", "teaching", "posts")
+
+
 def test_export_writes_every_public_page_of_the_lab_only(lab, tmp_path):
     site = tmp_path / "site"
     export(site)
@@ -237,6 +240,11 @@ def test_export_writes_every_public_page_of_the_lab_only(lab, tmp_path):
         "research/engines/index.html",
         "news/index.html",
         "about.html",
+        # A member's CV, talks, teaching and blog pages, and the lab's talks, blog and search.
+        *(f"{who}/{page}/index.html" for who in (ada, bob) for page in PERSON_PAGES),
+        "talks/index.html",
+        "posts/index.html",
+        "search/index.html",
     }
     expected_files = {
         "robots.txt",
@@ -247,6 +255,8 @@ def test_export_writes_every_public_page_of_the_lab_only(lab, tmp_path):
         "publications.bib",
         f"{ada}/publications.bib",
         f"{bob}/publications.bib",
+        f"{ada}/cv.pdf",
+        f"{bob}/cv.pdf",
         "static/labsite/site.css",
         "static/labsite/site.js",
         "static/labsite/favicon.svg",
@@ -293,7 +303,8 @@ def test_second_run_writes_nothing_and_a_change_writes_only_what_changed(lab, tm
     assert f"publications/{pk}/index.html" not in after
     assert "publications/year=2023/index.html" not in after
     assert not (site / "publications" / "year=2023").exists()  # emptied folders go too
-    assert removed == 2
+    assert f"publications/{pk}.bib" not in after
+    assert removed == 3  # its page, its BibTeX file, its year's list
     assert after["CNAME"] == before.get("CNAME", after["CNAME"])
     assert (site / "CNAME").read_text() == "lab.example.org\n"
     assert 0 < written < first[0] - 2

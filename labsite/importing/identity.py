@@ -358,6 +358,8 @@ class PeopleIndex:
     """Every Person by slug, normalised name and alias, surname and profile key; one query."""
 
     def __init__(self) -> None:
+        #: Import-created people whose doubtful links this run has said again (persons.py).
+        self.doubts_said: set[int] = set()
         self.entries: dict[int, _Entry] = {}
         self.by_slug: dict[str, int] = {}
         self.by_name: dict[str, set[int]] = defaultdict(set)

@@ -64,7 +64,8 @@ def find_person(
     person = _create(people, name, url, source_file=source_file)
     members.add(person.pk)
     report.add("created", "person", f"{person.name} ({keys[0]})")
-    link_back(person, lab=lab, page=report, people=people)
+    # Its doubtful links are said at the end of the page (say_doubts_of_created), as on a re-run.
+    link_back(person, lab=lab, page=report, people=people, warn=False)
     return identity.PersonMatch(person.pk, person.name, True, f"new person, {keys[0]}")
 
 
@@ -130,6 +131,7 @@ def link_back(
     page: PageReport,
     people: identity.PeopleIndex,
     label: str | None = None,
+    warn: bool = True,
 ) -> None:
     """Link earlier imports' unlinked author and collaborator rows that name ``person``.
 
@@ -169,7 +171,7 @@ def link_back(
         linked_pubs.add(publication_id)
         title = Publication.objects.filter(pk=publication_id).values_list("title", flat=True)[0]
         page.add("updated", "authorship", f"{name} → {person.name}: {title}")
-        if not match.certain:
+        if warn and not match.certain:
             page.warnings.append(
                 f"author {name!r} linked to {person.name!r} ({match.reason}); check it"
             )
@@ -181,32 +183,71 @@ def link_back(
             continue
         Collaborator.objects.filter(pk=pk).update(person=person)
         page.add("updated", "collaborator", f"{name} → {person.name}: {project_title}")
-        if not match.certain:
+        if warn and not match.certain:
             page.warnings.append(
                 f"collaborator {name!r} linked to {person.name!r} ({match.reason}); check it"
             )
 
 
-def _repeat_doubts(person: Person, names, query, *, label: str, page: PageReport) -> None:
+def say_doubts_of_created(
+    people: identity.PeopleIndex, *, source_file: str, report: PageReport
+) -> None:
+    """At the end of a page: the doubtful links of the people this page's links created (on
+    this run or an earlier one), said once per run in the same place, so that a re-import says
+    the same warnings as the import that created them."""
+    created = Person.objects.filter(source_key=OUTSIDE_KEY, source_file=source_file)
+    for pk in created.order_by("pk").values_list("pk", flat=True):
+        _say_doubts_again(people, pk, report)
+
+
+def _say_doubts_again(people: identity.PeopleIndex, pk: int, report: PageReport) -> None:
+    """A person an earlier run created from a link: the doubtful rows that creation linked to
+    them are said again, once per run, as the run that created them said them."""
+    if pk in people.doubts_said:
+        return
+    people.doubts_said.add(pk)
+    person = Person.objects.filter(pk=pk, source_key=OUTSIDE_KEY).first()
+    if person is None:
+        return
+    names = person.all_names()
+    query = _name_query(names)
+    if query is not None:
+        _repeat_doubts(person, names, query, label=None, page=report)
+
+
+def _name_query(names: list[str]) -> models.Q | None:
+    """Rows whose name may be one of ``names``, by surname stem (compare_names then decides)."""
+    surnames = {normalise.split_name(name)[1] for name in names} - {""}
+    surnames |= {name.split()[-1].lower() for name in names if name.split()}
+    if not surnames:
+        return None
+    query = models.Q()
+    for surname in surnames:
+        stem = surname.split()[-1]
+        query |= models.Q(name__icontains=stem[: max(4, len(stem) - 2)])
+    return query
+
+
+def _repeat_doubts(person: Person, names, query, *, label: str | None, page: PageReport) -> None:
     """Rows of other sources linked to ``person`` before (by this import's first run, or by
     another's): a doubtful one is said again on every import, not only by the one that linked
     it."""
     from publications.models import Authorship
     from research.models import Collaborator
 
-    mine = f"{label}/"
-    linked = Authorship.objects.filter(query, person=person).exclude(
-        publication__source_file__startswith=mine
-    )
+    linked = Authorship.objects.filter(query, person=person)
+    linked_collaborators = Collaborator.objects.filter(query, person=person)
+    if label is not None:  # rows of this source are the writer's to say
+        linked = linked.exclude(publication__source_file__startswith=f"{label}/")
+        linked_collaborators = linked_collaborators.exclude(
+            project__source_file__startswith=f"{label}/"
+        )
     for name in linked.order_by("pk").values_list("name", flat=True):
         match = _best(name, names)
         if match is not None and not match.certain:
             page.warnings.append(
                 f"author {name!r} linked to {person.name!r} ({match.reason}); check it"
             )
-    linked_collaborators = Collaborator.objects.filter(query, person=person).exclude(
-        project__source_file__startswith=mine
-    )
     for name in linked_collaborators.order_by("pk").values_list("name", flat=True):
         match = _best(name, names)
         if match is not None and not match.certain:

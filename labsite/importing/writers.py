@@ -25,7 +25,7 @@ from labsite.importing.extract.projects import rewrite_refs
 from labsite.importing.identity import Indexes
 from labsite.importing.media import read_image, store_write_up_image
 from labsite.importing.papers import AuthorRow, PublicationWriter, StoredPub
-from labsite.importing.persons import OUTSIDE_KEY
+from labsite.importing.persons import OUTSIDE_KEY, say_doubts_of_created
 from labsite.importing.posts import write_posts
 from labsite.importing.records import (
     FigureRecord,
@@ -177,6 +177,7 @@ class SiteWriter(PublicationWriter):
             self._project(record, source_file, key, order if record.order is None else record.order)
         write_posts(self, page, source_file)  # labsite/importing/posts.py
         self._redirects(page, source_file)
+        say_doubts_of_created(self.indexes.people, source_file=source_file, report=self.report)
 
     def _upsert(
         self,

@@ -335,7 +335,7 @@ def test_publication_list_prints_without_controls(site, browser, screenshots):
     load(page, site["publications"])
     page.emulate_media(media="print")
     hidden = page.evaluate(
-        "() => ['.filters', '.pub-actions', '.site-nav', '.site-footer']"
+        "() => ['.filters', '.pubs > li > div', '.site-nav', '.site-footer']"
         ".map(s => getComputedStyle(document.querySelector(s)).display)"
     )
     assert hidden == ["none", "none", "none", "none"]

@@ -386,10 +386,15 @@ KINDS = {
     "publications-member": (
         "/people/orla-brennick/publications/",
         None,
-        r'<p class="pub-title">(.*?)</p>',
+        r'<li(?: data-abstract)?><a href="/publications/\d+/">(.*?)</a>',
         PAPERS,
     ),
-    "publications-lab": ("/publications/", None, r'<p class="pub-title">(.*?)</p>', PAPERS),
+    "publications-lab": (
+        "/publications/",
+        None,
+        r'<li(?: data-abstract)?><a href="/publications/\d+/">(.*?)</a>',
+        PAPERS,
+    ),
     "projects-lab": (
         "/research/",
         None,
