@@ -98,3 +98,14 @@ def test_member_page_advertises_its_feed(get, news):
         b'<link rel="alternate" type="application/atom+xml" title="Alice Anders \xe2\x80\x94 news" '
         b'href="http://lab-a.localhost/people/alice-anders/feed.xml">' in response.content
     )
+
+
+def test_an_empty_feed_is_the_same_bytes_every_time(get, alice, no_page_cache):
+    """Django's Atom says "now" for a feed with no entries; ours does not change by itself."""
+    import time
+
+    path = f"/people/{alice.person.slug}/posts/feed.xml"
+    first = get(path).content
+    time.sleep(1.1)
+    assert b"<updated>1970-01-01T00:00:00+00:00</updated>" in first
+    assert get(path).content == first
