@@ -129,7 +129,9 @@ def measure(browser, url: str, size: dict, dpr: int, shot, profile: bool) -> tup
     try:
         page.goto(url)
         page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-        page.wait_for_function("Array.from(document.images).every(i => i.complete)")
+        # A function, not an expression: an expression is eval()-ed in the page, which the CSP
+        # (no unsafe-eval) refuses whenever the first check finds an image still loading.
+        page.wait_for_function("() => Array.from(document.images).every(i => i.complete)")
         images = page.evaluate(MEASURE)
         if profile:
             # Laid out as a plain <img> would be: the photo its CSS size (6.5rem on a phone,
