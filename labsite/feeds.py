@@ -41,6 +41,25 @@ def _when(date: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(date, datetime.time(12, 0), tzinfo=datetime.UTC)
 
 
+def _atom(request: HttpRequest, *, title: str, link: str, subtitle: str, author: str):
+    """An empty Atom document for the page ``link``, at the request's own address."""
+    return StableAtomFeed(
+        title=title,
+        link=absolute(request, link),
+        description=subtitle,
+        feed_url=absolute(request, request.path),
+        feed_guid=absolute(request, request.path),
+        author_name=author,
+        language="en",
+    )
+
+
+def _response(feed: StableAtomFeed) -> HttpResponse:
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
+
+
 def news_feed(
     request: HttpRequest,
     *,
@@ -51,15 +70,7 @@ def news_feed(
     items: Iterable[NewsItem],
 ) -> HttpResponse:
     """An Atom document of ``items``; ``link`` is the page the feed mirrors."""
-    feed = StableAtomFeed(
-        title=title,
-        link=absolute(request, link),
-        description=subtitle,
-        feed_url=absolute(request, request.path),
-        feed_guid=absolute(request, request.path),
-        author_name=author,
-        language="en",
-    )
+    feed = _atom(request, title=title, link=link, subtitle=subtitle, author=author)
     for item in items:
         url = absolute(request, item.get_absolute_url())
         feed.add_item(
@@ -71,9 +82,7 @@ def news_feed(
             updateddate=_when(item.date),
             author_name=item.person.name if item.person_id else author,
         )
-    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    return _response(feed)
 
 
 class LabNewsFeed(LabMixin, View):
@@ -125,15 +134,7 @@ def posts_feed(
     posts: Iterable[Post],
 ) -> HttpResponse:
     """An Atom document of blog ``posts``, each with its whole (sanitized) text."""
-    feed = StableAtomFeed(
-        title=title,
-        link=absolute(request, link),
-        description=subtitle,
-        feed_url=absolute(request, request.path),
-        feed_guid=absolute(request, request.path),
-        author_name=author,
-        language="en",
-    )
+    feed = _atom(request, title=title, link=link, subtitle=subtitle, author=author)
     for post in posts:
         url = absolute(request, post.get_absolute_url())
         feed.add_item(
@@ -146,9 +147,7 @@ def posts_feed(
             author_name=post.person.name if post.person_id else author,
             categories=post.tags,
         )
-    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
-    feed.write(response, "utf-8")
-    return response
+    return _response(feed)
 
 
 class LabPostsFeed(LabMixin, View):

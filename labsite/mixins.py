@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
+from labsite.cache import accept_query
+
 
 class LabMixin:
     """Gives ``self.lab`` (the request's lab) to a public view; no lab means nothing to show."""
@@ -31,3 +33,16 @@ def _member_ids(lab) -> frozenset[int]:
     from people.models import Person
 
     return frozenset(Person.objects.for_lab(lab).values_list("pk", flat=True))
+
+
+class PaginatedCacheMixin:
+    """A ListView's page goes into the page cache only when it exists (an unknown one is a
+    404, never stored) and was asked for once and by its own number: "?page=02" or
+    "?page=last" would be one more copy of the same page."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginated = super().paginate_queryset(queryset, page_size)
+        page = paginated[1]
+        if list(self.request.GET.lists()) == [("page", [str(page.number)])]:
+            accept_query(self.request)
+        return paginated

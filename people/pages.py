@@ -12,8 +12,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.views.generic import DetailView, ListView
 
-from labsite.cache import accept_query
-from labsite.mixins import LabMixin
+from labsite.mixins import LabMixin, PaginatedCacheMixin
 from labsite.seo import PageMetaMixin, page_meta
 from people.cv import build_cv, cv_person_queryset, stored_pdf
 from people.models import Talk, Teaching
@@ -113,7 +112,7 @@ class PersonTeachingView(LabPersonMixin, PageMetaMixin, DetailView):
         )
 
 
-class LabTalksView(LabMixin, PageMetaMixin, ListView):
+class LabTalksView(LabMixin, PageMetaMixin, PaginatedCacheMixin, ListView):
     """The talks of the lab's members (current and former), newest first, 50 a page.
 
     Context: ``talks`` (each with ``person`` loaded), ``page_obj``, ``meta``.
@@ -122,13 +121,6 @@ class LabTalksView(LabMixin, PageMetaMixin, ListView):
     template_name = "people/talk_list.html"
     context_object_name = "talks"
     paginate_by = 50
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        page = paginated[1]
-        if list(self.request.GET.lists()) == [("page", [str(page.number)])]:
-            accept_query(self.request)
-        return paginated
 
     def get_queryset(self):
         return (

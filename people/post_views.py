@@ -11,24 +11,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
-from labsite.cache import accept_query
-from labsite.mixins import LabMixin
+from labsite.mixins import LabMixin, PaginatedCacheMixin
 from labsite.seo import PageMetaMixin, blog_posting_ld, first_image, page_meta, plain
 from people.models import Person, Post
 
 #: Posts per page of a list.
 POSTS_PER_PAGE = 20
-
-
-class PaginatedCacheMixin:
-    """Store a page of the list in the page cache only when asked for by its own number."""
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        page = paginated[1]
-        if list(self.request.GET.lists()) == [("page", [str(page.number)])]:
-            accept_query(self.request)
-        return paginated
 
 
 class LabPostListView(LabMixin, PageMetaMixin, PaginatedCacheMixin, ListView):

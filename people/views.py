@@ -13,9 +13,8 @@ from itertools import groupby
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.views.generic import DetailView, ListView, TemplateView
 
-from labsite.cache import accept_query
 from labsite.lab_home import lab_home_context
-from labsite.mixins import LabMixin
+from labsite.mixins import LabMixin, PaginatedCacheMixin
 from labsite.seo import PageMetaMixin, organization_ld, page_meta, person_ld, plain
 from people.models import (
     ROLE_ORDER,
@@ -335,7 +334,7 @@ class PersonPublicationsView(LabPersonMixin, PageMetaMixin, DetailView):
         )
 
 
-class NewsListView(LabMixin, PageMetaMixin, ListView):
+class NewsListView(LabMixin, PageMetaMixin, PaginatedCacheMixin, ListView):
     """The lab's news and its members', newest first, 50 a page.
 
     Context: ``news`` (each with ``person`` loaded), the paginator's ``page_obj``, ``meta``.
@@ -344,15 +343,6 @@ class NewsListView(LabMixin, PageMetaMixin, ListView):
     template_name = "people/newsitem_list.html"
     context_object_name = "news"
     paginate_by = 50
-
-    def paginate_queryset(self, queryset, page_size):
-        paginated = super().paginate_queryset(queryset, page_size)
-        # A page that exists (an unknown one is a 404, never stored), asked for once and by
-        # its own number: "?page=02" or "?page=last" would be one more copy of the same page.
-        page = paginated[1]
-        if list(self.request.GET.lists()) == [("page", [str(page.number)])]:
-            accept_query(self.request)
-        return paginated
 
     def get_queryset(self):
         return (
