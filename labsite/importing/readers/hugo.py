@@ -344,7 +344,12 @@ class HugoCollector(FileCollector):
             return "/" + relative(ctx.page_dir / url, self.root / "content")
         return "/" + url
 
-    def publication(self, path: Path) -> PageRecord | None:
+    def titled(
+        self, path: Path
+    ) -> PageRecord | None | tuple[PageRecord, dict[str, Any], str, str, str]:
+        """A content file's page, front matter, body, plain title and relative path; or what
+        to return instead: ``None`` (unreadable, already reported) or the page with its
+        "no title" warning."""
         read = self.front_matter(path)
         if read is None:
             return None
@@ -355,6 +360,13 @@ class HugoCollector(FileCollector):
         if not title:
             page.warnings.append(f"{rel}: nothing to import (no title)")
             return page
+        return page, meta, body, title, rel
+
+    def publication(self, path: Path) -> PageRecord | None:
+        opened = self.titled(path)
+        if not isinstance(opened, tuple):
+            return opened
+        page, meta, body, title, rel = opened
         ctx = self.bundle_context(path)
         record = PublicationRecord(title=title, source=SourceRef(rel, 1), key=self.key(path))
         notes = [text(n) for n in _listed(meta.get("author_notes"))]
@@ -406,16 +418,10 @@ class HugoCollector(FileCollector):
             record.kind = bib.kind
 
     def event(self, path: Path) -> PageRecord | None:
-        read = self.front_matter(path)
-        if read is None:
-            return None
-        meta, body = read
-        rel = relative(path, self.root)
-        page = PageRecord(source=SourceRef(rel, 1), title=text(meta.get("title")))
-        title = strip_markup(text(meta.get("title")))
-        if not title:
-            page.warnings.append(f"{rel}: nothing to import (no title)")
-            return page
+        opened = self.titled(path)
+        if not isinstance(opened, tuple):
+            return opened
+        page, meta, body, title, rel = opened
         ctx = self.bundle_context(path)
         talk = TalkRecord(title=title, source=SourceRef(rel, 1), key=self.key(path))
         talk.event = strip_markup(text(meta.get("event")))
@@ -437,16 +443,10 @@ class HugoCollector(FileCollector):
         return page
 
     def project(self, path: Path) -> PageRecord | None:
-        read = self.front_matter(path)
-        if read is None:
-            return None
-        meta, body = read
-        rel = relative(path, self.root)
-        page = PageRecord(source=SourceRef(rel, 1), title=text(meta.get("title")))
-        title = strip_markup(text(meta.get("title")))
-        if not title:
-            page.warnings.append(f"{rel}: nothing to import (no title)")
-            return page
+        opened = self.titled(path)
+        if not isinstance(opened, tuple):
+            return opened
+        page, meta, body, title, rel = opened
         ctx = self.bundle_context(path)
         project = ProjectRecord(title=title, source=SourceRef(rel, 1), key=self.key(path))
         project.summary = text(meta.get("summary"))
