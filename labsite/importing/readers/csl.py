@@ -15,14 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from labsite.importing.extract.common import arxiv_id, year_of
-from labsite.importing.readers.files import relative
 from labsite.importing.readers.structured import (
     CSL_KINDS,
     finish,
     kind_of_type,
     name_parts,
+    open_json_site,
     peek_json,
-    read_json,
     text,
 )
 from labsite.importing.records import (
@@ -60,16 +59,10 @@ class CslJsonReader:
         return 0.3 if path.is_file() and path.suffix.lower() in (".json", ".csljson") else 0.0
 
     def read(self, path: Path) -> SiteRecord:
-        root = path.parent
-        site = SiteRecord(root=root)
-        rel = relative(path, root)
-        try:
-            data = read_json(path, root)
-        except ValueError as exc:
-            site.errors.append(f"{rel}:1: {exc}")
-            return site
-        if not is_csl(data):
-            site.errors.append(f"{rel}:1: not a CSL-JSON list of items, nor an ORCID record")
+        site, rel, data = open_json_site(
+            path, is_csl, "not a CSL-JSON list of items, nor an ORCID record"
+        )
+        if data is None:
             return site
         page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
         seen: set[str] = set()

@@ -15,14 +15,13 @@ import re
 from pathlib import Path
 from typing import Any
 
-from labsite.importing.readers.files import relative
 from labsite.importing.readers.structured import (
     ORCID_KINDS,
     finish,
     kind_of_type,
     name_parts,
+    open_json_site,
     peek_json,
-    read_json,
     text,
 )
 from labsite.importing.records import (
@@ -95,16 +94,10 @@ class OrcidReader:
         return 1.0 if is_orcid(peek_json(path)) else 0.0
 
     def read(self, path: Path) -> SiteRecord:
-        root = path.parent
-        site = SiteRecord(root=root)
-        rel = relative(path, root)
-        try:
-            data = read_json(path, root)
-        except ValueError as exc:
-            site.errors.append(f"{rel}:1: {exc}")
-            return site
-        if not isinstance(data, dict):
-            site.errors.append(f"{rel}:1: not an ORCID record")
+        site, rel, data = open_json_site(
+            path, lambda data: isinstance(data, dict), "not an ORCID record"
+        )
+        if data is None:
             return site
         site.profile = _profile(data)
         works = _works(data)

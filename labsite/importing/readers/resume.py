@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from labsite.importing.extract.cv import from_resume_json
-from labsite.importing.readers.files import relative
-from labsite.importing.readers.structured import peek_json, read_json, text
+from labsite.importing.readers.structured import open_json_site, peek_json, text
 from labsite.importing.records import PageRecord, ProfileRecord, SiteRecord, SourceRef
 
 _LISTS = ("education", "work", "volunteer")
@@ -76,16 +75,8 @@ class JsonResumeReader:
         return 0.9 if is_resume(peek_json(path)) else 0.0
 
     def read(self, path: Path) -> SiteRecord:
-        root = path.parent
-        site = SiteRecord(root=root)
-        rel = relative(path, root)
-        try:
-            data = read_json(path, root)
-        except ValueError as exc:
-            site.errors.append(f"{rel}:1: {exc}")
-            return site
-        if not is_resume(data):
-            site.errors.append(f"{rel}:1: not a JSON Resume document")
+        site, rel, data = open_json_site(path, is_resume, "not a JSON Resume document")
+        if data is None:
             return site
         site.profile = resume_profile(data)
         page = PageRecord(source=SourceRef(rel, 1), title=path.stem)

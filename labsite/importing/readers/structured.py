@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from labsite.importing.extract.common import arxiv_id, doi_of, strip_markup
 from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.read import ReadError, read_text
-from labsite.importing.records import LinkRecord, PublicationRecord
+from labsite.importing.readers.files import relative
+from labsite.importing.records import LinkRecord, PublicationRecord, SiteRecord
 from labsite.importing.safety import Refused, limit
 from labsite.normalise import normalize_doi
 
@@ -108,6 +110,25 @@ def read_json(path: Path, root: Path) -> Any:
         raise ValueError(f"broken JSON: {exc.msg} (line {exc.lineno})") from None
     except RecursionError:
         raise ValueError("broken JSON: nested too deeply") from None
+
+
+def open_json_site(
+    path: Path, accepts: Callable[[Any], bool], refusal: str
+) -> tuple[SiteRecord, str, Any]:
+    """A site record for the JSON file ``path``, its relative name, and its value; the value is
+    ``None`` (and the site holds the error line) when the file is broken or not accepted."""
+    root = path.parent
+    site = SiteRecord(root=root)
+    rel = relative(path, root)
+    try:
+        data = read_json(path, root)
+    except ValueError as exc:
+        site.errors.append(f"{rel}:1: {exc}")
+        return site, rel, None
+    if not accepts(data):
+        site.errors.append(f"{rel}:1: {refusal}")
+        return site, rel, None
+    return site, rel, data
 
 
 def peek_json(path: Path) -> Any:
