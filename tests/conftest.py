@@ -13,8 +13,36 @@ from dataclasses import dataclass
 import pytest
 from django.core.cache import cache
 
+from labsite.cache import forget_labs
 from people.models import Lab, Person
 from tests import factories as f
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test databases, and a clean hand-over when they are dropped.
+
+    On PostgreSQL ``DROP DATABASE`` refuses while any other session is connected (CI saw one
+    straggler on a worker's database at the end of a run, after every test had passed). A
+    session fixture can outlive the databases — the live server, when a browser test was this
+    worker's first database test, keeps a connection per request thread. Every test is over by
+    then: this process's connections are closed and any other session on its test databases is
+    ended, so the drop cannot fail on a straggler.
+    """
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for alias in connections:
+            conn = connections[alias]
+            if conn.vendor != "postgresql":
+                continue
+            with conn.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        connections.close_all()
 
 
 @pytest.fixture(autouse=True)
@@ -24,9 +52,13 @@ def _media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
+    # The process's host -> lab map too: the database is rolled back after each test, so a
+    # later test's lab can have an earlier one's pk and version and be served the old object.
     cache.clear()
+    forget_labs()
     yield
     cache.clear()
+    forget_labs()
 
 
 @pytest.fixture
