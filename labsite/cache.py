@@ -66,7 +66,15 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import (
+    DEFAULT_DB_ALIAS,
+    DatabaseError,
+    InterfaceError,
+    OperationalError,
+    connection,
+    connections,
+    transaction,
+)
 from django.db.models import F, Model
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.http import HttpRequest, HttpResponse
@@ -165,24 +173,28 @@ def read_version(lab_pk: int, page: str | None = None) -> tuple[tuple | None, An
 def _read_counter(lab_pk: int) -> tuple | None:
     """The lab row's counter: one indexed read, which also serves as the request's connection
     health check (``conn_health_checks`` would otherwise send a ``SELECT 1`` first, a second
-    round trip on every cache hit). A persistent connection found dead is reopened once."""
+    round trip on every cache hit). A persistent connection found dead is reopened once.
+
+    The connection is looked up once (each ``django.db.connection.X`` goes through a proxy
+    and a context-local lookup): this runs on every cache hit."""
+    conn = connections[DEFAULT_DB_ALIAS]
     check_here = (
-        connection.connection is not None
-        and connection.health_check_enabled
-        and not connection.health_check_done
-        and not connection.in_atomic_block
+        conn.connection is not None
+        and conn.health_check_enabled
+        and not conn.health_check_done
+        and not conn.in_atomic_block
     )
     if check_here:
-        connection.health_check_done = True
+        conn.health_check_done = True
     try:
-        with connection.cursor() as cursor:
+        with conn.cursor() as cursor:
             cursor.execute(_version_sql(), [lab_pk])
             return cursor.fetchone()
     except (InterfaceError, OperationalError):
         if not check_here:
             raise
-        connection.close()  # the check failed: a new connection, as Django's check would make
-    with connection.cursor() as cursor:
+        conn.close()  # the check failed: a new connection, as Django's check would make
+    with conn.cursor() as cursor:
         cursor.execute(_version_sql(), [lab_pk])
         return cursor.fetchone()
 
@@ -237,7 +249,7 @@ def current_lab(request: HttpRequest, page: Callable[[Any], str]) -> tuple[Any, 
     is loaded from the database *after* its version was read, so an entry is never newer than
     the lab it holds.
     """
-    host = request.get_host()
+    host = request_host(request)
     known = _labs.get(host)
     pk = version = None
     if known is not None:
@@ -536,6 +548,15 @@ def query_accepted(request: HttpRequest) -> bool:
     return not request.GET or getattr(request, "_labsite_query_accepted", False)
 
 
+def request_host(request: HttpRequest) -> str:
+    """``request.get_host()`` (checked against ``ALLOWED_HOSTS``), worked out once per request:
+    a cache hit needs it for the lab and for the page's key."""
+    host = getattr(request, "_labsite_host", None)
+    if host is None:
+        host = request._labsite_host = request.get_host()
+    return host
+
+
 def page_key(request: HttpRequest, lab_pk: int) -> str:
     """Cache key of a page: release, lab, scheme, host and full path (query string included).
 
@@ -544,7 +565,7 @@ def page_key(request: HttpRequest, lab_pk: int) -> str:
     holds the version it was rendered at, compared on every hit, and a newer render of the same
     page replaces it instead of piling up beside it.
     """
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    raw = f"{request.scheme}://{request_host(request)}{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
     return f"labsite:page:{code_version()}:{lab_pk}:{digest}"
 
@@ -578,6 +599,8 @@ class PageCacheMiddleware:
         Every distinct query string is its own entry: ``?utm_source=…`` or ``?a=1``, ``?a=2``…
         would otherwise let anyone fill the cache with copies of the largest page.
         """
+        if not request.META.get("QUERY_STRING"):
+            return True
         return set(request.GET).issubset(CACHEABLE_PARAMETERS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -651,25 +674,38 @@ class PageCacheMiddleware:
 
     @staticmethod
     def answer(request: HttpRequest, stored: dict[str, Any], how: str) -> HttpResponse:
-        """The stored response, gzip-encoded for a client that accepts it."""
-        body, etag = stored["body"], None
+        """The stored response, gzip-encoded for a client that accepts it.
+
+        Every cache hit comes through here, so the response is put together directly: the
+        stored headers were checked when the miss set them, and the ones added here are ASCII
+        literals and numbers, so none needs ``HttpResponse.__setitem__``'s charset checks."""
+        body = stored["body"]
         response = HttpResponse(status=stored["status"])
-        # The stored headers were checked when the miss set them: copied as they are.
-        response.headers._store.update({k.lower(): (k, v) for k, v in stored["headers"]})
+        store = response.headers._store
+        store.update({k.lower(): (k, v) for k, v in stored["headers"]})
         if stored["encoding"]:
             if accepts_gzip(request):
-                response["Content-Encoding"] = "gzip"
+                store["content-encoding"] = ("Content-Encoding", "gzip")
                 # Another representation than the identity body's: a weak validator, as
                 # Django's GZipMiddleware makes it.
-                etag = response.get("ETag")
-                if etag and not etag.startswith("W/"):
-                    response["ETag"] = etag = "W/" + etag
+                etag = store.get("etag")
+                if etag and not etag[1].startswith("W/"):
+                    store["etag"] = ("ETag", "W/" + etag[1])
             else:
                 body = gzip.decompress(body)
         response.content = body
-        response["Content-Length"] = str(len(body))
-        response["X-Page-Cache"] = how
-        return get_conditional_response(request, etag=response.get("ETag"), response=response)
+        store["content-length"] = ("Content-Length", str(len(body)))
+        store["x-page-cache"] = ("X-Page-Cache", how)
+        if not CONDITIONAL_HEADERS.intersection(request.META):
+            return response  # nothing to compare: get_conditional_response would return it
+        etag = store.get("etag")
+        return get_conditional_response(request, etag=etag[1] if etag else None, response=response)
+
+
+#: The request headers ``get_conditional_response`` reads (RFC 9110's preconditions).
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_MATCH", "HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE"}
+)
 
 
 #: Content types a stored page is compressed for.
