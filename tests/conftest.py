@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 
 from labsite.cache import forget_labs
 from people.models import Lab, Person
@@ -30,11 +31,8 @@ def django_db_setup(django_db_setup, django_db_blocker):
     ended, so the drop cannot fail on a straggler.
     """
     yield
-    from django.db import connections
-
     with django_db_blocker.unblock():
-        for alias in connections:
-            conn = connections[alias]
+        for conn in connections.all():
             if conn.vendor != "postgresql":
                 continue
             with conn.cursor() as cursor:
