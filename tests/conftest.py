@@ -8,11 +8,13 @@
 
 from __future__ import annotations
 
+import copy
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
 from django.core.cache import cache
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from labsite.cache import forget_labs
 from people.models import Lab, Person
@@ -59,14 +61,22 @@ def _clear_cache():
     forget_labs()
 
 
+def make_lab_a() -> Lab:
+    return f.LabFactory(slug="lab-a", name="Lab A", site__domain="lab-a.localhost", is_default=True)
+
+
+def make_lab_b() -> Lab:
+    return f.LabFactory(slug="lab-b", name="Lab B", site__domain="lab-b.localhost")
+
+
 @pytest.fixture
 def lab_a(db) -> Lab:
-    return f.LabFactory(slug="lab-a", name="Lab A", site__domain="lab-a.localhost", is_default=True)
+    return make_lab_a()
 
 
 @pytest.fixture
 def lab_b(db) -> Lab:
-    return f.LabFactory(slug="lab-b", name="Lab B", site__domain="lab-b.localhost")
+    return make_lab_b()
 
 
 @dataclass
@@ -140,3 +150,44 @@ def root(db):
 @pytest.fixture
 def cast(alice, bob, carol, dana, root):
     return {"alice": alice, "bob": bob, "carol": carol, "dana": dana, "root": root}
+
+
+def make_cast(lab_a: Lab, lab_b: Lab) -> dict:
+    """The cast of the fixtures above, in the same order, for a module's shared rows."""
+    return {
+        "alice": make_member("alice", "Alice Anders", lab_a),
+        "bob": make_member("bob", "Bob Brown", lab_a),
+        "carol": make_member("carol", "Carol Chen", lab_b),
+        "dana": make_member("dana", "Dana Diaz", lab_a, lab_admin=True),
+        "root": f.UserFactory(username="root", is_superuser=True),
+    }
+
+
+@contextmanager
+def rows_for_the_module(django_db_blocker):
+    """Rows written once for a whole test module, as Django's ``TestCase.setUpTestData`` does.
+
+    The rows are written inside a transaction that stays open while the module's tests run;
+    each test's own transaction (pytest-django's ``db``) is then a savepoint inside it, rolled
+    back after the test, so every test starts from exactly these rows. The transaction is rolled
+    back when the module is done. Only for modules whose tests are all non-transactional
+    (``django_db`` without ``transaction=True``); tests get deep copies of the Python objects
+    (``shared_copy``) so that one test's changes to an instance never reach the next.
+    """
+    with django_db_blocker.unblock():
+        cache.clear()
+        forget_labs()
+        outer = transaction.atomic(using=DEFAULT_DB_ALIAS)
+        outer.__enter__()
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
+            outer.__exit__(None, None, None)
+            cache.clear()
+            forget_labs()
+
+
+def shared_copy(rows):
+    """A test's own copy of a module's shared Python objects (the rows are the same)."""
+    return copy.deepcopy(rows)

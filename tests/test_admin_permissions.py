@@ -37,6 +37,7 @@ from publications.models import Authorship, Publication
 from research.models import Collaborator, Project
 from tests import factories as f
 from tests.admin_forms import AdminFormFields as _FormFields
+from tests.conftest import make_cast, make_lab_a, make_lab_b, rows_for_the_module, shared_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -223,27 +224,39 @@ ACTORS = ["alice", "dana", "root"]
 WHOSE = ["own", "other_member", "other_lab"]
 
 
-@pytest.fixture
-def redirects(lab_a, lab_b):
-    return [
-        Redirect.objects.create(lab=lab_a, old_path="/old-a/", new_path="/people/"),
-        Redirect.objects.create(lab=lab_b, old_path="/old-b/", new_path="/people/"),
-    ]
+@pytest.fixture(scope="module")
+def _shared(django_db_setup, django_db_blocker):
+    """The cast, two redirects and one post of each member's own, written once for the module
+    (850 tests; building them per test was most of the module's time)."""
+    with rows_for_the_module(django_db_blocker):
+        lab_a, lab_b = make_lab_a(), make_lab_b()
+        cast = make_cast(lab_a, lab_b)
+        Redirect.objects.create(lab=lab_a, old_path="/old-a/", new_path="/people/")
+        Redirect.objects.create(lab=lab_b, old_path="/old-b/", new_path="/people/")
+        for name, member in cast.items():
+            if name != "root":  # the cast's Member has no post field
+                f.PostFactory(person=member.person, title=f"{member.person.name} post")
+        yield {"lab_a": lab_a, "lab_b": lab_b, "cast": cast}
 
 
 @pytest.fixture
-def posts(cast):
-    """One post of each member's own (the cast's Member has no post field)."""
-    return [
-        f.PostFactory(person=member.person, title=f"{member.person.name} post")
-        for name, member in cast.items()
-        if name != "root"
-    ]
+def _rows(_shared, db):
+    return shared_copy(_shared)
 
 
 @pytest.fixture
-def world(cast, redirects, posts):
-    return cast
+def lab_a(_rows):
+    return _rows["lab_a"]
+
+
+@pytest.fixture
+def lab_b(_rows):
+    return _rows["lab_b"]
+
+
+@pytest.fixture
+def world(_rows):
+    return _rows["cast"]
 
 
 def login(client, world, actor: str):

@@ -29,6 +29,7 @@ from labsite.markdown import render_markdown
 from labsite.models import Redirect
 from people.models import Person
 from tests import factories as f
+from tests.conftest import make_cast, make_lab_a, make_lab_b, rows_for_the_module, shared_copy
 
 pytestmark = pytest.mark.django_db
 
@@ -107,17 +108,31 @@ def media_files() -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
+@pytest.fixture(scope="module")
+def _shared(django_db_setup, django_db_blocker):
+    """One row of every admin model, so that every object URL names a real object; written
+    once for the module's 236 tests."""
+    with rows_for_the_module(django_db_blocker):
+        lab_a = make_lab_a()
+        cast = make_cast(lab_a, make_lab_b())
+        Group.objects.create(name="editors")
+        Redirect.objects.create(lab=lab_a, old_path="/old/", new_path="/people/")
+        f.PostFactory(person=cast["alice"].person)
+        seen = {
+            "user_agent": "test",
+            "ip_address": "203.0.113.5",
+            "username": "bob",
+            "path_info": "/",
+        }
+        AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
+        AccessLog.objects.create(**seen)
+        AccessFailureLog.objects.create(**seen)
+        yield cast
+
+
 @pytest.fixture
-def world(cast, lab_a):
-    # One row of every admin model, so that every object URL names a real object.
-    Group.objects.create(name="editors")
-    Redirect.objects.create(lab=lab_a, old_path="/old/", new_path="/people/")
-    f.PostFactory(person=cast["alice"].person)
-    seen = {"user_agent": "test", "ip_address": "203.0.113.5", "username": "bob", "path_info": "/"}
-    AccessAttempt.objects.create(**seen, get_data="", post_data="", failures_since_start=1)
-    AccessLog.objects.create(**seen)
-    AccessFailureLog.objects.create(**seen)
-    return cast
+def world(_shared, db):
+    return shared_copy(_shared)
 
 
 def test_every_route_is_walked():
