@@ -21,10 +21,11 @@ run: install
 	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite (DATABASE_URL picks PostgreSQL; SQLite otherwise), spread over
-## every core by pytest-xdist (make test JOBS=1 runs it in one process)
+## every core by pytest-xdist (make test JOBS=1 runs it in one process); an idle worker takes
+## tests from a busy one (worksteal), so a few long browser tests do not end the run alone
 JOBS ?= auto
 test: install
-	LABSITE_TESTING=1 $(BIN)/python -m pytest -n $(JOBS) $(PYTEST_ARGS)
+	LABSITE_TESTING=1 $(BIN)/python -m pytest -n $(JOBS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
