@@ -26,6 +26,8 @@ PRIVATE_PATHS = ("/admin/", "/markdownx/")
 
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        if response.has_header("Content-Encoding"):  # a page cache hit, already gzip
+            return response
         if (
             settings_conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(PRIVATE_PATHS)
