@@ -142,11 +142,13 @@ def _version_key(lab_pk: int) -> str:
 
 
 @functools.cache
-def _version_sql() -> str:
+def _version_sql(placeholder: str = "%s") -> str:
+    """The version query, with Django's placeholder or a driver's own (``RAW_PLACEHOLDER``)."""
     from people.models import Lab
 
     quote = connection.ops.quote_name
-    return f"SELECT {quote('content_version')} FROM {quote(Lab._meta.db_table)} WHERE id = %s"
+    table = quote(Lab._meta.db_table)
+    return f"SELECT {quote('content_version')} FROM {table} WHERE id = {placeholder}"
 
 
 def read_version(lab_pk: int, page: str | None = None) -> tuple[tuple | None, Any]:
@@ -208,7 +210,7 @@ def _fetch_counter(conn, lab_pk: int) -> tuple | None:
     with conn.wrap_database_errors:  # the driver's errors as Django's (the retry above)
         cursor = conn.connection.cursor()
         try:
-            cursor.execute(_version_sql().replace("%s", RAW_PLACEHOLDER[conn.vendor]), [lab_pk])
+            cursor.execute(_version_sql(RAW_PLACEHOLDER[conn.vendor]), [lab_pk])
             return cursor.fetchone()
         finally:
             cursor.close()

@@ -26,7 +26,9 @@ PRIVATE_PATHS = ("/admin/", "/markdownx/")
 
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
-        if response.has_header("Content-Encoding"):  # a page cache hit, already gzip
+        if response.has_header("Content-Encoding"):
+            # A page cache hit, already gzip: GZipMiddleware would pass it too, after the
+            # checks below, which every hit would pay for.
             return response
         if (
             settings_conf()["session_cookie"] in request.COOKIES
