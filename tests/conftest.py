@@ -121,30 +121,48 @@ def make_member(username: str, name: str, lab: Lab, *, lab_admin: bool = False) 
     )
 
 
+#: The cast's members: username -> (name, their lab, lab admin?). Fixtures and ``make_cast``.
+MEMBERS = {
+    "alice": ("Alice Anders", "lab_a", False),
+    "bob": ("Bob Brown", "lab_a", False),
+    "carol": ("Carol Chen", "lab_b", False),
+    "dana": ("Dana Diaz", "lab_a", True),  # lab A's lab admin
+}
+
+
+def make_cast_member(username: str, lab: Lab) -> Member:
+    name, _lab, lab_admin = MEMBERS[username]
+    return make_member(username, name, lab, lab_admin=lab_admin)
+
+
+def make_root():
+    return f.UserFactory(username="root", is_superuser=True)
+
+
 @pytest.fixture
 def alice(lab_a) -> Member:
-    return make_member("alice", "Alice Anders", lab_a)
+    return make_cast_member("alice", lab_a)
 
 
 @pytest.fixture
 def bob(lab_a) -> Member:
-    return make_member("bob", "Bob Brown", lab_a)
+    return make_cast_member("bob", lab_a)
 
 
 @pytest.fixture
 def carol(lab_b) -> Member:
-    return make_member("carol", "Carol Chen", lab_b)
+    return make_cast_member("carol", lab_b)
 
 
 @pytest.fixture
 def dana(lab_a) -> Member:
     """Lab A's lab admin."""
-    return make_member("dana", "Dana Diaz", lab_a, lab_admin=True)
+    return make_cast_member("dana", lab_a)
 
 
 @pytest.fixture
 def root(db):
-    return f.UserFactory(username="root", is_superuser=True)
+    return make_root()
 
 
 @pytest.fixture
@@ -154,13 +172,9 @@ def cast(alice, bob, carol, dana, root):
 
 def make_cast(lab_a: Lab, lab_b: Lab) -> dict:
     """The cast of the fixtures above, in the same order, for a module's shared rows."""
-    return {
-        "alice": make_member("alice", "Alice Anders", lab_a),
-        "bob": make_member("bob", "Bob Brown", lab_a),
-        "carol": make_member("carol", "Carol Chen", lab_b),
-        "dana": make_member("dana", "Dana Diaz", lab_a, lab_admin=True),
-        "root": f.UserFactory(username="root", is_superuser=True),
-    }
+    labs = {"lab_a": lab_a, "lab_b": lab_b}
+    members = {name: make_cast_member(name, labs[MEMBERS[name][1]]) for name in MEMBERS}
+    return {**members, "root": make_root()}
 
 
 @contextmanager
@@ -177,13 +191,11 @@ def rows_for_the_module(django_db_blocker):
     with django_db_blocker.unblock():
         cache.clear()
         forget_labs()
-        outer = transaction.atomic(using=DEFAULT_DB_ALIAS)
-        outer.__enter__()
         try:
-            yield
+            with transaction.atomic(using=DEFAULT_DB_ALIAS):
+                yield
+                transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
         finally:
-            transaction.set_rollback(True, using=DEFAULT_DB_ALIAS)
-            outer.__exit__(None, None, None)
             cache.clear()
             forget_labs()
 

@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
-from labsite.cache import forget_labs
 from tests import factories as f
+from tests.public.conftest import cold_count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +27,10 @@ def add_papers(member, coauthor, n: int, start: int) -> None:
 
 
 def count_queries(client, url: str) -> tuple[int, int]:
-    cache.clear()  # the page cache would answer the second request without any query
-    forget_labs()  # and both requests resolve the lab from the database, not the process's map
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url, HTTP_HOST=HOST)
-    assert response.status_code == 200
-    return len(queries.captured_queries), response.content.decode().count("Paper ")
+    """Queries of the page on a cold process (no cached page, the lab looked up in the
+    database), and how many papers it lists."""
+    count, response = cold_count_queries(client, url, HOST)
+    return count, response.content.decode().count("Paper ")
 
 
 def test_member_page_queries_do_not_grow_with_publications(client, alice, bob, record_property):

@@ -15,9 +15,11 @@ from html.parser import HTMLParser
 
 import markdown
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from labsite.cache import forget_labs
 from people.models import Lab, Person, Role
 from publications.models import PublicationKind
 from tests import factories as f
@@ -46,6 +48,14 @@ def count_queries(client, path: str, host: str = A) -> tuple[int, object]:
         response = client.get(path, HTTP_HOST=host)
     assert response.status_code == 200, (path, response.status_code)
     return len(ctx), response
+
+
+def cold_count_queries(client, path: str, host: str = A) -> tuple[int, object]:
+    """``count_queries`` on a cold process, as a test of its own would see it: no page in the
+    cache, no host → lab map (the lab is looked up in the database)."""
+    cache.clear()
+    forget_labs()
+    return count_queries(client, path, host)
 
 
 @contextmanager

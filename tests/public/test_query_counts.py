@@ -8,14 +8,12 @@ include the one query LabMiddleware spends finding the lab for the host.
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
-from labsite.cache import forget_labs
 from people.models import Post
 from publications.models import Publication
 from research.models import Project
 from tests import factories as f
-from tests.public.conftest import count_queries, grow, markdown_forbidden
+from tests.public.conftest import cold_count_queries, grow, markdown_forbidden
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_page_cache")]
 
@@ -70,12 +68,9 @@ def grow_one(project: Project, publication: Publication, n: int) -> None:
 
 
 def cold_count(client, url: str) -> int:
-    """Queries of one request on a cold process: no page cache, no host → lab map (as a test of
-    its own would see it), and no markdown rendered."""
-    cache.clear()
-    forget_labs()
+    """Queries of one request on a cold process, rendering no markdown."""
     with markdown_forbidden():
-        count, _ = count_queries(client, url)
+        count, _ = cold_count_queries(client, url)
     return count
 
 
