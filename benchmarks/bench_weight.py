@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--papers", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--repo", type=Path, default=HERE.parent)
+    parser.add_argument("--save", type=Path, help="write the measured pages' HTML here")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-weight-") as tmp:
         setup_django(args.repo.resolve(), Path(tmp))
@@ -131,6 +132,14 @@ def main(argv: list[str] | None = None) -> int:
             rows.append(
                 (f"/publications/?page={last}", measure(client, f"/publications/?page={last}", 1))
             )
+        if args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            for name, row in (("home", home), ("publications", mine), ("lab-list", first)):
+                (args.save / f"{name}.html").write_bytes(row["content"])
+            from weight_lab import naive_page
+
+            (args.save / "naive.html").write_text(naive_page(star))
+            (args.save / "naive-links.html").write_text(naive_page(star, links=True))
         head = f"{'page':<46}{'bytes':>10}{'× naive':>9}{'× +links':>9}{'queries':>9}{'ms':>8}"
         print(head + "  (× naive: of the bare naive page; × +links: of the one with links)")
         for label, row in rows:

@@ -55,15 +55,18 @@ import gzip
 import hashlib
 import logging
 import os
+import pickle
 import re
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import (
@@ -97,6 +100,53 @@ logger = logging.getLogger(__name__)
 _local_versions: dict[int, int] = {}
 #: host → (lab, version it was loaded at): the lab of a cache hit without a query.
 _labs: dict[str, tuple[Any, tuple]] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class StoredPage:
+    """A page as the cache keeps it: what a hit replays, never changed once made.
+
+    Headers are as ``HttpResponse.headers`` keeps them (lower-cased name → (name, value)), so
+    a hit copies them in one step, ``Content-Length`` included: ``headers`` for the identity
+    body, ``gzip_headers`` (``Content-Encoding`` and a weak ETag added) for ``body`` when
+    ``encoding`` is ``"gzip"``.
+    """
+
+    version: tuple | None
+    status: int
+    headers: tuple[tuple[str, tuple[str, str]], ...]
+    gzip_headers: tuple[tuple[str, tuple[str, str]], ...]
+    body: bytes
+    encoding: str
+
+
+class LocalMemoryCache(LocMemCache):
+    """Django's local-memory cache (the default one), keeping :class:`StoredPage` values as
+    they are.
+
+    LocMemCache pickles every value on ``set`` and unpickles it on every ``get``, so that
+    callers never share a mutable object with the cache. A stored page cannot be changed (a
+    frozen dataclass of bytes, ints and tuples), so it is kept as the object itself: a hit no
+    longer copies the page's body out of a pickle (about a tenth of a hit's time). Every other
+    value is pickled as before; ``clear``, culling and expiry are LocMemCache's own.
+    """
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        if not isinstance(value, StoredPage):
+            return super().set(key, value, timeout, version)
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._set(key, value, timeout)
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._has_expired(key):
+                self._delete(key)
+                return default
+            value = self._cache[key]
+            self._cache.move_to_end(key, last=False)
+        return value if isinstance(value, StoredPage) else pickle.loads(value)
 
 
 @functools.cache
@@ -636,7 +686,7 @@ class PageCacheMiddleware:
         if lab is None:
             return self.get_response(request)
         request._lab_cache = lab  # LabMiddleware's lab_for_request reuses it on a miss
-        if stored is not None and stored.get("version") == version:
+        if isinstance(stored, StoredPage) and stored.version == version:
             return self.answer(request, stored, "hit")
         response = self.get_response(request)
         if request.method == "GET" and self.storable(response) and query_accepted(request):
@@ -675,49 +725,53 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ["Cookie", "Accept-Encoding"])
 
     @staticmethod
-    def freeze(response: HttpResponse, version: tuple | None) -> dict[str, Any]:
+    def freeze(response: HttpResponse, version: tuple | None) -> StoredPage:
         """What is stored: the headers to replay, and the body gzip-compressed when that
         makes it smaller (text: HTML, feeds, BibTeX, JSON, XML)."""
         skip = PRIVATE_HEADERS | {"content-length"}
-        headers = [(k, v) for k, v in response.items() if k.lower() not in skip]
+        headers = {k.lower(): (k, v) for k, v in response.items() if k.lower() not in skip}
         body, encoding = response.content, ""
+        identity = {**headers, "content-length": ("Content-Length", str(len(body)))}
+        encoded = {}
         if compressible(response.get("Content-Type", "")) and len(body) >= 200:
             packed = gzip.compress(body, compresslevel=6, mtime=0)
             if len(packed) < len(body):
                 body, encoding = packed, "gzip"
-        return {
-            "version": version,
-            "status": response.status_code,
-            "headers": headers,
-            "body": body,
-            "encoding": encoding,
-        }
+                encoded = {**headers, "content-length": ("Content-Length", str(len(body)))}
+                encoded["content-encoding"] = ("Content-Encoding", "gzip")
+                # Another representation than the identity body's: a weak validator, as
+                # Django's GZipMiddleware makes it.
+                etag = encoded.get("etag")
+                if etag and not etag[1].startswith("W/"):
+                    encoded["etag"] = ("ETag", "W/" + etag[1])
+        return StoredPage(
+            version=version,
+            status=response.status_code,
+            headers=tuple(identity.items()),
+            gzip_headers=tuple(encoded.items()),
+            body=body,
+            encoding=encoding,
+        )
 
     @staticmethod
-    def answer(request: HttpRequest, stored: dict[str, Any], how: str) -> HttpResponse:
+    def answer(request: HttpRequest, stored: StoredPage, how: str) -> HttpResponse:
         """The stored response, gzip-encoded for a client that accepts it.
 
         Every cache hit comes through here, so the response is put together directly: the
-        stored headers were checked when the miss set them, and the ones added here are ASCII
-        literals and numbers, so none needs ``HttpResponse.__setitem__``'s charset checks."""
-        body = stored["body"]
-        response = HttpResponse(status=stored["status"])
+        stored headers were checked when the miss set them, and the one added here is an ASCII
+        literal, so none needs ``HttpResponse.__setitem__``'s charset checks."""
+        response = HttpResponse(status=stored.status)
         store = response.headers._store
-        store.update({k.lower(): (k, v) for k, v in stored["headers"]})
-        if stored["encoding"]:
-            if accepts_gzip(request):
-                store["content-encoding"] = ("Content-Encoding", "gzip")
-                # Another representation than the identity body's: a weak validator, as
-                # Django's GZipMiddleware makes it.
-                etag = store.get("etag")
-                if etag and not etag[1].startswith("W/"):
-                    store["etag"] = ("ETag", "W/" + etag[1])
-            else:
-                body = gzip.decompress(body)
-        response.content = body
-        store["content-length"] = ("Content-Length", str(len(body)))
+        if not stored.encoding:
+            body, headers = stored.body, stored.headers
+        elif accepts_gzip(request):
+            body, headers = stored.body, stored.gzip_headers
+        else:
+            body, headers = gzip.decompress(stored.body), stored.headers
+        store.update(headers)
         store["x-page-cache"] = ("X-Page-Cache", how)
-        if not CONDITIONAL_HEADERS.intersection(request.META):
+        response.content = body
+        if not any(name in request.META for name in CONDITIONAL_HEADERS):
             return response  # nothing to compare: get_conditional_response would return it
         etag = store.get("etag")
         return get_conditional_response(request, etag=etag[1] if etag else None, response=response)

@@ -165,7 +165,8 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # LocMemCache that keeps stored pages unpickled (labsite/cache.py)
+            "BACKEND": "labsite.cache.LocalMemoryCache",
             "LOCATION": "labsite",
         }
     }

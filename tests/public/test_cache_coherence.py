@@ -58,10 +58,47 @@ def test_a_stored_page_is_sent_gzip_compressed_and_plain_to_others(client, alice
     assert len(hit.content) * 3 < len(plain.content)
     for response in (plain, refused):
         assert "Content-Encoding" not in response
+        assert response["Content-Length"] == str(len(response.content))
         assert response["ETag"] == miss["ETag"].removeprefix("W/")
     assert "Accept-Encoding" in plain["Vary"] and "Cookie" in plain["Vary"]
     again = client.get("/people/alice-anders/", HTTP_HOST=A, HTTP_IF_NONE_MATCH=hit["ETag"], **GZIP)
     assert again.status_code == 304
+
+
+def test_the_local_memory_cache_keeps_stored_pages_and_pickles_everything_else():
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    assert isinstance(cache, page_cache.LocalMemoryCache)  # the default settings' cache
+    stored = page_cache.StoredPage(
+        version=("database", 1, 0), status=200, headers=(), gzip_headers=(), body=b"x", encoding=""
+    )
+    cache.set("a-page", stored)
+    assert cache.get("a-page") is stored  # no copy: it cannot be changed
+    with pytest.raises(AttributeError):
+        stored.body = b"changed"
+    mutable = {"rows": [1]}
+    cache.set("a-dict", mutable)
+    mutable["rows"].append(2)
+    got = cache.get("a-dict")
+    assert got == {"rows": [1]}  # pickled as LocMemCache does: the caller's object stays theirs
+    got["rows"].append(3)
+    assert cache.get("a-dict") == {"rows": [1]}
+    cache.set("short", stored, timeout=-1)
+    assert cache.get("short", "gone") == "gone"  # expiry is LocMemCache's own
+    cache.clear()
+    assert cache.get("a-page") is None
+
+
+def test_a_cached_entry_of_another_shape_is_a_miss_not_an_error(client, alice):
+    client.get("/people/alice-anders/", HTTP_HOST=A)
+    from django.core.cache import cache
+
+    (key,) = [k.split(":", 2)[2] for k in cache._cache if "labsite:page:" in k]
+    cache.set(key, {"version": None, "body": b"an older release's entry"})
+    response = client.get("/people/alice-anders/", HTTP_HOST=A)
+    assert response["X-Page-Cache"] == "miss"
+    assert b"Alice" in response.content
 
 
 @pytest.mark.parametrize("path", ["/people/alice-anders/publications.bib", "/feeds/news.xml"])
