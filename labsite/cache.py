@@ -90,6 +90,10 @@ CONTENT_APPS = frozenset({"people", "publications", "research", "labsite", "site
 PRIVATE_HEADERS = frozenset({"set-cookie"})
 #: Headers that carry a CSP policy; one that names a nonce is never stored (see module doc).
 CSP_HEADERS = frozenset({"content-security-policy", "content-security-policy-report-only"})
+#: A WSGI environ key (not a header, so no visitor can send it) for requests that render past
+#: the page cache: the static export asks for each page once, so storing what it renders
+#: (compressing and hashing every page) would be work for nothing.
+RENDER_ONLY = "labsite.render_only"
 #: Hosts kept in each process's host → lab map (visitors choose hosts under a wildcard).
 LAB_MAP_LIMIT = 1000
 
@@ -658,6 +662,7 @@ class PageCacheMiddleware:
         return (
             not getattr(settings, "LABSITE_PAGE_CACHE", True)
             or request.method not in ("GET", "HEAD")
+            or RENDER_ONLY in request.META
             or settings_conf()["session_cookie"] in request.COOKIES
             or request.path.startswith(self.skip)
             or not self.known_query(request)

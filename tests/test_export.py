@@ -316,6 +316,18 @@ def test_second_run_writes_nothing_and_a_change_writes_only_what_changed(lab, tm
     assert set(manifest["files"]) == set(after) - {MANIFEST, "CNAME"}
 
 
+def test_the_export_renders_past_the_page_cache(lab, tmp_path, client):
+    from django.core.cache import caches
+
+    def stored_pages() -> int:
+        return sum("labsite:page:" in key for key in caches["default"]._cache)
+
+    counts(export(tmp_path / "site"))
+    assert stored_pages() == 0  # each page is asked for once: nothing worth keeping
+    response = client.get("/", HTTP_HOST=lab.site.domain)
+    assert response["X-Page-Cache"] == "miss" and stored_pages() == 1  # visitors still are
+
+
 def test_a_file_edited_since_the_export_is_kept_not_removed(lab, tmp_path):
     site = tmp_path / "site"
     export(site)

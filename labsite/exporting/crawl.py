@@ -36,6 +36,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, Resolver404, URLPattern, URLResolver, get_resolver, reverse
 from django.urls import resolve as resolve_path
 
+from labsite.cache import RENDER_ONLY
 from labsite.exporting import links
 from labsite.exporting.links import Site, Target
 from labsite.exporting.output import ExportError, Output, Source, WriteReport
@@ -159,13 +160,18 @@ def fetch(client: Client, key: str) -> Fetched:
     )
 
 
+def export_client(host: str) -> Client:
+    """The crawl's client: requests on ``host`` that render past the page cache."""
+    return Client(HTTP_HOST=host, **{RENDER_ONLY: True})
+
+
 _worker: dict = {}
 
 
 def _start_worker(host: str) -> None:
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    _worker["client"] = Client(HTTP_HOST=host)
+    _worker["client"] = export_client(host)
 
 
 def _fetch_in_worker(keys: list[str]) -> list[tuple[str, Fetched]]:
@@ -196,7 +202,7 @@ class Crawl:
         self.jobs = jobs
         self.lab = lab
         self.site = site
-        self.client = Client(HTTP_HOST=site.host)
+        self.client = export_client(site.host)
         self.resources: dict[str, Resource] = {}
         self.queue: deque[tuple[Target, str]] = deque()
         self.patterns = _patterns()
