@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import parse_qs, urlsplit
@@ -255,7 +255,7 @@ class PublicationIndex:
     by_source: dict[tuple[str, str], int] = field(default_factory=dict)
     by_doi: dict[str, int] = field(default_factory=dict)
     by_arxiv: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
-    by_title: dict[str, list[tuple[int, int | None]]] = field(
+    by_title: dict[str, list[tuple[int, int | None, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
@@ -265,9 +265,9 @@ class PublicationIndex:
 
         index = cls()
         rows = Publication.objects.values_list(
-            "pk", "source_file", "source_key", "doi", "arxiv_id", "title", "year"
+            "pk", "source_file", "source_key", "doi", "arxiv_id", "title", "year", "kind"
         )
-        for pk, source_file, source_key, doi, arxiv_id, title, year in rows.iterator(
+        for pk, source_file, source_key, doi, arxiv_id, title, year, kind in rows.iterator(
             chunk_size=2000
         ):
             index.add(
@@ -278,6 +278,7 @@ class PublicationIndex:
                 arxiv_id=arxiv_id,
                 title=title,
                 year=year,
+                kind=kind,
             )
         return index
 
@@ -291,6 +292,7 @@ class PublicationIndex:
         arxiv_id: str = "",
         title: str = "",
         year: int | None = None,
+        kind: str = "",
     ) -> None:
         if source_file and source_key:
             self.by_source[(source_file, source_key)] = pk
@@ -302,7 +304,7 @@ class PublicationIndex:
         if arxiv:
             self.by_arxiv[arxiv].append((pk, ntitle))
         if ntitle:
-            self.by_title[ntitle].append((pk, year))
+            self.by_title[ntitle].append((pk, year, kind))
 
     def find(
         self,
@@ -313,8 +315,13 @@ class PublicationIndex:
         arxiv_id: str = "",
         title: str = "",
         year: int | None = None,
+        kind: str = "",
+        two_works: Callable[[str, str], bool] | None = None,
     ) -> tuple[int, str] | None:
-        """``(pk, how)`` of the paper these facts describe, or ``None``."""
+        """``(pk, how)`` of the paper these facts describe, or ``None``.
+
+        A match on the title alone is skipped when ``two_works(kind, its kind)`` says the
+        kinds make them two works (a thesis and the paper drawn from it)."""
         pk = self.by_source.get((source_file, source_key)) if source_key else None
         if pk is not None:
             return pk, "source"
@@ -328,7 +335,9 @@ class PublicationIndex:
                 if other_title == ntitle:
                     return pk, "arxiv"
         if ntitle:
-            for pk, other_year in self.by_title.get(ntitle, ()):
+            for pk, other_year, other_kind in self.by_title.get(ntitle, ()):
+                if two_works is not None and two_works(kind, other_kind):
+                    continue
                 if year is None or other_year is None or abs(year - other_year) <= 1:
                     # a preprint and its proceedings are often a year apart
                     return pk, "title"

@@ -41,7 +41,7 @@ from labsite.importing.rows import (
     valid_year,
     web_url,
 )
-from labsite.importing.works import distinct_works
+from labsite.importing.works import distinct_from_stored, distinct_kinds
 from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
 from publications import entries
 from publications.models import (
@@ -148,6 +148,8 @@ class PublicationWriter:
             arxiv_id=record.arxiv_id,
             title=record.title,
             year=valid_year(record.year),
+            kind=record.kind,
+            two_works=distinct_from_stored,
         )
 
     @staticmethod
@@ -232,9 +234,8 @@ class PublicationWriter:
                 self._publication(record, source_file, key, found, order, placing)
                 continue
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-            again = pending.find(**facts, year=valid_year(record.year))
-            if again is not None and again[1] == "title":
-                again = None if distinct_works(new[again[0]].record, record) else again
+            facts["kind"] = record.kind
+            again = pending.find(**facts, year=valid_year(record.year), two_works=distinct_kinds)
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
@@ -456,6 +457,7 @@ class PublicationWriter:
                 arxiv_id=pub.arxiv_id,
                 title=pub.title,
                 year=pub.year,
+                kind=pub.kind,
             )
             authors = [a for a in record.authors if a.name.strip()]
             selected = pub.imported_values.get(selected_key, False)
@@ -761,20 +763,18 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     group_of: list[int | None] = []
     last: dict[int, int] = {}  # paper → position of its last listing
     year_of: dict[int, int | None] = {}
-    first_of: dict[int, PublicationRecord] = {}
     for position, record in enumerate(records):
         if not record.title.strip():
             group_of.append(None)
             continue
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+        facts["kind"] = record.kind
         year = valid_year(record.year)
-        hit = index.find(**facts, year=year)
-        if hit is not None and hit[1] == "title" and distinct_works(first_of[hit[0]], record):
-            hit = None  # a thesis and the paper from it: one title, two works
+        # a thesis and the paper from it: one title, two works
+        hit = index.find(**facts, year=year, two_works=distinct_kinds)
         group = hit[0] if hit is not None else len(last)
         if hit is None:
             index.add(group, **facts, year=year)
-            first_of[group] = record
         group_of.append(group)
         last[group] = position
         year_of[group] = year

@@ -81,6 +81,13 @@ CONFERENCE_WORDS = (
     r"\bconférence\b|\bkonferenz\b|\bcongreso\b|会议"
 )
 
+# The words that open a venue in a citation ("Title. In *Proceedings…*", "Title. To appear
+# in *Journal…*"), as a regular expression (lower case; several languages).
+VENUE_LEAD = (
+    r"(?:(?:to appear|accepted|presented|published|appeared|forthcoming|submitted)\s+)?"
+    r"(?:in|at|to)\s*:?|in:|dans|en|em|erschienen in|发表于"
+)
+
 # Lines after a title that are an award, a presentation note, a status.
 AWARD = (
     r"award|best\s+(?:\w+\s+){0,3}papers?|outstanding\s+paper|honou?rable mention|runner[- ]up"

@@ -126,3 +126,39 @@ def test_a_thesis_and_its_paper_with_one_title_stay_two_works(db, tmp_path):
     kinds = sorted(Publication.objects.values_list("kind", "year"))
     # the preprint is the workshop paper before its venue: one work; the others are four
     assert kinds == [("conference", 2022), ("journal", 2021), ("thesis", 2020), ("workshop", 2021)]
+
+
+def test_a_thesis_on_one_page_and_its_paper_on_another_stay_two_works(db, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from publications.models import Publication
+
+    site = tmp_path / "site"
+    (site / "_pages").mkdir(parents=True)
+    (site / "_config.yml").write_text("title: Tomas Lind\nauthor:\n  name: Tomas Lind\n")
+    (site / "_pages" / "cv.md").write_text(
+        "---\ntitle: CV\npermalink: /cv/\n---\n\n## Publications\n\n"
+        "- **Tomas Lind**. Ripples in Wind Tunnels. PhD thesis, Dune University, 2020.\n",
+        encoding="utf-8",
+    )
+    (site / "_pages" / "publications.md").write_text(
+        "---\ntitle: Publications\npermalink: /publications/\n---\n\n## Journal articles\n\n"
+        "- **Tomas Lind**, Ana Ruiz. Ripples in wind tunnels. *Journal of Coastal Sand*, 2021.\n"
+        "- **Tomas Lind**, Ana Ruiz. Sand fences at night. *Journal of Coastal Sand*, 2022.\n",
+        encoding="utf-8",
+    )
+    (site / "_pages" / "selected.md").write_text(
+        "---\ntitle: Selected\npermalink: /selected/\n---\n\n## Selected publications\n\n"
+        "- **Tomas Lind**, Ana Ruiz. Sand fences at night. *Journal of Coastal Sand*, 2022.\n",
+        encoding="utf-8",
+    )
+    for _ in range(2):
+        call_command(
+            "import_pages", str(site), "--lab", "dunes", stdout=StringIO(), stderr=StringIO()
+        )
+        kinds = sorted(Publication.objects.values_list("kind", "year"))
+        # the thesis and the article drawn from it are two works; the paper listed on two
+        # pages is one
+        assert kinds == [("journal", 2021), ("journal", 2022), ("thesis", 2020)]

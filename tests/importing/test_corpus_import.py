@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from labsite.importing.identity import PublicationIndex
 from labsite.importing.readers import collect
-from labsite.importing.works import distinct_works
+from labsite.importing.works import distinct_from_stored, distinct_kinds
 from people.models import Honor, NewsItem, Person, ProfileSection, Talk, Teaching
 from publications.models import Publication
 from research.models import Project
@@ -36,9 +36,16 @@ def expected_counts(path) -> dict[str, int]:
             facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
             hit = index.find(**facts, year=record.year)
             if hit is not None and hit[1] == "title":
+                # the loader's rules: one page's thesis and paper are two works, and so are
+                # a thesis and a paper of one title on two pages (an unknown kind is stored
+                # as the model's default, a conference paper)
                 seen_page, seen = first[hit[0]]
-                if seen_page is page and distinct_works(seen, record):
-                    hit = None  # the loader's rule: one page's thesis and paper are two works
+                two = (
+                    distinct_kinds(seen.kind, record.kind)
+                    if seen_page is page
+                    else distinct_from_stored(record.kind, seen.kind or "conference")
+                )
+                hit = None if two else hit
             if hit is None:
                 distinct += 1
                 index.add(distinct, **facts, year=record.year, source_key=f"{page.source}#{n}")

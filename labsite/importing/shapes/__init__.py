@@ -44,7 +44,7 @@ def read_entry(item: Item, ctx: Context, source_path: str, selected: bool = Fals
     """One list item or paragraph read by the shape that scores best; prose gives no record.
 
     The score says how sure the reading is (for "needs review" flags downstream)."""
-    entry = prepare(item)
+    entry = prepare(item, tuple(ctx.owner_names))
     if entry is None:
         return Reading("", 0.0, None)
     shape, score = best_shape(entry)

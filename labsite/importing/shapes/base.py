@@ -8,8 +8,9 @@ from typing import Protocol
 
 from labsite.importing.extract.authors import looks_like_authors
 from labsite.importing.extract.common import Context, Item, item_lines, strip_markup
+from labsite.importing.identity import compare_names
 from labsite.importing.records import PublicationRecord
-from labsite.importing.shapes.spans import CODE_BADGE, EMPTY_LINK, strip_lead
+from labsite.importing.shapes.spans import CODE_BADGE, EMPTY_LINK, names_end, strip_lead
 
 # Below this score no shape is sure enough: the entry is kept as prose, not guessed.
 THRESHOLD = 0.5
@@ -62,7 +63,27 @@ def _set_apart_owner(line: str, pattern: re.Pattern[str]) -> str:
     return marked if looks_like_authors(head, single_ok=False) else line
 
 
-def prepare(item: Item) -> Entry | None:
+_HIGHLIGHTED = re.compile(r"\*\*|__|<b>|<strong>|<u>|<mark>", re.I)
+
+
+def _set_apart_sole_owner(line: str, owner_names: tuple[str, ...]) -> str:
+    """``T. Lind. A title. Venue, 2020.`` on Tomas Lind's page → ``**T. Lind**. A title…``: a
+    lone name before the title that is the owner's is the highlight a co-authored entry would
+    have (people seldom bold their name when it is the only one)."""
+    if not owner_names or _HIGHLIGHTED.search(line[:200]):
+        return line
+    end = names_end(line)
+    if end is None:
+        return line
+    head = line[: end.start()].strip()
+    if not head or len(head) > 80 or re.search(r",|;|&|\band\b|\d", head):
+        return line
+    if not any(compare_names(head, owner) for owner in owner_names):
+        return line
+    return f"**{head}**{line[end.start() :]}"
+
+
+def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
     raw = item_lines(item)
     lines = [strip_lead(EMPTY_LINK.sub(r"**\1**", ln)) for ln in raw]
     hints: list[str] = []
@@ -75,6 +96,8 @@ def prepare(item: Item) -> Entry | None:
         lines[0] = first
     lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
     lines = [ln for ln in lines if ln]
+    if lines:
+        lines[0] = _set_apart_sole_owner(lines[0], owner_names)
     if not lines or len("".join(lines)) > _MAX_ENTRY:
         return None
     return Entry(item, lines, hints)

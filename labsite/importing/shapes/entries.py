@@ -151,7 +151,9 @@ class Citation:
         span = title_span(entry.first)
         if span is None:
             return 0
-        return 0.7 if _authors_before(entry.first, span[2]) else 0.3
+        # "Names. Plain title. *Venue*": the italic span is the venue, the title before it
+        start = sentence_title_before_italic(entry.first, span)[2]
+        return 0.7 if _authors_before(entry.first, start) else 0.3
 
     def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
         span = title_span(entry.first)

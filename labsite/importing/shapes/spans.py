@@ -16,6 +16,7 @@ from labsite.importing.extract.common import (
     strip_markup,
 )
 from labsite.importing.records import LinkRecord
+from labsite.importing.words import VENUE_LEAD
 
 _LEAD_SYMBOLS = re.compile(r"^[\s\W_]{0,6}?(?=[\[*_<\"“\w])")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,400}?)[\"”]")
@@ -181,9 +182,14 @@ def sentence_title_before_italic(
     if names is None or not looks_like_authors(line[: names.start()], single_ok=True):
         return span
     middle = line[names.end() : start].strip().rstrip(".,").strip()
+    middle = _VENUE_LEAD_AT_END.sub("", middle).rstrip(".,").strip()
     if len(strip_markup(middle).split()) < 2 or find_links(middle):
         return span
     return strip_markup(middle), "", names.start(), start
+
+
+# "Title. In" before an italic venue: the title ends at its full stop, the lead is the venue's.
+_VENUE_LEAD_AT_END = re.compile(rf"(?<=[.?!,])\s+(?:{VENUE_LEAD})$", re.I)
 
 
 # Vancouver / PubMed: "Brook A, Carr BC, **Dunn C**. Title. Journal. 2020;5(2):10-20."
@@ -219,7 +225,8 @@ def vancouver_citation(line: str) -> tuple[str, str, str] | None:
 def plain_citation(line: str) -> tuple[str, str, int, int] | None:
     """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
     names = names_end(line)
-    if names is None or not looks_like_authors(line[: names.start()], single_ok=False):
+    # one name only when it is set apart (bold, underlined): the owner's own entry
+    if names is None or not looks_like_authors(line[: names.start()], single_ok=True):
         return None
     rest_start = names.end()
     end = re.search(r"[.?!](?=\s+\S)", line[rest_start : rest_start + 600])

@@ -290,6 +290,9 @@ def read_site(path: Path) -> SiteRecord:
     collector.load_config()
     collector.setup_context()
     site.profile = profile_from_config(collector.config, collector.ctx)
+    # The owner's names, as far as the config tells them: entry shapes read a lone unmarked
+    # name before a title as the owner's own entry (labsite/importing/shapes/base.py).
+    collector.ctx.owner_names = [n for n in [site.profile.name, *site.profile.aliases] if n]
     collector.run_plan([(p, kind) for p, kind in plan if kind != "post"])
     collector.attach_write_ups()
     for folder in ("_projects", "_portfolio"):
