@@ -72,12 +72,12 @@ WORKSHOP_WORDS = r"\bworkshops?\b|\batelier\b|\bwerkstatt\b|研讨会|\btaller\b
 JOURNAL_WORDS = (
     r"\bjournal\b|\btransactions\b|\bletters?\b|\breview [a-z]\b|\bnature\b|\bscience\b|"
     r"\bproc\. acm\b|\bphysical review\b|\bphys\.? rev\b|\bprx\b|\bbulletin\b|\bcommunications\b|"
-    r"\bcomputing\b|\bannals\b|\bzeitschrift\b|\brevista\b|\brevue\b|期刊|学报"
+    r"\bcomputing\b|\bannals\b|\bzeitschrift\b|\brevista\b|\brevue\b|期刊|学报|\btrans\."
 )
 THESIS_WORDS = r"\bthesis\b|\bdissertation\b|\bthèse\b|\bdissertação\b|\btesis\b|学位论文"
 PREPRINT_WORDS = r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"
 CONFERENCE_WORDS = (
-    r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|"
+    r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|\bproc\.|\bconf\.|"
     r"\bconférence\b|\bkonferenz\b|\bcongreso\b|会议"
 )
 

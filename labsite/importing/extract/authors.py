@@ -110,8 +110,29 @@ def _one(raw: str) -> AuthorRecord | None:
     )
 
 
+def _joined(last: AuthorRecord, first: AuthorRecord) -> AuthorRecord:
+    return AuthorRecord(
+        name=f"{first.name.strip()} {last.name.strip()}".strip(),
+        is_owner=last.is_owner or first.is_owner,
+        equal_contribution=last.equal_contribution or first.equal_contribution,
+        corresponding=last.corresponding or first.corresponding,
+        url=last.url or first.url,
+    )
+
+
 def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
-    """``Varkonyi, L., Rethy, T.`` was split at every comma: join surname and initials."""
+    """``Varkonyi, L., Rethy, T.`` was split at every comma: join surname and initials.
+
+    MLA and Chicago invert the first author only (``Lind, Tomas, and Ana Ruiz``, ``Lind, T.,
+    and A. Ruiz``): a lone surname and a lone given name or initials, then full names."""
+    if (
+        len(records) >= 3
+        and " " not in records[0].name.strip()
+        and (" " not in records[1].name.strip() or _INITIALS.match(records[1].name))
+        and not _INITIALS.match(records[0].name)
+        and all(" " in r.name.strip() for r in records[2:])
+    ):
+        return [_joined(records[0], records[1]), *records[2:]]
     if len(records) < 2 or len(records) % 2:
         return records
     firsts = records[1::2]
@@ -120,16 +141,7 @@ def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
         return records
     if any(_INITIALS.match(r.name) or " " in r.name.strip() for r in lasts):
         return records
-    return [
-        AuthorRecord(
-            name=f"{first.name.strip()} {last.name.strip()}".strip(),
-            is_owner=last.is_owner or first.is_owner,
-            equal_contribution=last.equal_contribution or first.equal_contribution,
-            corresponding=last.corresponding or first.corresponding,
-            url=last.url or first.url,
-        )
-        for last, first in zip(lasts, firsts, strict=True)
-    ]
+    return [_joined(last, first) for last, first in zip(lasts, firsts, strict=True)]
 
 
 def parse_authors(text: str) -> list[AuthorRecord]:

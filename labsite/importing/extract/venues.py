@@ -19,6 +19,7 @@ from labsite.importing.words import (
     PREPRINT_WORDS,
     THESIS_WORDS,
     VENUE_ACRONYMS,
+    VENUE_LEAD,
     VENUE_LONG_NAMES,
     WORKSHOP_WORDS,
 )
@@ -130,6 +131,20 @@ _SATELLITE = re.compile(
 )
 
 
+# "In Proceedings of …", "To appear in *Journal …*": the lead belongs to no venue's name. (The
+# lead is matched in any case, the name after it must start as a name does.)
+_VENUE_LEAD_START = re.compile(rf"^\s*(?i:{VENUE_LEAD})\s+(?=[A-Z0-9\"“(])")
+# "…, 2021, pp. 1–10", "…, vol. 12, no. 3": page and issue numbers after a venue's name.
+_TRAILING_PAGES = re.compile(
+    r"[\s,;:.]*(?:(?:pp?\.|pages?|vol\.|volume|no\.|issue|art\.|article)\s*[\w–-]{1,12}"
+    r"(?:\s*[–-]\s*\w{1,8})?[\s,;:.]*)+$",
+    re.I,
+)
+# "ICML 2021: 100-110", "Journal of Sand 12(3):1–10": a bare page range (with its volume).
+_TRAILING_PAGE_RANGE = re.compile(
+    r"[\s,;:]+(?:\d{1,4}\s*(?:\(\d{1,4}\))?\s*:\s*)?"
+    r"(?!(?:19|20)\d\d\s*[–-]\s*(?:19|20)\d\d)\d{1,6}\s*[–-]\s*\d{1,6}[\s.]*$"
+)
 _TRAILING_DATE = re.compile(
     rf"[\s,;:.\[]*(?:\b{MONTH_RE}[\s,.]*(?:\d{{1,2}}[\s,]+)?)?"
     rf"(?:\((?:19[5-9]\d|20\d\d)\)|(?<![\w-])(?:19[5-9]\d|20\d\d))[\s.,;:\]]*$",
@@ -141,8 +156,7 @@ def split_venue(text: str) -> Venue:
     """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
     lead = _LEAD_ITALIC.match(text[:2000])  # "*IEEE JBHI*, 2025, DOI: …, Early access."
     plain = strip_markup(text[:2000])
-    plain = re.sub(r"^\s*(?:published|presented|appeared)\s+(?:in|at)\s+", "", plain, flags=re.I)
-    plain = re.sub(r"^\s*in:?\s+(?=[A-Z0-9])", "", plain)
+    plain = _VENUE_LEAD_START.sub("", plain)
     result = Venue()
     for pattern, status in _STATUS:
         m = re.match(pattern, plain, re.I)
@@ -169,7 +183,8 @@ def split_venue(text: str) -> Venue:
             result.month = MONTHS.get(m.group(1).lower().rstrip("."))
     venue = plain
     if len(set(years)) <= 1:
-        for _ in range(2):
+        for _ in range(3):
+            venue = _TRAILING_PAGE_RANGE.sub("", _TRAILING_PAGES.sub("", venue))
             venue = _TRAILING_DATE.sub("", venue).strip()
     venue = venue.strip(" ,;:.|-–—")
     if not result.status:

@@ -18,6 +18,7 @@ from labsite.importing.shapes.spans import (
     linked_title,
     plain_citation,
     sentence_title_before_italic,
+    title_first_citation,
     title_span,
     vancouver_citation,
 )
@@ -161,23 +162,37 @@ class Citation:
 
 
 class PlainCitation:
-    """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
+    """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all; or the
+    title first: ``A title in plain text. A. Author, B. Owner. Venue, 2022.``"""
 
     name = "plain"
 
     def score(self, entry: Entry) -> float:
-        if title_span(entry.first) is not None or plain_citation(entry.first) is None:
+        if title_span(entry.first) is not None:
             return 0  # a quoted, linked or emphasised title is the citation shape's
+        if plain_citation(entry.first) is None and title_first_citation(entry.first) is None:
+            return 0
         return 0.6
 
     def parse(self, entry: Entry, reader: Reader) -> PublicationRecord | None:
         span = plain_citation(entry.first)
-        return _one_line(entry, reader, span) if span else None
+        if span:
+            return _one_line(entry, reader, span)
+        found = title_first_citation(entry.first)
+        if found is None:
+            return None
+        title, authors, after = found
+        more = [after, *entry.rest, *entry.hints]
+        return finish(_record(title, entry, reader), reader.ctx, reader.selected, authors, "", more)
+
+
+# The year between the names and the title (Chicago's author-date: ``Lind, T. 2021. "Title."``).
+_HEAD_YEAR = re.compile(r"[.,]?\s*\(?((?:19|20)\d\d)[a-z]?\)?[.,:]?\s*$")
 
 
 def _authors_before(line: str, start: int) -> bool:
     """Names (or nothing) before the title: not prose that happens to hold a link."""
-    head = line[:start].strip().rstrip(".,:")
+    head = _HEAD_YEAR.sub("", line[:start].strip()).strip().rstrip(".,:")
     return not re.search(r"\w", strip_markup(head)) or looks_like_authors(head)
 
 
@@ -189,12 +204,18 @@ def _one_line(
     if not _authors_before(first, start):
         return None
     authors = first[:start].strip().rstrip(".,:")
+    year = _HEAD_YEAR.search(authors) if re.search(r"\w", authors) else None
+    if year:
+        authors = authors[: year.start()].strip().rstrip(".,:")
     after = first[end:].strip().lstrip(".,:").strip()
     if not title or (len(title.split()) < 2 and not entry.rest):
         return None
     more = [*entry.rest, *entry.hints, *([after] if after else [])]
     record = _record(title, entry, reader)
-    return finish(record, reader.ctx, reader.selected, authors, url, more)
+    done = finish(record, reader.ctx, reader.selected, authors, url, more)
+    if done is not None and done.year is None and year:
+        done.year = int(year.group(1))
+    return done
 
 
 def not_a_publication(entry: Entry) -> bool:

@@ -15,6 +15,7 @@ from labsite.importing.extract.common import (
     remove_links,
     strip_markup,
 )
+from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.records import LinkRecord
 from labsite.importing.words import VENUE_LEAD
 
@@ -65,6 +66,57 @@ def authors_before_italic(line: str) -> int:
         if looks_like_authors(head, single_ok=True):
             return m.end()
     return 0
+
+
+def title_first_citation(line: str) -> tuple[str, str, str] | None:
+    """(title, authors, rest) of ``A plain title. A. Author, B. Owner. Venue, 2022.``: the
+    title's sentence, then a list of two names or more (or the owner's, highlighted), then a
+    year. Markup-free, like :func:`plain_citation` with the title first."""
+    first = re.search(r"[.?!](?=\s+\S)", line[:600])
+    if first is None:
+        return None
+    title = strip_markup(line[: first.start() + 1]).rstrip(".").strip()
+    rest = line[first.end() :].lstrip()
+    names = names_end(rest)
+    if len(title.split()) < 3 or names is None:
+        return None
+    authors, after = rest[: names.start()], rest[names.end() :]
+    if not looks_like_authors(authors, single_ok=True) or not YEAR.search(after):
+        return None
+    if looks_like_authors(line[: first.start()], single_ok=True):
+        return None  # names first: plain_citation's shape
+    return title, authors, after
+
+
+def authors_before_venue(line: str) -> int:
+    """Where the venue starts in ``A. Lovelace, **B. Owner**, NeurIPS 2021`` (0 if it does
+    not): names and a venue with its year, all joined by commas, as in ``**Title**, A.
+    Lovelace, **B. Owner**, NeurIPS 2021``.
+
+    The venue starts at the first comma after which comes no other name (and a year later on);
+    the names before it hold no year and no venue word ("Proceedings of X, Vancouver, Canada"
+    is a venue and a place, not three people)."""
+    for m in re.finditer(r",\s*", line[:3000]):
+        head, tail = strip_markup(line[: m.start()]), strip_markup(line[m.end() :])
+        if YEAR.search(head) or not YEAR.search(tail) or kind_of(head):
+            return 0
+        following = split_top_level(tail)[0]
+        if _name_like(following):
+            continue
+        if looks_like_authors(line[: m.start()], single_ok=True):
+            return m.end()
+    return 0
+
+
+def _name_like(part: str) -> bool:
+    """One person's name ("B. Owner", "Ana María Ruiz"), not a venue ("NeurIPS 2021")."""
+    words = part.strip(" .*†‡#").split()
+    if not 2 <= len(words) <= 5 or re.search(r"\d", part) or kind_of(part) or short_venue(part):
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "del", "di", "la", "le", "du"})
 
 
 def authors_after_venue(line: str) -> bool:
@@ -198,7 +250,9 @@ _VANCOUVER_NAME = (
     r"(?:\*\*|</b>|</strong>|</u>)?[*†#]?"
 )
 _VANCOUVER = re.compile(
-    rf"^(?P<authors>{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME}){{0,200}}(?:,?\s*et al)?)\.\s+"
+    rf"^(?P<authors>{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME}){{0,200}}(?:,?\s*et al)?)"
+    # "… Carr BC. Title." (PubMed), or "… Carr BC (2020) Title." (Springer's author-year)
+    r"(?:\.\s+|\s*\((?P<year>(?:19|20)\d\d)[a-z]?\)\.?\s+)"
     r"(?P<title>[^.?!]{8,400}[.?!])\s+(?P<rest>\S.*)$"
 )
 
@@ -206,7 +260,7 @@ _VANCOUVER = re.compile(
 def vancouver_citation(line: str) -> tuple[str, str, str] | None:
     """(authors, title, rest) of a Vancouver reference, the authors as "A. Brook, B. C. Carr"."""
     m = _VANCOUVER.match(line[:4000])
-    if not m or not YEAR.search(m.group("rest")):
+    if not m or not (m.group("year") or YEAR.search(m.group("rest"))):
         return None
 
     authors = re.sub(
@@ -219,16 +273,32 @@ def vancouver_citation(line: str) -> tuple[str, str, str] | None:
     journal = re.match(r"(?P<j>[^.;]{2,200}?)\.\s+(?P<y>(?:19|20)\d\d)\b(?P<tail>.*)$", rest)
     if journal:  # "Nature Sand. 2020;5(2):10-20." → "Nature Sand, 2020" and the rest apart
         rest = f"{journal.group('j')}, {journal.group('y')}\n{journal.group('tail')}"
+    elif m.group("year") and not YEAR.search(rest):  # the year was in front: to the venue
+        rest = f"{rest.rstrip(' .')}, {m.group('year')}"
     return authors, m.group("title").rstrip("."), rest
 
 
 def plain_citation(line: str) -> tuple[str, str, int, int] | None:
     """``A. Author, B. Owner. A title in plain text. Venue, 2022.`` — no markup at all."""
-    names = names_end(line)
-    # one name only when it is set apart (bold, underlined): the owner's own entry
-    if names is None or not looks_like_authors(line[: names.start()], single_ok=True):
-        return None
-    rest_start = names.end()
+    # Where the names end: a full stop after a surname, or DBLP's colon ("A. Author, B. Owner:
+    # Title. Venue 2022"); the earlier that gives a citation wins. One name only when it is
+    # set apart (bold, underlined): the owner's own entry.
+    colon = _DBLP_NAMES.search(line, 3, 1500)
+    ends = [(m.start(), m.end()) for m in (names_end(line), colon) if m]
+    for start, end in sorted(ends):
+        if not looks_like_authors(line[:start], single_ok=True):
+            continue
+        found = _plain_title(line, start, end)
+        if found is not None:
+            return found
+    return None
+
+
+# DBLP's way: the names end with a colon.
+_DBLP_NAMES = re.compile(r":\s+(?=\S)")
+
+
+def _plain_title(line: str, names_start: int, rest_start: int) -> tuple[str, str, int, int] | None:
     end = re.search(r"[.?!](?=\s+\S)", line[rest_start : rest_start + 600])
     if end is None:
         return None
@@ -236,4 +306,4 @@ def plain_citation(line: str) -> tuple[str, str, int, int] | None:
     tail = line[rest_start + end.end() :]
     if len(title.split()) < 3 or not YEAR.search(tail):
         return None  # without a year after it, this is a sentence, not a citation
-    return title, "", names.start(), rest_start + end.end()
+    return title, "", names_start, rest_start + end.end()

@@ -28,6 +28,7 @@ from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.shapes.spans import (
     authors_after_venue,
     authors_before_italic,
+    authors_before_venue,
     is_link_line,
     link_records,
     names_end,
@@ -98,6 +99,10 @@ class Tail:
         if split and looks_like_authors(line[: split.start()], single_ok=False):
             record.authors = parse_authors(line[: split.start()])
             return line[split.end() :]
+        venue_at = authors_before_venue(line)  # "A. Lovelace, **B. Owner**, NeurIPS 2023"
+        if venue_at:
+            record.authors = parse_authors(line[:venue_at].rstrip(" ,"))
+            return line[venue_at:]
         return line
 
     def _red(self, line: str) -> str | None:
