@@ -126,3 +126,18 @@ def test_relative_images_missing_from_the_site_are_reported_and_left_out(tmp_pat
         "image 'assets/fig/gone.png' is not in the site folder; left out (upload it in the admin)",
         "image 'figs/missing.jpg' is not in the site folder; left out (upload it in the admin)",
     ]
+
+
+def test_an_html_list_of_papers_leaves_only_its_introduction_as_text():
+    page = _page(
+        "---\ntitle: Publications\n---\n\n## Publications\n\nPapers since my PhD.\n\n<ul>\n"
+        "<li><b>Ripples in wind tunnels</b><br>A. Ruiz, <b>T. Lind</b><br><i>CES 2021</i></li>\n"
+        "<li>A. Ruiz, <strong>T. Lind</strong>. <em>Sand fences at night</em>. CES 2019.</li>\n"
+        "</ul>\n"
+    )
+    assert [(p.title, p.source.line) for p in page.publications] == [
+        ("Ripples in wind tunnels", 10),
+        ("Sand fences at night", 11),
+    ]
+    (section,) = page.sections
+    assert section.body == "Papers since my PhD."  # not the first entry's raw HTML

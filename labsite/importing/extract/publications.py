@@ -7,6 +7,7 @@ shape that scores best (:mod:`labsite.importing.shapes`), or left as prose.
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from labsite.importing.extract.authors import looks_like_authors
@@ -228,11 +229,15 @@ def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
         starts = [m.start() for m in _HTML_HEADING.finditer(text)]
     if len(starts) < 2 or not lines:
         return None
-    line, previous = lines[0][0], 0
+    # Each entry's line number is the number of the source line its start falls in (the lines
+    # need not be consecutive: a section's lines can skip some).
+    offsets, offset = [], 0
+    for _, t in lines:
+        offsets.append(offset)
+        offset += len(t) + 1
     items = []
     for n, start in enumerate(starts):
-        line += text.count("\n", previous, start)  # counted piecewise: linear in the text
-        previous = start
+        line = lines[bisect.bisect_right(offsets, start) - 1][0]
         end = starts[n + 1] if n + 1 < len(starts) else len(text)
         chunk = _HTML_BLOCK.sub("\n", text[start:end])
         parts = [p.strip() for p in chunk.split("\n") if strip_markup(p).strip()]
