@@ -88,6 +88,12 @@ VENUE_LEAD = (
     r"(?:in|at|to)\s*:?|in:|dans|en|em|erschienen in|发表于"
 )
 
+# Labels people put before an entry's fields ("Authors: …", "Venue: …"), several languages.
+FIELD_LABELS = (
+    r"authors?|by|with|venue|published(?: in| at)?|appeared in|conference|journal|booktitle|"
+    r"proceedings|where|year|date|links?|autor(?:es|en)?|auteurs?|autori|作者|会议|期刊"
+)
+
 # Lines after a title that are an award, a presentation note, a status.
 AWARD = (
     r"award|best\s+(?:\w+\s+){0,3}papers?|outstanding\s+paper|honou?rable mention|runner[- ]up"

@@ -156,6 +156,9 @@ def split_venue(text: str) -> Venue:
     """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
     lead = _LEAD_ITALIC.match(text[:2000])  # "*IEEE JBHI*, 2025, DOI: …, Early access."
     plain = strip_markup(text[:2000])
+    wrapped = re.fullmatch(r"\s*\(([^()]{2,300})\)[\s.,;]*", plain)
+    if wrapped:  # "[Title](…) (AAAI 2020)": the venue in parentheses after the title
+        plain = wrapped.group(1)
     plain = _VENUE_LEAD_START.sub("", plain)
     result = Venue()
     for pattern, status in _STATUS:

@@ -42,6 +42,8 @@ def _whole_span(line: str) -> bool:
 
 
 _TAG = re.compile(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", re.I)
+# A venue and year in parentheses after a title line: "**Title** (ICLR 2021)".
+_VENUE_IN_TITLE = re.compile(r"\s*\(([^()]{0,80}\b(?:19|20)\d\d\b[^()]{0,40})\)\s*$")
 _NOTE_IN_TITLE = re.compile(r"\((spotlight|oral|poster)[^()]{0,40}\)", re.I)
 _METRIC = re.compile(METRIC_WORDS, re.I)
 _ROLE = re.compile(ROLE_WORDS, re.I)
@@ -136,9 +138,12 @@ class Stacked:
         if note:
             notes.append(note.group(0))
             title = title.replace(note.group(0), "").strip()
+        venue = _VENUE_IN_TITLE.search(title)  # "**Title** (ICLR 2021)"
+        if venue and len(title[: venue.start()].split()) >= 2:
+            title = title[: venue.start()].strip()
         if not title:
             return None
-        more = [*entry.rest, *entry.hints, *notes, *marks]
+        more = [*entry.rest, *entry.hints, *notes, *marks, *([venue.group(1)] if venue else [])]
         return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
 
 

@@ -33,13 +33,18 @@ from labsite.importing.shapes.spans import (
     link_records,
     names_end,
 )
-from labsite.importing.words import AWARD, AWARD_WORDS, NOTE_LINE
+from labsite.importing.words import AWARD, AWARD_WORDS, FIELD_LABELS, NOTE_LINE
 
 _AWARD = re.compile(AWARD, re.I)
 _AWARD_WORDS = re.compile(AWARD_WORDS, re.I)
 _NOTE_LINE = re.compile(NOTE_LINE, re.I)
 _RED = re.compile(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", re.I)
 _YEAR_AT_END = re.compile(r"\b(?:19|20)\d\d\b")
+_FIELD_LABEL = re.compile(
+    rf"^\s*(?:\*\*|__|<b>|<strong>)?(?:{FIELD_LABELS})(?:\*\*|__|</b>|</strong>)?\s*[:：]"
+    r"(?:\*\*|__|</b>|</strong>)?\s*",
+    re.I,
+)
 
 
 @dataclass
@@ -66,6 +71,7 @@ class Tail:
         record.note = ", ".join(filter(None, self.notes))
 
     def read(self, line: str) -> None:
+        line = _FIELD_LABEL.sub("", line, count=1)  # "Authors: A. Lee, B. Owner"
         if not strip_markup(line) and not find_links(line):
             return
         rest = self._authors(line)
