@@ -27,7 +27,18 @@ class _Loader(yaml.SafeLoader):
     Front matter dates are written every which way (``2024-1-03 21:04:00-0100``, a bare
     ``2021``, even ``2024-02-30``); PyYAML turns some into ``date`` objects and raises on the
     impossible ones. Keeping them as strings lets the extractors read them all one way.
+
+    An anchor defined twice (``en: &desc …`` / ``zh: &desc …`` in a bilingual ``_config.yml``)
+    is redefined, the later definition winning, as Jekyll's YAML parser (Psych) does; PyYAML
+    would refuse the whole file.
     """
+
+    def compose_node(self, parent, index):  # noqa: ANN001, ANN201 - PyYAML's signature
+        if not self.check_event(yaml.AliasEvent):
+            anchor = self.peek_event().anchor
+            if anchor is not None:
+                self.anchors.pop(anchor, None)
+        return super().compose_node(parent, index)
 
 
 _NO_TIMESTAMPS = {

@@ -94,6 +94,21 @@ FIELD_LABELS = (
     r"proceedings|where|year|date|links?|autor(?:es|en)?|auteurs?|autori|作者|会议|期刊"
 )
 
+# Ranking labels people print beside a venue ("ICLR 2025, CCF-A", "(JCR Q1, IF 9.2)"): a
+# venue list's grade, not part of the venue's name (regular expression, matched as whole
+# tokens).
+RANK_LABELS = (
+    r"CCF[- ]?[ABC](?:类)?|CORE[- ]?(?:A\*|A|B|C)|(?:JCR|CAS|SJR)[- ]?Q[1-4]|Q[1-4]|"
+    r"中科院[一二三四]区|[一二三四]区|SCI(?:-?E)?|SSCI|EI|THU[- ]?[ABC]|Tsinghua[- ]?[ABC]|"
+    r"清华[ABC]类?|(?:IF|Impact Factor|JIF)\s*[=:]?\s*\d+(?:\.\d+)?|h5-index\s*[=:]?\s*\d+"
+)
+# A line saying what a publication list's marks mean ("* denotes equal contribution").
+LEGEND = (
+    r"^\W{0,8}(?:(?:denotes?|indicates?|means?|marks?|stands? for)|[*+†‡#✉§¶⭑]+\W{0,4}\s*"
+    r"(?:denotes?|indicates?|means?|marks?|stands? for|[:=]|-))\s*(?:the\s+)?"
+    r"(?:equal|co-?first|joint|corresponding|first|student|advis)"
+)
+
 # Lines after a title that are an award, a presentation note, a status.
 AWARD = (
     r"award|best\s+(?:\w+\s+){0,3}papers?|outstanding\s+paper|honou?rable mention|runner[- ]up"

@@ -136,3 +136,18 @@ def test_heading_text_drops_closing_hashes_only():
     # read in linear time (the regex it replaced took seconds at 20 000 spaces).
     long = "Abou" + " " * 50_000 + "t"
     assert heading_text(long) == long
+
+
+def test_an_anchor_defined_twice_is_redefined_as_jekyll_does():
+    from labsite.importing.parse import load_yaml
+
+    text = (
+        'description:\n  en: &about "Lecturer in sand"\n  zh: &about "沙子讲师"\n'
+        "tagline: *about\nname: &n Tomas\nalias: *n\n"
+    )
+    assert load_yaml(text) == {
+        "description": {"en": "Lecturer in sand", "zh": "沙子讲师"},
+        "tagline": "沙子讲师",  # the later definition wins
+        "name": "Tomas",
+        "alias": "Tomas",
+    }

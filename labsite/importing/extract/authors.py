@@ -15,7 +15,9 @@ from labsite.importing.records import AuthorRecord
 
 _HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
 _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
-_CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\))\s*$", re.I)
+# "+" after a name: the corresponding author in the lists that use it (a legend says so; "*"
+# is the equal-contribution mark there).
+_CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\)|\+)\s*$", re.I)
 _AFFIL = re.compile(r"<sup>\s*[\d,\s]{1,20}\s*</sup>")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3})$")
 # An initial or a suffix keeps its full stop: "A. B.", "J.-P.", "Ch.", "Jr."; a surname does not.
@@ -82,6 +84,7 @@ def _one(raw: str) -> AuthorRecord | None:
         equal = bool(re.search(r"equal|first", note.group(1), re.I))
         corresponding = bool(re.search(r"corresponding", note.group(1), re.I))
         plain_marked = plain_marked[: note.start()].rstrip()
+    plain_marked = re.sub(r"(?<=[*+†⭑#✉])\.$", "", plain_marked)  # "**Bo Owner+**."
     for _ in range(3):
         m = _EQUAL_MARK.search(plain_marked)
         if m:

@@ -17,6 +17,7 @@ from labsite.importing.words import (
     JOURNAL_ACRONYMS,
     JOURNAL_WORDS,
     PREPRINT_WORDS,
+    RANK_LABELS,
     THESIS_WORDS,
     VENUE_ACRONYMS,
     VENUE_LEAD,
@@ -145,6 +146,25 @@ _TRAILING_PAGE_RANGE = re.compile(
     r"[\s,;:]+(?:\d{1,4}\s*(?:\(\d{1,4}\))?\s*:\s*)?"
     r"(?!(?:19|20)\d\d\s*[–-]\s*(?:19|20)\d\d)\d{1,6}\s*[–-]\s*\d{1,6}[\s.]*$"
 )
+
+
+def _cut_end(pattern: re.Pattern[str], text: str, window: int = 120) -> str:
+    """``text`` without what ``pattern`` (anchored at the end) matches in its last ``window``
+    characters: an end pattern searched over the whole text would try every start (quadratic
+    on long runs of separators)."""
+    start = max(0, len(text) - window)
+    m = pattern.search(text, start)
+    return text[: m.start()] if m else text
+
+
+_RANK = re.compile(
+    rf"[,;|]\s*(?:{RANK_LABELS})\s*(?=[)\],;|]|$)|(?:(?<=[(\[,;|])|(?<=\s))(?:{RANK_LABELS})\s*"
+    r"(?=[)\],;|]|$)"
+)
+# The venue's own acronym in parentheses at its end, with or without the year: "(ICIL 2025)".
+_OWN_ACRONYM = re.compile(
+    r"\s*\(\s*([A-Z][A-Za-z0-9@&\-]{1,15})(?:[\s,'’]*(?:(?:19|20)\d\d|\d\d))?\s*\)[\s.,;]*$"
+)
 _TRAILING_DATE = re.compile(
     rf"[\s,;:.\[]*(?:\b{MONTH_RE}[\s,.]*(?:\d{{1,2}}[\s,]+)?)?"
     rf"(?:\((?:19[5-9]\d|20\d\d)\)|(?<![\w-])(?:19[5-9]\d|20\d\d))[\s.,;:\]]*$",
@@ -155,7 +175,8 @@ _TRAILING_DATE = re.compile(
 def split_venue(text: str) -> Venue:
     """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
     lead = _LEAD_ITALIC.match(text[:2000])  # "*IEEE JBHI*, 2025, DOI: …, Early access."
-    plain = strip_markup(text[:2000])
+    # One space for any run of spaces: the patterns below then never rescan a long run.
+    plain = " ".join(strip_markup(text[:2000]).split())
     wrapped = re.fullmatch(r"\s*\(([^()]{2,300})\)[\s.,;]*", plain)
     if wrapped:  # "[Title](…) (AAAI 2020)": the venue in parentheses after the title
         plain = wrapped.group(1)
@@ -171,7 +192,12 @@ def split_venue(text: str) -> Venue:
     for m in _NOTE.finditer(plain):
         notes.append(m.group(1).strip())
     plain = _NOTE.sub("", plain)
+    plain = _RANK.sub("", plain)  # "(ICIL 2025, CCF-A)": a grade, not the venue
     plain = re.sub(r"\((?:[^()]{0,80}?[,;:]\s*|\W*)\)", "", plain)  # parentheses emptied of links
+    # "Conference on Imaginary Learning 2025 (ICIL 2025)"
+    own = _OWN_ACRONYM.search(plain, max(0, len(plain) - 60))
+    if own and own.start() > 0:
+        plain = plain[: own.start()] + plain[own.end() :]
     plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
     result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
     years = [int(y) for y in YEAR.findall(plain)]
@@ -187,8 +213,8 @@ def split_venue(text: str) -> Venue:
     venue = plain
     if len(set(years)) <= 1:
         for _ in range(3):
-            venue = _TRAILING_PAGE_RANGE.sub("", _TRAILING_PAGES.sub("", venue))
-            venue = _TRAILING_DATE.sub("", venue).strip()
+            venue = _cut_end(_TRAILING_PAGE_RANGE, _cut_end(_TRAILING_PAGES, venue))
+            venue = _cut_end(_TRAILING_DATE, venue).strip()
     venue = venue.strip(" ,;:.|-–—")
     if not result.status:
         status = status_of(venue)
@@ -203,7 +229,7 @@ def split_venue(text: str) -> Venue:
         if bare and not status_of(bare) and not YEAR.search(bare):
             venue = bare  # the italic or bold name, without volume, pages, DOI and remarks
     result.venue = venue
-    result.short = short_venue(venue)
+    result.short = own.group(1) if own and own.start() > 0 else short_venue(venue)
     if short_year:
         result.short = _SHORT_YEAR.sub("", result.short).strip()
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from labsite.importing.extract.authors import looks_like_authors
-from labsite.importing.extract.common import Context, Item, item_lines, strip_markup
+from labsite.importing.extract.common import Context, Item, find_links, item_lines, strip_markup
 from labsite.importing.identity import compare_names
 from labsite.importing.records import PublicationRecord
-from labsite.importing.shapes.spans import CODE_BADGE, EMPTY_LINK, names_end, strip_lead
+from labsite.importing.shapes.spans import (
+    CODE_BADGE,
+    EMPTY_LINK,
+    is_link_line,
+    names_end,
+    strip_lead,
+)
 
 # Below this score no shape is sure enough: the entry is kept as prose, not guessed.
 THRESHOLD = 0.5
@@ -83,6 +89,16 @@ def _set_apart_sole_owner(line: str, owner_names: tuple[str, ...]) -> str:
     return f"**{head}**{line[end.start() :]}"
 
 
+def _split_trailing_links(line: str) -> list[str]:
+    """``Title. [\\[paper\\]](…); [![stars](…)](…)`` → the title line, and its links' line: links
+    after a title are the entry's links whatever line they are written on."""
+    for _label, _url, pos in find_links(line)[:30]:
+        head, tail = line[:pos], line[pos:]
+        if len(strip_markup(head).split()) >= 2 and is_link_line(tail):
+            return [head.rstrip(" ;,|-–—"), tail]
+    return [line]
+
+
 def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
     raw = item_lines(item)
     lines = [strip_lead(EMPTY_LINK.sub(r"**\1**", ln)) for ln in raw]
@@ -97,7 +113,11 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
     lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
     lines = [ln for ln in lines if ln]
     if lines:
-        lines[0] = _set_apart_sole_owner(lines[0], owner_names)
+        # links at the end of the title line are read with the entry's other lines, as hints:
+        # a one-line citation stays one line for the shapes
+        first, *links = _split_trailing_links(_set_apart_sole_owner(lines[0], owner_names))
+        lines[0] = first
+        hints.extend(links)
     if not lines or len("".join(lines)) > _MAX_ENTRY:
         return None
     return Entry(item, lines, hints)

@@ -23,7 +23,7 @@ from labsite.importing.shapes.spans import (
     vancouver_citation,
 )
 from labsite.importing.shapes.tail import finish
-from labsite.importing.words import METRIC_WORDS, ROLE_WORDS
+from labsite.importing.words import LEGEND, METRIC_WORDS, ROLE_WORDS
 
 # A line that is all title: bold, linked or plain, with a mark or a presentation note after it.
 _WHOLE_SPAN = re.compile(
@@ -46,6 +46,7 @@ _TAG = re.compile(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", re.I)
 _VENUE_IN_TITLE = re.compile(r"\s*\(([^()]{0,80}\b(?:19|20)\d\d\b[^()]{0,40})\)\s*$")
 _NOTE_IN_TITLE = re.compile(r"\((spotlight|oral|poster)[^()]{0,40}\)", re.I)
 _METRIC = re.compile(METRIC_WORDS, re.I)
+_LEGEND = re.compile(LEGEND, re.I)
 _ROLE = re.compile(ROLE_WORDS, re.I)
 _DATE_RANGE = re.compile(
     r"(?:19|20)\d\d(?:[./-]\d{1,2})?\s*(?:[-–—~]|\bto\b)\s*(?:(?:19|20)\d\d|present|now|today)",
@@ -81,7 +82,8 @@ class Vancouver:
         authors, title, after = found
         more = [p for p in after.split("\n") if p.strip(" .;")]
         record = _record(title, entry, reader)
-        return finish(record, reader.ctx, reader.selected, authors, "", [*more, *entry.rest])
+        more = [*more, *entry.rest, *entry.hints]
+        return finish(record, reader.ctx, reader.selected, authors, "", more)
 
 
 class Apa:
@@ -98,7 +100,8 @@ class Apa:
             return None
         authors, title, year, after = found
         record = _record(title, entry, reader)
-        done = finish(record, reader.ctx, reader.selected, authors, "", [after, *entry.rest])
+        more = [after, *entry.rest, *entry.hints]
+        done = finish(record, reader.ctx, reader.selected, authors, "", more)
         if done is not None and done.year is None:
             done.year = int(year)
         return done
@@ -225,8 +228,13 @@ def _one_line(
 
 def not_a_publication(entry: Entry) -> bool:
     """Entries of a publication list that no shape should read: a line about the list's
-    citation counts, an education or experience entry."""
-    return _metric_line(entry) or _role_entry(entry)
+    citation counts, the legend of its marks, an education or experience entry."""
+    return _metric_line(entry) or _legend(entry) or _role_entry(entry)
+
+
+def _legend(entry: Entry) -> bool:
+    """ "* denotes equal contribution", "+ corresponding author": what the list's marks mean."""
+    return all(_LEGEND.search(strip_markup(line)) or not line.strip() for line in entry.lines)
 
 
 def _metric_line(entry: Entry) -> bool:

@@ -3,6 +3,7 @@ Vancouver reference, a link line. Pure functions on one line of text, used by th
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from labsite.importing.extract.authors import looks_like_authors, split_top_level
@@ -96,7 +97,9 @@ def authors_before_venue(line: str) -> int:
     The venue starts at the first comma after which comes no other name (and a year later on);
     the names before it hold no year and no venue word ("Proceedings of X, Vancouver, Canada"
     is a venue and a place, not three people)."""
-    for m in re.finditer(r",\s*", line[:3000]):
+    # (at most the first 60 commas of the first 1,500 characters: an author list is shorter,
+    # and each try reads the whole line)
+    for m in itertools.islice(re.finditer(r",\s*", line[:1500]), 60):
         head, tail = strip_markup(line[: m.start()]), strip_markup(line[m.end() :])
         if YEAR.search(head) or not YEAR.search(tail) or kind_of(head):
             return 0
