@@ -148,6 +148,14 @@ _TRAILING_PAGE_RANGE = re.compile(
 )
 
 
+# A journal's volume, issue and pages or article number: "37(2):10-20", "vol. 12", ", 37, 095146".
+_VOLUME = re.compile(
+    r"\b(?!(?:19|20)\d\d\b)\d{1,4}\s*\((?:\d{1,4}|[A-Z])\)|\b(?i:vol(?:ume)?)\.?\s*\d|"
+    r"\b(?!(?:19|20)\d\d\b)\d{1,4}\s*:\s*\d{1,6}\s*[–-]|"
+    r",\s*\d{1,4}\s*,\s*(?:[a-z]?\d{3,}|\d{1,6}\s*[–-]\s*\d{1,6})\b"
+)
+
+
 def _cut_end(pattern: re.Pattern[str], text: str, window: int = 120) -> str:
     """``text`` without what ``pattern`` (anchored at the end) matches in its last ``window``
     characters: an end pattern searched over the whole text would try every start (quadratic
@@ -176,7 +184,7 @@ def split_venue(text: str) -> Venue:
     """Venue text (markup allowed) → :class:`Venue`. Links should be removed beforehand."""
     lead = _LEAD_ITALIC.match(text[:2000])  # "*IEEE JBHI*, 2025, DOI: …, Early access."
     # One space for any run of spaces: the patterns below then never rescan a long run.
-    plain = " ".join(strip_markup(text[:2000]).split())
+    plain = printed = " ".join(strip_markup(text[:2000]).split())
     wrapped = re.fullmatch(r"\s*\(([^()]{2,300})\)[\s.,;]*", plain)
     if wrapped:  # "[Title](…) (AAAI 2020)": the venue in parentheses after the title
         plain = wrapped.group(1)
@@ -233,6 +241,8 @@ def split_venue(text: str) -> Venue:
     if short_year:
         result.short = _SHORT_YEAR.sub("", result.short).strip()
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
+    if not result.kind and venue and _VOLUME.search(printed):
+        result.kind = "journal"  # "Physics of Fluids, 37, 095146": volume and article number
     result.short = workshop_badge(result.short, result.kind, venue)
     return result
 

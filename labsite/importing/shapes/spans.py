@@ -89,6 +89,18 @@ def title_first_citation(line: str) -> tuple[str, str, str] | None:
     return title, authors, after
 
 
+_NAMES_AND_YEAR = re.compile(r"(?P<year>\((?:19|20)\d\d[a-z]?\))\s*[.,:]?\s*(?=\S)")
+
+
+def authors_then_year(line: str) -> tuple[str, int, str] | None:
+    """(names, year, rest) of ``A. Lee, **B. Owner** (2025). *Venue*, 37``: the names, the
+    year in parentheses, then the venue (APA's order, after a title written first)."""
+    m = _NAMES_AND_YEAR.search(line, 0, 1500)
+    if m is None or not looks_like_authors(line[: m.start()].strip(), single_ok=True):
+        return None
+    return line[: m.start()].strip(), int(m.group("year").strip("()")[:4]), line[m.end() :]
+
+
 def authors_before_venue(line: str) -> int:
     """Where the venue starts in ``A. Lovelace, **B. Owner**, NeurIPS 2021`` (0 if it does
     not): names and a venue with its year, all joined by commas, as in ``**Title**, A.
@@ -103,7 +115,7 @@ def authors_before_venue(line: str) -> int:
         head, tail = strip_markup(line[: m.start()]), strip_markup(line[m.end() :])
         if YEAR.search(head) or not YEAR.search(tail) or kind_of(head):
             return 0
-        following = split_top_level(tail)[0]
+        following = split_top_level(tail)[0].split("(")[0]  # "Berg Tomas (2025)."
         if _name_like(following):
             continue
         if looks_like_authors(line[: m.start()], single_ok=True):

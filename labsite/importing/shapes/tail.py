@@ -29,6 +29,7 @@ from labsite.importing.shapes.spans import (
     authors_after_venue,
     authors_before_italic,
     authors_before_venue,
+    authors_then_year,
     is_link_line,
     link_records,
     names_end,
@@ -105,6 +106,13 @@ class Tail:
         if split and looks_like_authors(line[: split.start()], single_ok=False):
             record.authors = parse_authors(line[: split.start()])
             return line[split.end() :]
+        dated = authors_then_year(line)  # "A. Lovelace, **B. Owner** (2023). *Venue*"
+        if dated:
+            names, year, rest = dated
+            record.authors = parse_authors(names)
+            if record.year is None:
+                record.year = year
+            return rest
         venue_at = authors_before_venue(line)  # "A. Lovelace, **B. Owner**, NeurIPS 2023"
         if venue_at:
             record.authors = parse_authors(line[:venue_at].rstrip(" ,"))
