@@ -185,3 +185,23 @@ TALK_KINDS: list[tuple[str, str]] = [
     ("contributed", r"\bcontributed\b|\bspotlight\b|\boral\b"),
     ("poster", r"\bposter\b"),
 ]
+
+#: Words that make a part of a CV row an institution, in the languages whose CVs put the
+#: institution first and the degree or role last ("北原大学，计算机系，博士").
+INSTITUTION_FIRST_WORDS: tuple[str, ...] = (
+    "大学",
+    "大學",
+    "学院",
+    "學院",
+    "学校",
+    "學校",
+    "研究所",
+    "研究院",
+    "研究中心",
+    "实验室",
+    "實驗室",
+    "科学院",
+    "公司",
+    "医院",
+    "醫院",
+)

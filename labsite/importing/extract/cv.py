@@ -19,8 +19,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from labsite.importing.extract.common import strip_markup, year_of
+from labsite.importing.extract.common import MONTH_RE, strip_markup, year_of
 from labsite.importing.records import CVEntryRecord, SourceRef
+from labsite.importing.words import INSTITUTION_FIRST_WORDS
 
 #: Heading words (lower case, without punctuation) → CV entry kind.
 SECTION_KINDS: dict[str, str] = {
@@ -60,17 +61,27 @@ SECTION_KINDS: dict[str, str] = {
     "outreach": "service",
 }
 
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
 _HEADING_ATX = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")
 _YEAR = r"(?:19|20)\d{2}"
+# One date of a CV row, a year with the month if given: "2016", "2016.09", "Sep 2016",
+# "2016-Sep", "2016年9月" (the month is read over: a CV row keeps years).
+_DATE = (
+    rf"(?:(?:{MONTH_RE})\s+)?(?<!\d){_YEAR}"
+    rf"(?:\s*年(?:\s*\d{{1,2}}\s*月)?|[./-]\d{{1,2}}(?![\d.]\d)|[-/.](?:{MONTH_RE})(?![^\W\d_]))?"
+)
 _RANGE = re.compile(
-    rf"(?P<start>{_YEAR})\s*(?:[-–—]|to|until)\s*(?P<end>{_YEAR}|present|now|current|today)\b",
+    rf"(?P<start>{_DATE})\s*(?:(?:[-–—~～至到]|to|until)\s*(?P<end>{_DATE}(?!\d)|present|now|current"
+    rf"|today|至今|今|现在|目前)|(?P<since>至今|以来))(?![^\W\d_])",
     re.IGNORECASE,
 )
 _ONE_YEAR = re.compile(rf"\b(?P<year>{_YEAR})\b")
+_ONE_DATE = re.compile(rf"(?<![^\W\d_])(?P<date>{_DATE})(?!\d)(?![a-z])", re.IGNORECASE)
 _TERM = re.compile(r"\b(?:spring|summer|fall|autumn|winter)\b", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
-_ONGOING = {"present", "now", "current", "today"}
+_ONGOING = {"present", "now", "current", "today", "至今", "今", "现在", "目前"}
 
 
 def section_kind(heading: str) -> str | None:
@@ -86,30 +97,36 @@ def years(text: str) -> tuple[int | None, int | None, str]:
     """
     m = _RANGE.search(text)
     if m:
-        end = m.group("end").lower()
+        end = (m.group("end") or m.group("since")).lower()
         rest = (text[: m.start()] + text[m.end() :]).strip()
-        return int(m.group("start")), (None if end in _ONGOING else int(end)), rest
-    found = list(_ONE_YEAR.finditer(text))
+        return _year(m.group("start")), (None if end in _ONGOING else _year(end)), rest
+    found = list(_ONE_DATE.finditer(text))
     if found:
         last = found[-1]
         rest = (text[: last.start()] + text[last.end() :]).strip()
-        return None, int(last.group("year")), rest
+        return None, _year(last.group("date")), rest
     return None, None, text
+
+
+def _year(date: str) -> int | None:
+    m = re.search(_YEAR, date)
+    return int(m.group(0)) if m else None
 
 
 def _tidy(text: str) -> str:
     text = _TERM.sub("", text)
+    text = re.sub(r"\s*[，；]\s*", ", ", text)  # full-width commas separate the parts too
     text = re.sub(r"\s*,\s*(?:,\s*)+", ", ", text)
-    return text.strip(" ,;:–—-")
+    return text.strip(" ,;:：–—-、")
 
 
 def parse_item(
     kind: str, head: str, subitems: list[str], source: SourceRef
 ) -> CVEntryRecord | None:
     """One list item of a markdown CV section as a record, or None when it names nothing."""
-    text = strip_markup(head)
+    text = strip_markup(head).replace("：", ":")
     date_part, colon, after = text.partition(":")
-    if colon and _ONE_YEAR.search(date_part) and after.strip():
+    if colon and _ONE_DATE.search(date_part) and after.strip():
         # "Spring 2024: Research Assistant": the date comes first.
         start, end, _ = years(date_part)
         text = after.strip()
@@ -121,7 +138,9 @@ def parse_item(
     if not parts:
         return None
     title, organization, location = parts[0], "", ""
-    if len(parts) > 1:
+    if _institution_first(parts):  # "北原大学虚构系，工学博士": the degree comes last
+        title, organization = parts[-1], ", ".join(parts[:-1])
+    elif len(parts) > 1:
         organization = parts[1]
         location = ", ".join(parts[2:])
     details = []
@@ -144,6 +163,17 @@ def parse_item(
         detail="; ".join([*notes, *details])[:500],
         source=source,
     )
+
+
+def _institution_first(parts: list[str]) -> bool:
+    """A CJK row written institution first: the first part names one, the last does not."""
+    if len(parts) < 2 or not _CJK.search(parts[0]):
+        return False
+
+    def named(part: str) -> bool:
+        return any(word in part for word in INSTITUTION_FIRST_WORDS)
+
+    return named(parts[0]) and not named(parts[-1])
 
 
 def _sections(text: str) -> list[tuple[str, int, list[tuple[int, str]]]]:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
 import re
+import unicodedata
+from collections import Counter
 
 from labsite.importing.extract.common import (
+    MONTH_RE,
     YEAR,
     Context,
     Item,
@@ -21,20 +26,143 @@ from labsite.importing.extract.common import (
 from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRecord, TeachingRecord
 from labsite.importing.words import TALK_KINDS
 
+# ---------------------------------------------------------------- dates
+
+# Date spellings :func:`leading_date` does not read, respelled into ones it does:
+# "2014年11月" → "2014-11", "2025-Dec" → "Dec 2025", "2016年6月至今" → "2016-06 - present".
+_CJK_DATE = re.compile(
+    r"(?P<y>(?:19|20)\d\d)\s*年(?:\s*(?P<m>\d{1,2})\s*月(?:\s*(?P<d>\d{1,2})\s*[日号])?)?"
+)
+_YEAR_MONTH = re.compile(
+    rf"(?P<y>(?:19|20)\d\d)\s*[-/.]\s*(?P<mon>{MONTH_RE})(?![^\W\d_])"
+    r"(?:[-/.](?P<d>\d{1,2})(?!\d))?",
+    re.I,
+)
+_ONGOING_CJK = re.compile(r"^\s*(?:[-–—~～至到]\s*)?(?:至今|今|现在|目前)")
+_RANGE_SEP = re.compile(r"^\s*(?:[-–—~～至到]|to\b)\s*", re.I)
+_FULL_PUNCT = re.compile(r"^\s*([，、；])\s*")
+_LEAD_PREFIX = re.compile(r"^[^\w]{0,15}?(?=\d)")
+
+
+def _one_date(text: str) -> tuple[str, int] | None:
+    """A CJK or "YYYY-Mon" date at the very start of ``text``, respelled, and its length."""
+    m = _CJK_DATE.match(text)
+    if m:
+        if m.group("m") is None:
+            return m.group("y"), m.end()
+        spelled = f"{m.group('y')}-{int(m.group('m')):02d}"
+        return (f"{spelled}-{int(m.group('d')):02d}" if m.group("d") else spelled), m.end()
+    m = _YEAR_MONTH.match(text)
+    if m:
+        mon = m.group("mon").rstrip(".")
+        if m.group("d"):
+            return f"{mon} {int(m.group('d'))}, {m.group('y')}", m.end()
+        return f"{mon} {m.group('y')}", m.end()
+    return None
+
+
+def respell_date(text: str) -> str:
+    """``text`` with a leading CJK (``2014年11月``) or ``2025-Dec`` date in a usual spelling.
+
+    The second date of a range is respelled too (``2011年8月-2016年6月``, ``2016年6月至今``), so
+    the range is seen as one; full-width punctuation after the date becomes its ASCII twin.
+    Text that does not open with such a date is returned unchanged.
+    """
+    prefix = _LEAD_PREFIX.match(text)
+    if prefix is None:
+        return text
+    start = prefix.end()
+    first = _one_date(text[start:])
+    if first is None:
+        return text
+    spelled, length = first
+    pos = start + length
+    ongoing = _ONGOING_CJK.match(text[pos:])
+    sep = _RANGE_SEP.match(text[pos:])
+    if ongoing:
+        spelled += " - present"
+        pos += ongoing.end()
+    elif sep:
+        second = _one_date(text[pos + sep.end() :])
+        if second is not None:  # another date in a spelling of its own ("2016年6月")
+            spelled += f" - {second[0]}"
+            pos += sep.end() + second[1]
+    punct = _FULL_PUNCT.match(text[pos:])
+    tail = text[pos:]
+    if punct:
+        tail = {"，": ", ", "、": ", ", "；": "; "}[punct.group(1)] + text[pos + punct.end() :]
+    return text[:start] + spelled + tail
+
+
+_BARE_YEAR = re.compile(r"^(?P<lead>[^\w\[(*_<`]{0,12}?)\s*(?P<y>(?:19|20)\d\d)\s*,\s*(?=[^\W\d_])")
+
+
+def lead_date(text: str, bare_year: bool = False) -> tuple[datetime.date, str, str] | None:
+    """:func:`leading_date`, reading CJK and ``2025-Dec`` dates too (see :func:`respell_date`).
+
+    With ``bare_year``, a year and a comma (``2022, Outstanding Mentor Award``) is a date too.
+    A date that opens a range gives None, as there.
+    """
+    text = respell_date(text)
+    found = leading_date(text)
+    if found or not bare_year:
+        return found
+    m = _BARE_YEAR.match(text)
+    if m is None:
+        return None
+    lead = m.group("lead").strip()
+    rest = text[m.end() :].strip()
+    return datetime.date(int(m.group("y")), 1, 1), "year", (f"{lead} {rest}" if lead else rest)
+
+
+# ---------------------------------------------------------------- keys
+
+
+def _text_digest(text: str) -> str:
+    """A short stable digest of an item's whole text, whatever its script."""
+    plain = " ".join(unicodedata.normalize("NFKC", strip_markup(text)).casefold().split())
+    return hashlib.sha1(plain.encode("utf-8")).hexdigest()[:10]
+
+
+def distinct_keys(records: list, texts: list[str]) -> None:
+    """Give each record of one list a key of its own.
+
+    The keys are made of a few normalised words, which two items may share (two awards of one
+    year written in a script :func:`normalise` drops, a date and the same title): the first
+    keeps its key, a later one gets its text's digest added, and an item repeated word for
+    word its position among the repeats, so none overwrites another on import.
+    """
+    seen: set[str] = set()
+    repeats: Counter[str] = Counter()
+    for record, text in zip(records, texts, strict=True):
+        key = record.key
+        if key in seen:
+            key = f"{record.key}~{_text_digest(text)}"
+            repeats[key] += 1
+            if repeats[key] > 1:
+                key = f"{key}#{repeats[key]}"
+        seen.add(key)
+        record.key = key
+
+
 # ---------------------------------------------------------------- news
 
 
 def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRecord]:
-    """Date-led items: ``Month YYYY:``, ``[Mon YYYY]``, ``YYYY-MM-DD``, ``**Jan 2024**``.
+    """Date-led items: ``Month YYYY:``, ``[Mon YYYY]``, ``YYYY-MM-DD``, ``**Jan 2024**``,
+    ``2024-Jan``, ``2024年1月``, and in a list ``2024,`` (see :func:`lead_date`).
 
-    A leading emoji stays in the text; the date and its punctuation go.
+    A leading emoji stays in the text; the date and its punctuation go. An item led by a range
+    of dates (``2020年9月-2024年6月，…``) is a CV row, not news. Items of one date get keys of
+    their own (:func:`distinct_keys`).
     """
     out: list[NewsRecord] = []
+    texts: list[str] = []
     for item in dated_items(lines):
         text = _unwrap(" ".join(item_lines(item)).strip())
         if len(text) > 20000:
             continue
-        found = leading_date(text)
+        found = lead_date(text, bare_year=item.is_list)
         if not found:
             continue
         date, precision, rest = found
@@ -50,6 +178,8 @@ def extract_news(lines: list[tuple[int, str]], source_path: str) -> list[NewsRec
                 key=f"{date.isoformat()}:{normalise(strip_markup(rest))[:80]}",
             )
         )
+        texts.append(rest)
+    distinct_keys(out, texts)
     return out
 
 
@@ -68,7 +198,7 @@ def dated_items(lines: list[tuple[int, str]]) -> list[Item]:
         starts = [
             i
             for i, part in enumerate(parts)
-            if i == 0 or part.lstrip().startswith("|") or leading_date(_unwrap(part.strip())[:300])
+            if i == 0 or part.lstrip().startswith("|") or lead_date(_unwrap(part.strip())[:300])
         ]
         if len(starts) == 1:
             out.append(item)
@@ -97,12 +227,13 @@ def split_honor(text: str) -> tuple[str, int | None, str, str]:
     """(title, year, detail, url) of one honor line."""
     links = find_links(text)
     url = links[0][1] if links else ""
+    text = respell_date(text)  # "2014年11月，…", "2025-Dec …", "2011年8月-2016年6月，…"
     span = _LEAD_RANGE.match(strip_markup(text))
     if span and span.end() < len(strip_markup(text)):  # "_2021 - 2023_, Merit Student"
         title, _, detail, _ = split_honor(strip_markup(text)[span.end() :])
         return title, int(span.group(1)), detail, url
-    lead = leading_date(text)
-    if lead and lead[2]:  # "2023: Best Paper Award", "**2023** Fellowship"
+    lead = lead_date(text, bare_year=True)
+    if lead and lead[2]:  # "2023: Best Paper Award", "**2023** Fellowship", "2023, Fellowship"
         title, _, detail, _ = split_honor(lead[2])
         return title, lead[0].year, detail, url
     plain = strip_markup(text).strip().rstrip(".")
@@ -135,6 +266,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*)$")
 
 def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[HonorRecord]:
     out: list[HonorRecord] = []
+    texts: list[str] = []
     items = split_items(lines)
     has_list = any(item.is_list for item in items)
     heading_year: int | None = None
@@ -164,6 +296,8 @@ def extract_honors(lines: list[tuple[int, str]], source_path: str) -> list[Honor
                 key=f"{normalise(title)[:120]}:{year or ''}",
             )
         )
+        texts.append(text)
+    distinct_keys(out, texts)
     return out
 
 
