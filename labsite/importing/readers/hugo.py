@@ -13,7 +13,10 @@ A site is a folder with ``content/`` and a Hugo configuration (``config/_default
   ``content/post``: posts, read as news items.
 - ``config/_default/params.yaml``: the site's contact details.
 
-Front matter is YAML (``---``) or TOML (``+++``).
+Front matter is YAML (``---``) or TOML (``+++``). A page with ``draft: true`` is one Hugo does
+not publish (unless the configuration says ``buildDrafts``): it is not imported, and the report
+says it was skipped as a draft. A trailing ``others`` (or ``et al.``) in ``authors``, which the
+academic tool writes for BibTeX's ``and others``, is the "et al." the BibTeX reader makes of it.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from labsite.importing.bibtex import parse_bibtex
+from labsite.importing.bibtex import ET_AL, parse_bibtex
 from labsite.importing.extract.common import Context, link_kind, strip_markup
 from labsite.importing.parse import load_yaml, parse_page
 from labsite.importing.readers.base import ImportInputError
@@ -100,6 +103,9 @@ _SOCIAL = {
 
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 
+# The last entry of an ``authors`` list that says the list goes on: BibTeX's ``and others``.
+_ET_AL = re.compile(r"^(?:and\s+)?others$|^et\.?\s*al\.?$|^…$|^\.{3}$", re.I)
+
 
 def is_hugo_site(path: Path) -> bool:
     if not path.is_dir() or not (path / "content").is_dir():
@@ -154,6 +160,7 @@ class HugoCollector(FileCollector):
         super().__init__(root, site)
         self.authors: dict[str, str] = {}  # author folder (slug) → display name
         self.owner_slug = ""
+        self.build_drafts = False  # the configuration's ``buildDrafts``: drafts are published
 
     # -- files -------------------------------------------------------------------------
     def front_matter(self, path: Path) -> tuple[dict[str, Any], str] | None:
@@ -222,6 +229,7 @@ class HugoCollector(FileCollector):
     def collect(self) -> None:
         config = self.config_file(_CONFIG_FILES)
         params = self.config_file(_PARAMS_FILES)
+        self.build_drafts = meta_true(config.get("buildDrafts") or config.get("builddrafts"))
         base = text(config.get("baseURL") or config.get("baseurl")).rstrip("/")
         self.ctx = Context(root=self.root, page_dir=self.root, site_url=base)
         self.read_authors()
@@ -308,10 +316,12 @@ class HugoCollector(FileCollector):
                 break
         return profile
 
-    def author(self, raw: Any, note: str) -> AuthorRecord | None:
+    def author(self, raw: Any, note: str, last: bool = False) -> AuthorRecord | None:
         printed = text(raw)
         if not printed:
             return None
+        if last and printed not in self.authors and _ET_AL.match(printed.strip()):
+            return AuthorRecord(name=ET_AL)  # "others": the list goes on, as BibTeX's
         equal = printed.endswith("*") or "equal" in note.lower()
         printed = printed.rstrip("*").strip()
         name = self.authors.get(printed, strip_markup(printed))
@@ -356,11 +366,25 @@ class HugoCollector(FileCollector):
         meta, body = read
         rel = relative(path, self.root)
         page = PageRecord(source=SourceRef(rel, 1), title=text(meta.get("title")))
+        if self.skipped_draft(page, meta):
+            return page
         title = strip_markup(text(meta.get("title")))
         if not title:
             page.warnings.append(f"{rel}: nothing to import (no title)")
             return page
         return page, meta, body, title, rel
+
+    def skipped_draft(self, page: PageRecord, meta: dict[str, Any]) -> bool:
+        """``draft: true``: a page Hugo does not publish; the report says it was skipped."""
+        if self.build_drafts or not meta_true(meta.get("draft")):
+            return False
+        title = strip_markup(text(meta.get("title")))
+        named = f" {title!r}" if title else ""
+        page.warnings.append(
+            f"{page.source.path}: skipped (draft){named}: the page says draft: true, "
+            "so Hugo does not publish it"
+        )
+        return True
 
     def publication(self, path: Path) -> PageRecord | None:
         opened = self.titled(path)
@@ -370,8 +394,10 @@ class HugoCollector(FileCollector):
         ctx = self.bundle_context(path)
         record = PublicationRecord(title=title, source=SourceRef(rel, 1), key=self.key(path))
         notes = [text(n) for n in _listed(meta.get("author_notes"))]
-        for index, raw in enumerate(_listed(meta.get("authors"))):
-            author = self.author(raw, notes[index] if index < len(notes) else "")
+        listed = _listed(meta.get("authors"))
+        for index, raw in enumerate(listed):
+            note = notes[index] if index < len(notes) else ""
+            author = self.author(raw, note, last=index == len(listed) - 1)
             if author is not None:
                 record.authors.append(author)
         when = _date(meta.get("date")) or _date(meta.get("publishDate"))
@@ -474,6 +500,8 @@ class HugoCollector(FileCollector):
         meta, _body = read
         rel = relative(path, self.root)
         page = PageRecord(source=SourceRef(rel, 1), title=text(meta.get("title")))
+        if self.skipped_draft(page, meta):
+            return page
         title = strip_markup(text(meta.get("title")))
         when = _date(meta.get("date"))
         if not title or when is None:

@@ -4,7 +4,8 @@ Everything the importer knows about Jekyll is here: which files a site is made o
 (:func:`_plan_site`), the ``_config.yml`` owner (:mod:`.profile`), the collections
 (``_publications``, ``_talks``, ``_teaching``, ``_projects``, ``_news``: :mod:`.collections`),
 ``_data`` publication lists and ``_posts`` write-ups. Pages themselves are read as every
-markdown page is (:class:`~labsite.importing.readers.files.FileCollector`).
+markdown page is (:class:`~labsite.importing.readers.files.FileCollector`), except those Jekyll
+does not publish and the theme's utility pages (:mod:`.unpublished`), which the report names.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from labsite.importing.coauthors import link_coauthors
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.posts import post_page
 from labsite.importing.extract.projects import body_media
-from labsite.importing.parse import load_yaml
+from labsite.importing.parse import ParsedPage, load_yaml
 from labsite.importing.readers.base import ImportInputError
 from labsite.importing.readers.files import (
     PAGE_SUFFIXES,
@@ -42,6 +43,7 @@ from labsite.importing.readers.jekyll.cv import (
     read_cv_data,
 )
 from labsite.importing.readers.jekyll.profile import profile_from_config
+from labsite.importing.readers.jekyll.unpublished import unpublished_reason, utility_reason
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
 from labsite.normalise import normalise, normalize_doi
 
@@ -108,6 +110,33 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
 
 class JekyllCollector(FileCollector):
     """A site's files, with ``_config.yml`` read first and the collections understood."""
+
+    def __init__(self, root: Path, site: SiteRecord) -> None:
+        super().__init__(root, site)
+        self.held: tuple[Path, ParsedPage] | None = None  # a page parsed to decide on it
+
+    def parsed(self, path: Path) -> ParsedPage | None:
+        if self.held is not None and self.held[0] == path:
+            parsed, self.held = self.held[1], None
+            return parsed
+        return super().parsed(path)
+
+    def page(self, path: Path) -> PageRecord | None:
+        """A page of the site; one Jekyll does not publish, or the theme's utility page (the
+        404 page, a markdown style guide), is only named in the report."""
+        rel = relative(path, self.root)
+        reason = unpublished_reason(path, self.root)
+        if not reason:
+            parsed = self.parsed(path)
+            if parsed is None:
+                return None
+            reason = utility_reason(parsed.meta, parsed.sections, path)
+            if not reason:
+                self.held = (path, parsed)
+                return super().page(path)
+        return PageRecord(
+            source=SourceRef(rel, 1), warnings=[f"{rel}: skipped ({reason}); not imported"]
+        )
 
     def handler(self, kind: str) -> Callable[[Path], PageRecord | None]:
         if kind == "data":

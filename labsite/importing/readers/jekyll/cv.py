@@ -6,8 +6,8 @@ academicpages keeps the CV as markdown (``_pages/cv.md``, read with every page:
 becomes one page whose ``cv_entries`` hold its degrees, positions and service roles.
 
 Template content: entries holding the theme's sample text are left out as on the CV page; a
-JSON Resume whose ``basics.name`` is not the site owner's (al-folio ships one for a famous
-physicist) is someone else's CV and is left out.
+JSON Resume whose ``basics.name``, or a ``cv.yml`` whose "Full Name", is not the site owner's
+(al-folio ships both for a famous physicist) is someone else's CV and is left out.
 
 One source per site: when several give entries, the first (the CV page, then
 :data:`DATA_FILES` in order) is imported and the others are reported, never merged into
@@ -17,7 +17,7 @@ duplicates.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -44,6 +44,32 @@ DATA_FILES = (
 )
 
 
+# The rows of a ``cv.yml`` "map" section (``name``/``value``) that give the CV's person.
+_NAME_ROWS = {"full name", "name"}
+
+
+def cv_yaml_name(data: Any) -> str:
+    """The person a ``cv.yml`` is of: a "map" section's ``Full Name`` row, or ""."""
+    if not isinstance(data, list):
+        return ""
+    for section in data:
+        contents = section.get("contents") if isinstance(section, dict) else None
+        for row in contents if isinstance(contents, list) else []:
+            if not isinstance(row, dict) or not isinstance(row.get("name"), str):
+                continue
+            value = row.get("value")
+            if row["name"].strip().lower() in _NAME_ROWS and isinstance(value, str):
+                return " ".join(value.split())
+    return ""
+
+
+def _someone_else(rel: str, what: str, name: str, owner: str) -> str:
+    """The warning for a CV file of another person than the owner, or ""."""
+    if name and owner and not same_person(name, owner):
+        return f"{rel}: the {what} of {name!r}, not of the site's owner {owner!r}; not imported"
+    return ""
+
+
 def data_files(root: Path) -> list[Path]:
     return [root / name for name in DATA_FILES if (root / name).is_file()]
 
@@ -66,12 +92,9 @@ def read_cv_data(collector: FileCollector, path: Path) -> PageRecord | None:
         if not is_resume(data):
             page.warnings.append(f"{rel}: not a JSON Resume document; not imported")
             return page
-        name = resume_name(data)
-        owner = collector.site.profile.name
-        if name and owner and not same_person(name, owner):
-            page.warnings.append(
-                f"{rel}: the resume of {name!r}, not of the site's owner {owner!r}; not imported"
-            )
+        other = _someone_else(rel, "resume", resume_name(data), collector.site.profile.name)
+        if other:
+            page.warnings.append(other)
             return page
         records = from_resume_json(data, rel)
     else:
@@ -84,6 +107,10 @@ def read_cv_data(collector: FileCollector, path: Path) -> PageRecord | None:
             mark = getattr(exc, "problem_mark", None)
             collector.error(path, (mark.line + 1) if mark else 1, f"broken YAML: {exc}"[:200])
             return None
+        other = _someone_else(rel, "CV", cv_yaml_name(data), collector.site.profile.name)
+        if other:
+            page.warnings.append(other)
+            return page
         records = from_cv_yaml(data, rel)
     page.cv_entries = without_samples(records, page.warnings)
     if not records:
