@@ -152,7 +152,13 @@ _BADGE = re.compile(r"<div\s+class\s*=\s*['\"]badge['\"][^<>]*>(.{1,80}?)</div>"
 def _description(line: str) -> bool:
     """A paragraph describing the paper (in a box, below its links), not a venue line."""
     words = len(strip_markup(line).split())
+    if looks_like_authors(line):
+        return False  # ten names or more are still the author line
     return words >= 40 or (words >= 20 and not YEAR.search(line))
+
+
+# "[**Introduction**]": a label over a box's description, not a venue.
+_BOX_LABEL = re.compile(r"\[\s*(?:\*\*|__)?[^\[\]*_\d]{1,30}(?:\*\*|__)?\s*\]")
 
 
 def paper_box_items(
@@ -207,7 +213,12 @@ def paper_box_items(
                 items.append(current)
             current = None
             continue
-        if stripped and not re.match(r"[-*+]\s", stripped) and not _description(stripped):
+        if (
+            stripped
+            and not re.match(r"[-*+]\s", stripped)
+            and not _description(stripped)
+            and not _BOX_LABEL.fullmatch(stripped)
+        ):
             current.lines.append(stripped)
     if current is not None and current.lines:
         items.append(current)

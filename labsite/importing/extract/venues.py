@@ -137,7 +137,7 @@ _SATELLITE = re.compile(
 _VENUE_LEAD_START = re.compile(rf"^\s*(?i:{VENUE_LEAD})\s+(?=[A-Z0-9\"“(])")
 # "…, 2021, pp. 1–10", "…, vol. 12, no. 3": page and issue numbers after a venue's name.
 _TRAILING_PAGES = re.compile(
-    r"[\s,;:.]*(?:(?:pp?\.|pages?|vol\.|volume|no\.|issue|art\.|article)\s*[\w–-]{1,12}"
+    r"[\s,;:.]*(?:\b(?:pp?\.|pages?|vol\.|volume|no\.|issue|art\.|article)\s*(?=[\w–-]*\d)[\w–-]{1,12}"
     r"(?:\s*[–-]\s*\w{1,8})?[\s,;:.]*)+$",
     re.I,
 )
@@ -204,8 +204,9 @@ def split_venue(text: str) -> Venue:
     plain = re.sub(r"\((?:[^()]{0,80}?[,;:]\s*|\W*)\)", "", plain)  # parentheses emptied of links
     # "Conference on Imaginary Learning 2025 (ICIL 2025)"
     own = _OWN_ACRONYM.search(plain, max(0, len(plain) - 60))
-    if own and own.start() > 0:
-        plain = plain[: own.start()] + plain[own.end() :]
+    if own and own.start() > 0:  # the acronym is the short venue; its year stays the venue's
+        year = YEAR.search(own.group(0))
+        plain = plain[: own.start()] + (f", {year.group(0)}" if year else "") + plain[own.end() :]
     plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
     result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
     years = [int(y) for y in YEAR.findall(plain)]

@@ -42,6 +42,10 @@ def _whole_span(line: str) -> bool:
 
 
 _TAG = re.compile(r"^\[(spotlight|oral|poster|workshop|highlight)\]\s*", re.I)
+# A linked title, then the venue on the same line: "[Title](…), *Journal of Sand*, 2023, 12".
+_VENUE_AFTER_LINK = re.compile(
+    r"^\s*(?:\*\*|__)?\[[^\[\]]{2,800}\]\([^()\s]{1,1000}\)(?:\*\*|__)?\s*[,;–—-]\s*(\S.{2,600})$"
+)
 # A venue and year in parentheses after a title line: "**Title** (ICLR 2021)".
 _VENUE_IN_TITLE = re.compile(r"\s*\(([^()]{0,80}\b(?:19|20)\d\d\b[^()]{0,40})\)\s*$")
 _NOTE_IN_TITLE = re.compile(r"\((spotlight|oral|poster)[^()]{0,40}\)", re.I)
@@ -128,7 +132,10 @@ class Stacked:
         first, marks = _red_marks(entry.first)  # "**Title** <span color:red>Best Paper</span>"
         links = find_links(first)
         title = strip_markup(remove_links(first)) if not links else links[0][0]
-        if links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
+        venue_after = _VENUE_AFTER_LINK.match(first)  # "[Title](…), *Journal*, 2023, 12, 101."
+        if venue_after and re.search(r"[^\W\d_]", strip_markup(venue_after.group(1))):
+            title = links[0][0]
+        elif links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
             title = strip_markup(first)
         url = links[0][1] if links else ""
         title = title.strip(" †‡*✉⭑\\").rstrip(".").strip()
@@ -147,6 +154,8 @@ class Stacked:
         if not title:
             return None
         more = [*entry.rest, *entry.hints, *notes, *marks, *([venue.group(1)] if venue else [])]
+        if venue_after and title == links[0][0]:
+            more.insert(0, venue_after.group(1))
         return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
 
 
@@ -218,7 +227,7 @@ def _one_line(
     after = first[end:].strip().lstrip(".,:").strip()
     if not title or (len(title.split()) < 2 and not entry.rest):
         return None
-    more = [*entry.rest, *entry.hints, *([after] if after else [])]
+    more = [*([after] if after else []), *entry.rest, *entry.hints]
     record = _record(title, entry, reader)
     done = finish(record, reader.ctx, reader.selected, authors, url, more)
     if done is not None and done.year is None and year:
