@@ -263,3 +263,31 @@ def test_jekyll_cv_yml_of_the_owner_is_imported(tmp_path):
     assert [(e.title, e.organization) for e in _all(site, "cv_entries")] == [
         ("PhD", "Invented University, Nowhere")
     ]
+
+
+def test_a_publications_file_names_its_kind_by_the_key_that_holds_its_venue(tmp_path):
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: Tomas Lind\nauthor:\n  name: Tomas Lind\n",
+            "_publications/2018-a.md": (
+                '---\ntitle: "Cost models for sand"\nauthors: "Tomas Lind, Ana Ruiz"\n'
+                "year: 2018\njournal: 'Sand Syst. 79'\n---\n"
+            ),
+            "_publications/2019-b.md": (
+                '---\ntitle: "Ripples in small tunnels"\nauthors: "Tomas Lind"\n'
+                "year: 2019\nbooktitle: 'Earth Surfaces 2019'\n---\n"
+            ),
+            "_publications/2020-c.md": (
+                '---\ntitle: "Dunes at night"\nauthors: "Tomas Lind"\n'
+                "year: 2020\nvenue: 'Dune Meeting'\n---\n"
+            ),
+        },
+    )
+    kinds = {p.title: p.kind for p in _all(collect(root), "publications")}
+    # journal: and booktitle: say the kind; a bare venue: with no telling words says nothing
+    assert kinds == {
+        "Cost models for sand": "journal",
+        "Ripples in small tunnels": "conference",
+        "Dunes at night": "",
+    }

@@ -156,6 +156,23 @@ _VOLUME = re.compile(
 )
 
 
+# Words a venue's name leaves in lower case ("Advances in Neural Information…").
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "at", "by", "de", "des", "du", "et", "for", "from", "in", "into", "la"}
+    | {"le", "of", "on", "over", "the", "to", "under", "via", "with"}
+)
+
+
+def _sentence(text: str) -> bool:
+    """A sentence of prose (a paper's summary), not a venue's name: it ends with a full stop,
+    has six words or more, and most of its words start in lower case (a venue's name is
+    capitalised: "Advances in Neural Information Processing Systems")."""
+    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in _SMALL_WORDS]
+    if not re.search(r"[.!?]\s*$", text) or len(words) < 6:
+        return False
+    return sum(w[0].isupper() for w in words) * 2 < len(words)
+
+
 def _cut_end(pattern: re.Pattern[str], text: str, window: int = 120) -> str:
     """``text`` without what ``pattern`` (anchored at the end) matches in its last ``window``
     characters: an end pattern searched over the whole text would try every start (quadratic
@@ -206,7 +223,10 @@ def split_venue(text: str) -> Venue:
     own = _OWN_ACRONYM.search(plain, max(0, len(plain) - 60))
     if own and own.start() > 0:  # the acronym is the short venue; its year stays the venue's
         year = YEAR.search(own.group(0))
-        plain = plain[: own.start()] + (f", {year.group(0)}" if year else "") + plain[own.end() :]
+        head = plain[: own.start()]
+        if _sentence(head):  # "We propose a new … . (IMC 2021)": a summary, then the venue
+            head = own.group(1)
+        plain = head + (f", {year.group(0)}" if year else "") + plain[own.end() :]
     plain = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", plain, flags=re.I)
     result.note = ", ".join(n[:1].upper() + n[1:] for n in notes)
     years = [int(y) for y in YEAR.findall(plain)]

@@ -108,6 +108,8 @@ def citation_parts(citation: str, title: str = "") -> tuple[str, str, str]:
     return before, m.group(1).strip(" ,."), text[m.end() :].strip(" ,.")
 
 
+# the front-matter key that holds a venue, when it says the venue's kind
+_VENUE_KEY_KIND = {"journal": "journal", "booktitle": "conference", "conference": "conference"}
 # front-matter keys naming a publication's kind, the specific ones before ``category``
 _KIND_KEYS = ("type", "publication_type", "pub_type", "pubtype", "category")
 
@@ -180,6 +182,9 @@ def collection_publication(
     record.kind = next((k for k in kinds if k), "")
     if not record.kind:
         record.kind = kind_of(record.venue, record.status) or (venue.kind if venue else "")
+    if not record.kind:  # the key that held the venue names its kind: ``journal:``, ``booktitle:``
+        held = next((k for k in ("venue", "journal", "booktitle", "conference") if _s(meta, k)), "")
+        record.kind = _VENUE_KEY_KIND.get(held, "")
     if record.kind == "preprint" and not record.status:
         record.status = "preprint"
     if not record.status:
