@@ -291,3 +291,45 @@ def test_a_publications_file_names_its_kind_by_the_key_that_holds_its_venue(tmp_
         "Ripples in small tunnels": "conference",
         "Dunes at night": "",
     }
+
+
+def test_a_collection_kept_in_two_languages_is_read_once_in_the_sites_own(db, tmp_path):
+    paper = (
+        '---\ntitle: "{title}"\nlang: {lang}\ncollection: publications\ndate: 2020-06-01\n'
+        "venue: '{venue}'\ncitation: '{authors} (2020). {title}. <i>{venue}</i>, 3(1), 1-8.'\n---\n"
+    )
+    root = _write(
+        tmp_path,
+        {
+            "_config.yml": "title: Tomas Lind\nauthor:\n  name: Tomas Lind\n",
+            "_publications/2020-06-01-dunes.md": paper.format(
+                title="沙丘的数字模型", lang="zh", venue="虚构沙学报", authors="林汤姆, 阮安娜."
+            ),
+            "_publications/en/2020-06-01-dunes.md": paper.format(
+                title="A Digital Model of Dunes",
+                lang="en",
+                venue="Journal of Imaginary Sand",
+                authors="Lind, T., Ruiz, A.",
+            ),
+            "_publications/en/2021-01-01-only-here.md": paper.format(
+                title="Ripples Written Up in English Only",
+                lang="en",
+                venue="Journal of Imaginary Sand",
+                authors="Lind, T.",
+            ),
+        },
+    )
+    site = collect(root)
+    titles = sorted(p.title for p in _all(site, "publications"))
+    # the English copy of the first paper is its translation; a file with no original stays
+    assert titles == ["Ripples Written Up in English Only", "沙丘的数字模型"]
+    assert any(
+        "_publications/en/2020-06-01-dunes.md: skipped (a translation of "
+        "_publications/2020-06-01-dunes.md)" in w
+        for w in _warnings(site)
+    )
+    for _ in range(2):
+        out = StringIO()
+        call_command("import_pages", str(root), "--lab", "dunes", stdout=out, stderr=StringIO())
+    assert "0 created, 0 updated" in out.getvalue().splitlines()[-1]
+    assert Publication.objects.count() == 2

@@ -91,9 +91,8 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
         plan.append((path, "page"))
     plan.extend((p, "page") for p in site_files(root / "_pages", "**/*", PAGE_SUFFIXES, root))
     for folder, kind in _COLLECTIONS:
-        plan.extend(
-            (p, kind) for p in site_files(root / folder, "**/*", PAGE_SUFFIXES + (".html",), root)
-        )
+        files = site_files(root / folder, "**/*", PAGE_SUFFIXES + (".html",), root)
+        plan.extend((p, "translation" if translation_of(p, root / folder) else kind) for p in files)
     plan.extend((p, "bib") for p in site_files(root / "_bibliography", "**/*", (".bib",), root))
     plan.extend(
         (p, "data")
@@ -106,6 +105,24 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
     )
     # A site folder that is a symlink out of the site: reported once, never walked.
     return [(p, "refused" if p.is_dir() else kind) for p, kind in plan]
+
+
+# A language folder inside a collection: "en", "zh", "pt-BR", "zh_CN".
+_LANGUAGE_FOLDER = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z]{2,4})?")
+
+
+def translation_of(path: Path, folder: Path) -> Path | None:
+    """The file that ``_publications/en/2020-dams.md`` translates: ``_publications/2020-dams.md``
+    (a multilingual site keeps each language's copy in a folder named after the language; the
+    copy at the top is the site's own language)."""
+    try:
+        parts = path.relative_to(folder).parts
+    except ValueError:
+        return None
+    if len(parts) != 2 or not _LANGUAGE_FOLDER.fullmatch(parts[0]):
+        return None
+    original = folder / parts[1]
+    return original if original.is_file() else None
 
 
 class JekyllCollector(FileCollector):
@@ -145,9 +162,22 @@ class JekyllCollector(FileCollector):
             return self.post
         if kind == "cv":
             return lambda p: read_cv_data(self, p)
+        if kind == "translation":
+            return self.translation
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
         return super().handler(kind)
+
+    def translation(self, path: Path) -> PageRecord:
+        """Another language's copy of a collection file: one work, imported once, from the
+        site's own language (the copy at the top of the collection)."""
+        rel = relative(path, self.root)
+        found = (translation_of(path, self.root / folder) for folder, _ in _COLLECTIONS)
+        original = next((p for p in found if p is not None), None)
+        what = f"a translation of {relative(original, self.root)}" if original else "a translation"
+        return PageRecord(
+            source=SourceRef(rel, 1), warnings=[f"{rel}: skipped ({what}); not imported"]
+        )
 
     def load_config(self) -> None:
         for name in _SITE_MARKERS:
