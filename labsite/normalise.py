@@ -83,18 +83,22 @@ def split_name(name: str) -> tuple[tuple[str, ...], str]:
 
 @lru_cache(maxsize=65536)
 def normalize_title(title: str) -> str:
-    """Titles compared without case, accents, markup, punctuation or LaTeX braces."""
+    """Titles compared without case, accents, markup, punctuation or LaTeX braces; letters
+    of any script kept."""
     title = strip_accents(title or "").replace("{", "").replace("}", "")
     title = re.sub(r"<[^>]+>", " ", title)
-    title = re.sub(r"[^0-9a-zA-Z]+", " ", title).lower()
+    # letters of every script count: "基于BIM的…" is not "bim" (two Chinese titles that share
+    # one Latin acronym were taken for one paper)
+    title = re.sub(r"[\W_]+", " ", title).lower()
     return " ".join(title.split())
 
 
 def normalise(text: str) -> str:
-    """Lower-case ASCII letters and digits only: for comparing titles and names."""
+    """Lower-case letters (of any script, accents removed) and digits only: for comparing
+    titles and names."""
     decomposed = unicodedata.normalize("NFKD", text)
-    ascii_text = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).strip()
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\W_]+", " ", bare.lower()).strip()
 
 
 # --- identifiers --------------------------------------------------------------------------------

@@ -172,3 +172,15 @@ def test_initial_matches_are_weak_and_bounded_by_the_lab():
     assert index.match("L. Varkonyi", members={1}).pk == 1
     assert index.match("L. Varkonyi", members={2, 3}) is None  # not this lab's Lena
     assert index.match("Lena Varkonyi", members=set()).pk == 1  # a full name is enough
+
+
+def test_titles_in_another_script_are_compared_by_their_own_letters():
+    from labsite.normalise import normalise, normalize_title
+
+    index = PublicationIndex()
+    index.add(1, title="基于BIM的沙丘施工模拟", year=2020)
+    # two Chinese titles that share only a Latin acronym are two papers
+    assert index.find(title="面向BIM的沙丘设计方法", year=2020) is None
+    assert index.find(title="基于BIM的沙丘施工模拟。", year=2021) == (1, "title")
+    assert normalize_title("Ørsted’s Dünen") == "ørsted s dunen"
+    assert normalise("林汤姆 (Tomas Lind)") == "林汤姆 tomas lind"
