@@ -14,22 +14,24 @@ from functools import lru_cache
 # --- names ------------------------------------------------------------------------------------
 
 # Particles kept inside surnames ("van der Waals"): they are not first names or initials.
-_PARTICLES = {
-    "van",
-    "von",
-    "der",
-    "den",
-    "de",
-    "del",
-    "della",
-    "da",
-    "di",
-    "du",
-    "la",
-    "le",
-    "bin",
-    "al",
-}
+NAME_PARTICLES = frozenset(
+    {
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "bin",
+        "al",
+    }
+)
 
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "phd", "dr", "prof"}
@@ -73,7 +75,7 @@ def split_name(name: str) -> tuple[tuple[str, ...], str]:
         return (), ""
     surname = [tokens[-1]]
     rest = tokens[:-1]
-    while rest and rest[-1] in _PARTICLES:
+    while rest and rest[-1] in NAME_PARTICLES:
         surname.insert(0, rest.pop())
     return tuple(rest), " ".join(surname)
 

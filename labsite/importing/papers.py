@@ -233,8 +233,12 @@ class PublicationWriter:
                 handled.add(found[0])
                 self._publication(record, source_file, key, found, order, placing)
                 continue
-            facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-            facts["kind"] = record.kind
+            facts = {
+                "doi": record.doi,
+                "arxiv_id": record.arxiv_id,
+                "title": record.title,
+                "kind": record.kind,
+            }
             again = pending.find(**facts, year=valid_year(record.year), two_works=distinct_kinds)
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
@@ -767,8 +771,12 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
         if not record.title.strip():
             group_of.append(None)
             continue
-        facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-        facts["kind"] = record.kind
+        facts = {
+            "doi": record.doi,
+            "arxiv_id": record.arxiv_id,
+            "title": record.title,
+            "kind": record.kind,
+        }
         year = valid_year(record.year)
         # a thesis and the paper from it: one title, two works
         hit = index.find(**facts, year=year, two_works=distinct_kinds)

@@ -205,3 +205,10 @@ INSTITUTION_FIRST_WORDS: tuple[str, ...] = (
     "医院",
     "醫院",
 )
+
+# The words that end a date range still running ("2016 – present", "2016年6月至今"); the CJK
+# ones in the order a regular expression must try them ("至今" before "今").
+ONGOING_CJK: tuple[str, ...] = ("至今", "今", "现在", "目前")
+ONGOING_WORDS: tuple[str, ...] = ("present", "now", "current", "today", *ONGOING_CJK)
+# The dashes and words that join a range's two dates (a character class).
+RANGE_DASHES = "[-–—~～至到]"

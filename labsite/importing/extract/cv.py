@@ -21,7 +21,7 @@ from typing import Any
 
 from labsite.importing.extract.common import MONTH_RE, strip_markup, year_of
 from labsite.importing.records import CVEntryRecord, SourceRef
-from labsite.importing.words import INSTITUTION_FIRST_WORDS
+from labsite.importing.words import INSTITUTION_FIRST_WORDS, ONGOING_WORDS, RANGE_DASHES
 
 #: Heading words (lower case, without punctuation) → CV entry kind.
 SECTION_KINDS: dict[str, str] = {
@@ -73,15 +73,15 @@ _DATE = (
     rf"(?:\s*年(?:\s*\d{{1,2}}\s*月)?|[./-]\d{{1,2}}(?![\d.]\d)|[-/.](?:{MONTH_RE})(?![^\W\d_]))?"
 )
 _RANGE = re.compile(
-    rf"(?P<start>{_DATE})\s*(?:(?:[-–—~～至到]|to|until)\s*(?P<end>{_DATE}(?!\d)|present|now|current"
-    rf"|today|至今|今|现在|目前)|(?P<since>至今|以来))(?![^\W\d_])",
+    rf"(?P<start>{_DATE})\s*(?:(?:{RANGE_DASHES}|to|until)\s*(?P<end>{_DATE}(?!\d)|"
+    rf"{'|'.join(ONGOING_WORDS)})|(?P<since>至今|以来))(?![^\W\d_])",
     re.IGNORECASE,
 )
 _ONE_YEAR = re.compile(rf"\b(?P<year>{_YEAR})\b")
 _ONE_DATE = re.compile(rf"(?<![^\W\d_])(?P<date>{_DATE})(?!\d)(?![a-z])", re.IGNORECASE)
 _TERM = re.compile(r"\b(?:spring|summer|fall|autumn|winter)\b", re.IGNORECASE)
 _PAREN = re.compile(r"\(([^()]*)\)")
-_ONGOING = {"present", "now", "current", "today", "至今", "今", "现在", "目前"}
+_ONGOING = frozenset(ONGOING_WORDS)
 
 
 def section_kind(heading: str) -> str | None:

@@ -24,7 +24,7 @@ from labsite.importing.extract.common import (
     strip_markup,
 )
 from labsite.importing.records import HonorRecord, NewsRecord, SourceRef, TalkRecord, TeachingRecord
-from labsite.importing.words import TALK_KINDS
+from labsite.importing.words import ONGOING_CJK, RANGE_DASHES, TALK_KINDS
 
 # ---------------------------------------------------------------- dates
 
@@ -38,8 +38,8 @@ _YEAR_MONTH = re.compile(
     r"(?:[-/.](?P<d>\d{1,2})(?!\d))?",
     re.I,
 )
-_ONGOING_CJK = re.compile(r"^\s*(?:[-–—~～至到]\s*)?(?:至今|今|现在|目前)")
-_RANGE_SEP = re.compile(r"^\s*(?:[-–—~～至到]|to\b)\s*", re.I)
+_ONGOING_CJK = re.compile(rf"^\s*(?:{RANGE_DASHES}\s*)?(?:{'|'.join(ONGOING_CJK)})")
+_RANGE_SEP = re.compile(rf"^\s*(?:{RANGE_DASHES}|to\b)\s*", re.I)
 _FULL_PUNCT = re.compile(r"^\s*([，、；])\s*")
 _LEAD_PREFIX = re.compile(r"^[^\w]{0,15}?(?=\d)")
 

@@ -132,8 +132,11 @@ class Stacked:
         first, marks = _red_marks(entry.first)  # "**Title** <span color:red>Best Paper</span>"
         links = find_links(first)
         title = strip_markup(remove_links(first)) if not links else links[0][0]
-        venue_after = _VENUE_AFTER_LINK.match(first)  # "[Title](…), *Journal*, 2023, 12, 101."
-        if venue_after and re.search(r"[^\W\d_]", strip_markup(venue_after.group(1))):
+        after = _VENUE_AFTER_LINK.match(first)  # "[Title](…), *Journal*, 2023, 12, 101."
+        line_venue = (
+            after.group(1) if after and re.search(r"[^\W\d_]", strip_markup(after[1])) else ""
+        )
+        if line_venue:
             title = links[0][0]
         elif links and len(strip_markup(remove_links(first)).strip(" †‡*\\")) > 3:
             title = strip_markup(first)
@@ -154,8 +157,8 @@ class Stacked:
         if not title:
             return None
         more = [*entry.rest, *entry.hints, *notes, *marks, *([venue.group(1)] if venue else [])]
-        if venue_after and title == links[0][0]:
-            more.insert(0, venue_after.group(1))
+        if line_venue:
+            more.insert(0, line_venue)
         return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
 
 

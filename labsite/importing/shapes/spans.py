@@ -19,6 +19,7 @@ from labsite.importing.extract.common import (
 from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.records import LinkRecord
 from labsite.importing.words import VENUE_LEAD
+from labsite.normalise import NAME_PARTICLES
 
 _LEAD_SYMBOLS = re.compile(r"^[\s\W_]{0,6}?(?=[\[*_<\"“\w])")
 _QUOTED = re.compile(r"[\"“]([^\"“”]{8,400}?)[\"”]")
@@ -128,10 +129,7 @@ def _name_like(part: str) -> bool:
     words = part.strip(" .*†‡#").split()
     if not 2 <= len(words) <= 5 or re.search(r"\d", part) or kind_of(part) or short_venue(part):
         return False
-    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
-
-
-_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "del", "di", "la", "le", "du"})
+    return all(w[:1].isupper() or w.lower() in NAME_PARTICLES for w in words)
 
 
 def authors_after_venue(line: str) -> bool:
