@@ -27,7 +27,13 @@ from labsite.importing.extract.common import (
     year_of,
 )
 from labsite.importing.extract.venues import kind_of, short_venue, workshop_badge
-from labsite.importing.records import AuthorRecord, LinkRecord, PublicationRecord, SourceRef
+from labsite.importing.records import (
+    ET_AL,
+    AuthorRecord,
+    LinkRecord,
+    PublicationRecord,
+    SourceRef,
+)
 from labsite.normalise import normalize_doi
 
 _TYPE_KIND = {
@@ -65,7 +71,6 @@ _URL_KEYS = [
 ]
 
 
-ET_AL = "et al."
 # Fields that hold the year when ``year`` does not (``year = {Thesis}``, biblatex ``date``).
 _YEAR_FALLBACKS = ("date", "eventdate", "issued", "defense_year", "defence_year", "origdate")
 # ``type`` values of a thesis written as another entry type (``@article{…, type={PhD thesis}}``)

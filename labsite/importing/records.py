@@ -77,6 +77,10 @@ class SourceRef:
         return f"{self.path}:{self.line}"
 
 
+#: The author that stands for the names a list leaves out ("and others", "et al.").
+ET_AL = "et al."
+
+
 @dataclass
 class AuthorRecord:
     name: str  # as printed, markup removed: "Lena Varkonyi"

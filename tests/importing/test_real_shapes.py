@@ -672,6 +672,7 @@ def test_vancouver_references_and_equal_contribution_in_words():
         ("A. Brook", True),
         ("J. Van der Berg", False),
         ("B. Carr", False),
+        ("et al.", False),  # the list goes on: kept, as BibTeX's "and others"
     ]
     assert (second.venue, second.year) == ("J Sand Res", 2019)
     assert [(a.name, a.equal_contribution) for a in third.authors] == [

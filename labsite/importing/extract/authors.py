@@ -10,8 +10,14 @@ from __future__ import annotations
 import html
 import re
 
-from labsite.importing.extract.common import find_links, normalise, strip_markup, unescape
-from labsite.importing.records import AuthorRecord
+from labsite.importing.extract.common import (
+    CJK_LETTER,
+    find_links,
+    normalise,
+    strip_markup,
+    unescape,
+)
+from labsite.importing.records import ET_AL, AuthorRecord
 
 _HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
 _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
@@ -25,11 +31,15 @@ _INITIAL_END = re.compile(r"(?:^|[\s.-])(?:[A-Z]|[A-Z][a-z]?h|Jr|Sr)\.$")
 _NATIVE_ALIAS = re.compile(
     r"\s*[(（][^()（）]{0,40}[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af][^()（）]{0,40}[)）]\s*$"
 )
+# A name in CJK letters: two to four (Chinese, Korean), or a Japanese family and given name.
+_CJK_NAME = re.compile(f"[{CJK_LETTER}]{{2,4}}|[{CJK_LETTER}]{{1,4}} [{CJK_LETTER}]{{1,4}}")
+_ET_AL = re.compile(r"^(?:and\s+)?(?:et\.?\s*al\.?|others)$", re.I)
 _SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
 
 
 def split_top_level(text: str) -> list[str]:
-    """Split at commas, semicolons, '&' and the word 'and' that are outside tags and links."""
+    """Split at commas, semicolons, '&' and the word 'and' that are outside tags and links (the
+    full-width and ideographic commas of CJK lists too: "张伟、李娜")."""
     parts: list[str] = []
     depth_tag = depth_sq = depth_par = 0
     buf: list[str] = []
@@ -50,7 +60,7 @@ def split_top_level(text: str) -> list[str]:
         elif ch == ")" and depth_par:
             depth_par -= 1
         outside = not (depth_tag or depth_sq or depth_par)
-        if outside and ch in ",;&":
+        if outside and ch in ",;&，；、":  # and the full-width comma, semicolon, enumeration comma
             parts.append("".join(buf))
             buf = []
             i += 1
@@ -140,18 +150,30 @@ def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
         return records
     firsts = records[1::2]
     lasts = records[0::2]
-    if not all(_INITIALS.match(r.name) for r in firsts):
-        return records
     if any(_INITIALS.match(r.name) or " " in r.name.strip() for r in lasts):
         return records
+    # "Lee, A., Chen, B.": initials after each surname; or given names, every surname one
+    # word and every given name one to three ("Lee, Ann, Chen, Bo Carl, and Diaz, Carla")
+    if not all(_INITIALS.match(r.name) for r in firsts) and not all(
+        _given_names(r.name) for r in firsts
+    ):
+        return records
     return [_joined(last, first) for last, first in zip(lasts, firsts, strict=True)]
+
+
+def _given_names(name: str) -> bool:
+    words = name.split()
+    return 1 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words)
 
 
 def parse_authors(text: str) -> list[AuthorRecord]:
     """An ordered author list from one printed line."""
     text = html.unescape(text[:5000]).strip()
     text = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", text, flags=re.I)
-    records = [r for r in (_one(part) for part in split_top_level(text)) if r is not None]
+    parts = [part for part in split_top_level(text) if part.strip()]
+    records = [r for r in (_one(part) for part in parts) if r is not None]
+    if parts and _ET_AL.match(strip_markup(parts[-1]).strip()):
+        records.append(AuthorRecord(name=ET_AL))  # "A. Lee, et al.": the list goes on
     return _pair_last_first(records)
 
 
@@ -177,7 +199,8 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
         if re.match(r"^(?:\.{2,}|…|et al\.?)$", clean):
             good += 1
             continue
-        if 1 <= len(words) <= 5 and all(w[:1].isupper() or w[:1] in "(-'" for w in words):
+        capitalised = 1 <= len(words) <= 5 and all(w[:1].isupper() or w[:1] in "(-'" for w in words)
+        if capitalised or _CJK_NAME.fullmatch(clean):
             good += 1
     if len(names) == 1:
         return single_ok and bool(_HIGHLIGHT.search(text)) and good == 1

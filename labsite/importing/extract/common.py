@@ -63,6 +63,21 @@ MONTH_RE = (
 )
 YEAR = re.compile(r"(?<![\d.])(19[5-9]\d|20\d\d)(?![\d.]\d)")
 
+# Letters of the scripts written without spaces between words (Chinese, Japanese, Korean).
+CJK_LETTER = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af"
+_CJK_RUN = re.compile(f"[{CJK_LETTER}]+")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, a run of CJK letters counting one word for each two letters (a
+    Chinese title of fourteen characters is seven words; a two-letter name is one)."""
+    runs = _CJK_RUN.findall(text)
+    if not runs:
+        return len(text.split())
+    spaced = len(_CJK_RUN.sub(" ", text).split())
+    return spaced + sum(max(1, len(run) // 2) for run in runs)
+
+
 # ---------------------------------------------------------------- context
 
 

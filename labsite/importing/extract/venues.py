@@ -74,11 +74,18 @@ def status_of(text: str) -> str:
     return ""
 
 
+# A preprint server's identifier standing for the venue: "arXiv:2401.01234", "bioRxiv 2023.01.02".
+_PREPRINT_ID = re.compile(r"(arXiv|bioRxiv|medRxiv|ChemRxiv|SSRN)\s*[:\s]\s*[\w./-]*\d", re.I)
+
+
 def short_venue(venue: str) -> str:
     """A recognisable short name: the venue itself when it is one word, an acronym in it, …"""
     venue = venue.strip()
     if not venue:
         return ""
+    server = _PREPRINT_ID.match(venue)
+    if server:  # "arXiv:2401.01234": the server, not the paper's number
+        return server.group(1)
     if " " not in venue and len(venue) <= 24:
         return venue
     m = re.search(r"\(([A-Z][A-Za-z@\-]{1,15})(?:[\s'’]+\d{2,4})?\)", venue)

@@ -30,13 +30,14 @@ from typing import Any
 
 import yaml
 
-from labsite.importing.bibtex import ET_AL, parse_bibtex
+from labsite.importing.bibtex import parse_bibtex
 from labsite.importing.extract.common import Context, link_kind, strip_markup
 from labsite.importing.parse import load_yaml, parse_page
 from labsite.importing.readers.base import ImportInputError
 from labsite.importing.readers.files import FileCollector, relative, run_file
 from labsite.importing.readers.structured import CSL_KINDS, finish, kind_of_type, text
 from labsite.importing.records import (
+    ET_AL,
     AuthorRecord,
     FigureRecord,
     LinkRecord,

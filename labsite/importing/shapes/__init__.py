@@ -50,4 +50,7 @@ def read_entry(item: Item, ctx: Context, source_path: str, selected: bool = Fals
     shape, score = best_shape(entry)
     if shape is None:
         return Reading("", score, None)
-    return Reading(shape.name, score, shape.parse(entry, Reader(ctx, source_path, selected)))
+    record = shape.parse(entry, Reader(ctx, source_path, selected))
+    if record is not None and record.year is None and entry.year is not None:
+        record.year = entry.year
+    return Reading(shape.name, score, record)

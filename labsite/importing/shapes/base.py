@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from labsite.importing.extract.authors import looks_like_authors
-from labsite.importing.extract.common import Context, Item, find_links, item_lines, strip_markup
+from labsite.importing.extract.common import (
+    YEAR,
+    Context,
+    Item,
+    find_links,
+    item_lines,
+    remove_links,
+    strip_markup,
+    word_count,
+)
 from labsite.importing.identity import compare_names
 from labsite.importing.records import PublicationRecord
 from labsite.importing.shapes.spans import (
@@ -44,6 +53,8 @@ class Entry:
     item: Item
     lines: list[str]
     hints: list[str] = field(default_factory=list)
+    #: The year of a label before the entry (``[**2024**] Names. Title…``).
+    year: int | None = None
 
     @property
     def first(self) -> str:
@@ -89,12 +100,36 @@ def _set_apart_sole_owner(line: str, owner_names: tuple[str, ...]) -> str:
     return f"**{head}**{line[end.start() :]}"
 
 
+# A label before the entry, in brackets, markup inside or out: "[**2024**]", "**[ICLR'24]**",
+# "\\[Preprint\\]", "(2021)" (in parentheses a year only). Never a link's label: "[Title](…)".
+_LEAD_LABEL = re.compile(
+    r"^\s*(?:\*\*|__)?(?:\\?\[\s*(?:\*\*|__|\*|_)?(?P<label>[^\[\]\n*_`]{2,40}?)(?:\*\*|__|\*|_)?\s*"
+    r"\\?\](?!\()|\(\s*(?:\*\*|__)?(?P<year>(?:19|20)\d\d)(?:\*\*|__)?\s*\))(?:\*\*|__)?\s*[:|–—-]?\s*(?=\S)"
+)
+_LABEL_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _lead_label(line: str) -> tuple[str, str, int | None]:
+    """``[**2024**] **Bo Owner**, A. Lee. "Title."`` → the line after the label, the label
+    for the venue hints ("" for a year) and the label's year."""
+    found = _LEAD_LABEL.match(line)
+    if not found:
+        return line, "", None
+    label = (found.group("label") or found.group("year")).strip()
+    rest = line[found.end() :]
+    if word_count(strip_markup(rest)) < 3:
+        return line, "", None  # "[Title of the paper] and little else": not a label
+    if _LABEL_YEAR.fullmatch(label):
+        return rest, "", int(label)
+    return rest, label, None
+
+
 def _split_trailing_links(line: str) -> list[str]:
     """``Title. [\\[paper\\]](…); [![stars](…)](…)`` → the title line, and its links' line: links
     after a title are the entry's links whatever line they are written on."""
     for _label, _url, pos in find_links(line)[:30]:
         head, tail = line[:pos], line[pos:]
-        if len(strip_markup(head).split()) >= 2 and is_link_line(tail):
+        if word_count(strip_markup(head)) >= 2 and is_link_line(tail):
             return [head.rstrip(" ;,|-–—"), tail]
     return [line]
 
@@ -112,15 +147,26 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
         lines[0] = first
     lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
     lines = [ln for ln in lines if ln]
+    label, year = "", None
+    if lines:
+        lines[0], label, year = _lead_label(lines[0])
     if lines:
         # links at the end of the title line are read with the entry's other lines, as hints:
         # a one-line citation stays one line for the shapes
         first, *links = _split_trailing_links(_set_apart_sole_owner(lines[0], owner_names))
         lines[0] = first
         hints.extend(links)
+    if lines and (label or year) and len(lines) == 1 and not YEAR.search(remove_links(lines[0])):
+        # "[ICLR 2024] Names. Title." is "Names. Title. ICLR 2024.": a one-line citation's
+        # venue and year come after its title
+        end = "" if re.search(r"[.?!]\W{0,3}$", lines[0]) else ("," if year else ".")
+        lines[0] = f"{lines[0]}{end} {label or year}."
+        label, year = "", None
+    if label:
+        hints.append(label)
     if not lines or len("".join(lines)) > _MAX_ENTRY:
         return None
-    return Entry(item, lines, hints)
+    return Entry(item, lines, hints, year)
 
 
 class Shape(Protocol):

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 from labsite.importing.extract.authors import looks_like_authors
-from labsite.importing.extract.common import find_links, remove_links, strip_markup
+from labsite.importing.extract.common import find_links, remove_links, strip_markup, word_count
+from labsite.importing.extract.venues import kind_of, status_of
 from labsite.importing.records import PublicationRecord, SourceRef
 from labsite.importing.shapes.base import Entry, Reader
 from labsite.importing.shapes.spans import (
@@ -152,7 +153,7 @@ class Stacked:
             notes.append(note.group(0))
             title = title.replace(note.group(0), "").strip()
         venue = _VENUE_IN_TITLE.search(title)  # "**Title** (ICLR 2021)"
-        if venue and len(title[: venue.start()].split()) >= 2:
+        if venue and word_count(title[: venue.start()]) >= 2:
             title = title[: venue.start()].strip()
         if not title:
             return None
@@ -210,6 +211,15 @@ class PlainCitation:
 _HEAD_YEAR = re.compile(r"[.,]?\s*\(?((?:19|20)\d\d)[a-z]?\)?[.,:]?\s*$")
 
 
+# A bracketed phrase right after the title, not a link: the title in another language.
+_TRANSLATION = re.compile(r"\[([^\[\]]{3,300})\](?!\()[.,]?\s*")
+
+
+def _is_label(text: str) -> bool:
+    """ "Preprint", "Book chapter", "Under review": a label of the entry, not a translation."""
+    return bool(kind_of(text) or status_of(text))
+
+
 def _authors_before(line: str, start: int) -> bool:
     """Names (or nothing) before the title: not prose that happens to hold a link."""
     head = _HEAD_YEAR.sub("", line[:start].strip()).strip().rstrip(".,:")
@@ -228,7 +238,11 @@ def _one_line(
     if year:
         authors = authors[: year.start()].strip().rstrip(".,:")
     after = first[end:].strip().lstrip(".,:").strip()
-    if not title or (len(title.split()) < 2 and not entry.rest):
+    translated = _TRANSLATION.match(after)  # '"Os Widgets" [The Widgets]. *Revista*': the
+    if translated and not _is_label(translated.group(1)):  # title's translation, shown with it
+        title = f"{title} [{translated.group(1).strip()}]"
+        after = after[translated.end() :]
+    if not title or (word_count(title) < 2 and not entry.rest):
         return None
     more = [*([after] if after else []), *entry.rest, *entry.hints]
     record = _record(title, entry, reader)

@@ -8,6 +8,7 @@ import re
 
 from labsite.importing.extract.authors import looks_like_authors, split_top_level
 from labsite.importing.extract.common import (
+    CJK_LETTER,
     YEAR,
     Context,
     find_links,
@@ -15,6 +16,7 @@ from labsite.importing.extract.common import (
     normalise,
     remove_links,
     strip_markup,
+    word_count,
 )
 from labsite.importing.extract.venues import kind_of, short_venue
 from labsite.importing.records import LinkRecord
@@ -22,7 +24,7 @@ from labsite.importing.words import VENUE_LEAD
 from labsite.normalise import NAME_PARTICLES
 
 _LEAD_SYMBOLS = re.compile(r"^[\s\W_]{0,6}?(?=[\[*_<\"“\w])")
-_QUOTED = re.compile(r"[\"“]([^\"“”]{8,400}?)[\"”]")
+_QUOTED = re.compile(r"[\"“]([^\"“”]{4,400}?)[\"”]")
 _SPAN = re.compile(
     r"\*\*(?P<b>.{2,600}?)\*\*|__(?P<u>.{2,600}?)__|<(?:b|strong)>(?P<h>.{2,600}?)</(?:b|strong)>"
     r"|(?<![\w*])[*_](?P<i>[^*_\n]{2,600}?)[*_](?![\w*])"
@@ -41,7 +43,10 @@ def names_end(line: str) -> re.Match[str] | None:
     return None
 
 
-_SURNAME_END = re.compile(r"(?:[^\W\d_]{3,}|(?<![^\W\d_])[^\W\d_](?=[^\W\d_]*[a-z])[^\W\d_])$")
+# (or a name in CJK letters: "李娜", two letters)
+_SURNAME_END = re.compile(
+    rf"(?:[^\W\d_]{{3,}}|(?<![^\W\d_])[^\W\d_](?=[^\W\d_]*[a-z])[^\W\d_]|[{CJK_LETTER}]{{2}})$"
+)
 
 
 EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
@@ -80,7 +85,7 @@ def title_first_citation(line: str) -> tuple[str, str, str] | None:
     title = strip_markup(line[: first.start() + 1]).rstrip(".").strip()
     rest = line[first.end() :].lstrip()
     names = names_end(rest)
-    if len(title.split()) < 3 or names is None:
+    if word_count(title) < 3 or names is None:
         return None
     authors, after = rest[: names.start()], rest[names.end() :]
     if not looks_like_authors(authors, single_ok=True) or not YEAR.search(after):
@@ -178,7 +183,13 @@ def _link_end(line: str, url: str, pos: int) -> int:
 def linked_title(line: str) -> bool:
     """A line that is one link whose label reads as a title (three words or more)."""
     links = find_links(line)
-    return len(links) == 1 and len(links[0][0].split()) >= 3 and not looks_like_authors(links[0][0])
+    return len(links) == 1 and word_count(links[0][0]) >= 3 and not looks_like_authors(links[0][0])
+
+
+def _names_then(line: str, start: int) -> bool:
+    """Is everything before ``start`` a list of names?"""
+    head = line[:start].strip().rstrip(".,:")
+    return bool(strip_markup(head)) and looks_like_authors(head, single_ok=True)
 
 
 def title_span(line: str) -> tuple[str, str, int, int] | None:
@@ -186,20 +197,21 @@ def title_span(line: str) -> tuple[str, str, int, int] | None:
     candidates: list[tuple[str, str, int, int]] = []
     for m in _QUOTED.finditer(line):
         title = strip_markup(m.group(1)).strip(" .,")
-        if len(title.split()) >= 3:
+        # (two words are a title when quoted right after the names: 'Lee, Ann "Os Widgets".')
+        if word_count(title) >= 3 or (word_count(title) == 2 and _names_then(line, m.start())):
             links = find_links(m.group(1))
             candidates.append((title, links[0][1] if links else "", m.start(), m.end()))
             break
     if candidates:
         return candidates[0]
     for label, url, pos in find_links(line):
-        if len(label.split()) >= 3 and not looks_like_authors(label):
+        if word_count(label) >= 3 and not looks_like_authors(label):
             end = _link_end(line, url, pos)
             return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
     for m in _SPAN.finditer(line):
         inner = next(g for g in m.groups() if g is not None)
         text = strip_markup(inner).strip(" .,")
-        if len(text.split()) >= 3 and not looks_like_authors(inner):
+        if word_count(text) >= 3 and not looks_like_authors(inner):
             links = find_links(inner)
             return text, links[0][1] if links else "", m.start(), m.end()
     return None
@@ -228,7 +240,7 @@ def apa_citation(line: str) -> tuple[str, str, str, str] | None:
     if end is None:
         return None
     title = strip_markup(rest[: end.end()]).rstrip(".").strip()
-    if len(title.split()) < 2:
+    if word_count(title) < 2:
         return None
     after = rest[end.end() :].strip()
     after = re.sub(r"(?<![(<\"'=])\b(https?://[^\s<>()\[\]]*[^\s<>()\[\].,;])", r"<\1>", after)
@@ -248,7 +260,7 @@ def sentence_title_before_italic(
         return span
     middle = line[names.end() : start].strip().rstrip(".,").strip()
     middle = _VENUE_LEAD_AT_END.sub("", middle).rstrip(".,").strip()
-    if len(strip_markup(middle).split()) < 2 or find_links(middle):
+    if word_count(strip_markup(middle)) < 2 or find_links(middle):
         return span
     return strip_markup(middle), "", names.start(), start
 
@@ -317,6 +329,6 @@ def _plain_title(line: str, names_start: int, rest_start: int) -> tuple[str, str
         return None
     title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".").strip()
     tail = line[rest_start + end.end() :]
-    if len(title.split()) < 3 or not YEAR.search(tail):
+    if word_count(title) < 3 or not YEAR.search(tail):
         return None  # without a year after it, this is a sentence, not a citation
     return title, "", names_start, rest_start + end.end()

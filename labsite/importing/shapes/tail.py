@@ -23,7 +23,7 @@ from labsite.importing.extract.common import (
     remove_links,
     strip_markup,
 )
-from labsite.importing.extract.venues import split_venue, status_of
+from labsite.importing.extract.venues import kind_of, split_venue, status_of
 from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.shapes.spans import (
     authors_after_venue,
@@ -40,6 +40,8 @@ _AWARD = re.compile(AWARD, re.I)
 _AWARD_WORDS = re.compile(AWARD_WORDS, re.I)
 _NOTE_LINE = re.compile(NOTE_LINE, re.I)
 _RED = re.compile(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", re.I)
+_LANGUAGE = re.compile(r"\s*\((in [A-Z][a-z]{2,20})\)[.,;]?\s*")
+_LABEL = re.compile(r"\[([^\[\]]{2,40})\][.,;]?")
 _YEAR_AT_END = re.compile(r"\b(?:19|20)\d\d\b")
 _FIELD_LABEL = re.compile(
     rf"^\s*(?:\*\*|__|<b>|<strong>)?(?:{FIELD_LABELS})(?:\*\*|__|</b>|</strong>)?\s*[:：]"
@@ -136,6 +138,10 @@ class Tail:
 
     def _body(self, line: str) -> None:
         """An award, a note, a status or a venue line (with its links)."""
+        language = _LANGUAGE.match(strip_markup(remove_links(line)))
+        if language:  # "(in Spanish). *Actas del Simposio*": the paper's language, a note
+            self.notes.append(language.group(1))
+            line = line.replace(language.group(0).strip(), "", 1)
         body = strip_markup(remove_links(line)).strip()
         bare = body.strip(" ()[],.;:|")
         if _AWARD.search(body) and not _YEAR_AT_END.search(bare[-6:] or "x"):
@@ -149,6 +155,15 @@ class Tail:
             if years and self.record.year is None:
                 self.record.year = int(years[-1])
             return
+        elif label := _LABEL.fullmatch(body):  # "**[Book Chapter]**": a label, not a venue
+            label = label.group(1).strip()
+            kind, status = kind_of(label), status_of(label)
+            if kind and not self.record.kind:
+                self.record.kind = kind
+            if status:
+                self.status = status
+            if not (kind or status):
+                self.notes.append(label)
         elif bare:
             self.venue_lines.append(remove_links(line))
         self.links.extend(link_records(line, self.ctx))
