@@ -89,6 +89,37 @@ class AuthorRow:
         dirty[self.pk] = self
 
 
+def _fullness(record: PublicationRecord) -> tuple:
+    """How much a listing says: authors, a year, a venue longer than a badge, then sizes."""
+    venue = record.venue.strip()
+    return (
+        bool(record.authors),
+        record.year is not None,
+        len(venue) > len(record.short_venue.strip()) + 3,
+        len(record.authors),
+        len(venue),
+    )
+
+
+def fullest_first(records: list[PublicationRecord]) -> list[PublicationRecord]:
+    """The page's papers in their order, except that a paper listed twice (a badge line in a
+    "Selected" list above the full citation) is read from its fuller listing first, in the
+    place of the first: the repeat then adds only its links and selection."""
+    out = list(records)
+    seen = identity.PublicationIndex()
+    for i, record in enumerate(records):
+        facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+        year, kind = valid_year(record.year), record.kind
+        if not record.title.strip():
+            continue
+        found = seen.find(**facts, year=year, kind=kind, two_works=distinct_kinds)
+        if found is None:
+            seen.add(i, **facts, kind=kind, year=year)
+        elif _fullness(record) > _fullness(out[found[0]]):
+            out[found[0]], out[i] = record, out[found[0]]
+    return out
+
+
 @dataclass
 class _NewPub:
     """A paper first seen on this page, waiting for the page's batch INSERT."""
@@ -215,7 +246,7 @@ class PublicationWriter:
         orders, size = page_orders(page.publications)
         placing = _Placing(source_file, size)
         handled: set[int] = set()  # stored papers an earlier entry of this page matched
-        for record, order in zip(page.publications, orders, strict=True):
+        for record, order in zip(fullest_first(page.publications), orders, strict=True):
             if not record.title.strip():
                 self.report.warnings.append(
                     f"{self._where(record)}: a publication without a title; skipped"

@@ -34,6 +34,8 @@ _NATIVE_ALIAS = re.compile(
 # A name in CJK letters: two to four (Chinese, Korean), or a Japanese family and given name.
 _CJK_NAME = re.compile(f"[{CJK_LETTER}]{{2,4}}|[{CJK_LETTER}]{{1,4}} [{CJK_LETTER}]{{1,4}}")
 _ET_AL = re.compile(r"^(?:and\s+)?(?:et\.?\s*al\.?|others)$", re.I)
+# A parenthesis after the last name that rates the venue ("(IF: 9.1)", "(CORE A*)", "(CCF-A)").
+_METRIC_AFTER = re.compile(r"\s*\((?=[^()]*(?:\d|:|\b[A-Z]{2,}\b))[^()]{1,40}\)\s*$")
 _SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
 
 
@@ -94,6 +96,7 @@ def _one(raw: str) -> AuthorRecord | None:
         equal = bool(re.search(r"equal|first", note.group(1), re.I))
         corresponding = bool(re.search(r"corresponding", note.group(1), re.I))
         plain_marked = plain_marked[: note.start()].rstrip()
+    plain_marked = _METRIC_AFTER.sub("", plain_marked)  # "Bo Chen **(IF: 9)**": the venue's
     plain_marked = re.sub(r"(?<=[*+†⭑#✉])\.$", "", plain_marked)  # "**Bo Owner+**."
     for _ in range(3):
         m = _EQUAL_MARK.search(plain_marked)

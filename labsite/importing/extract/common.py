@@ -140,6 +140,7 @@ _LINK_HTML = re.compile(
 _AUTOLINK = re.compile(r"<(https?://[^<>\s]{1,1000})>")
 _EMPHASIS = re.compile(r"\*\*|__|(?<![\w\\])[*_]|[*_](?![\w])")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1", re.S)
 
 
 def unescape(text: str) -> str:
@@ -155,6 +156,7 @@ def strip_markup(text: str, keep_links: bool = False) -> str:
     characters ``<b>``. Print it escaped, or pass it through :func:`markdown_text` before it
     goes into a markdown field.
     """
+    text, math = protect_math(text)  # "AB$_4$": TeX, not emphasis, kept as written
     text = _IMG_MD.sub("", text)
     text = _LINK_HTML.sub(lambda m: m.group(2), text)
     if not keep_links:
@@ -164,8 +166,9 @@ def strip_markup(text: str, keep_links: bool = False) -> str:
     text = text.replace("\\*", "\u2217")  # keep escaped asterisks through emphasis removal
     text = _EMPHASIS.sub("", text)
     text = text.replace("\u2217", "*")
-    text = unescape(text).replace("`", "")
-    return _SPACES.sub(" ", text).strip()
+    # code spans give their text; a lone backtick (TeX's opening quote) is shown as written
+    text = _CODE_SPAN.sub(r"\2", unescape(text))
+    return restore_math(_SPACES.sub(" ", text).strip(), math, escape=False)
 
 
 _TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
@@ -260,10 +263,34 @@ def split_items(lines: list[tuple[int, str]]) -> list[Item]:
     return items
 
 
+def _open_span(line: str) -> bool:
+    """Does the line leave an emphasis, a quotation or a link's label open (``*Journal of``)?
+    Then the next source line is the same sentence, soft-wrapped."""
+    plain = re.sub(r"\\.|`[^`]*`|<[^<>]*>", "", line)
+    singles = re.sub(r"\*\*|__", "", plain)
+    return (
+        plain.count("**") % 2 == 1
+        or len(re.findall(r"(?<![\w*])\*(?!\s)|(?<!\s)\*(?![\w*])", singles)) % 2 == 1
+        or plain.count('"') % 2 == 1
+        or plain.count("[") > plain.count("]")
+    )
+
+
 def item_lines(item: Item) -> list[str]:
-    """An item's lines split at ``<br>`` with hard-break markers and edges removed."""
+    """An item's lines split at ``<br>`` with hard-break markers and edges removed; a line
+    that leaves an emphasis, a quotation or a link label open is joined to the next."""
     out: list[str] = []
+    joined: list[str] = []
     for raw in item.lines:
+        if (
+            joined
+            and not re.search(r"<br\s*/?>\s*$|\\$|  $", joined[-1])
+            and _open_span(joined[-1])
+        ):
+            joined[-1] = f"{joined[-1].rstrip()} {raw.strip()}"
+        else:
+            joined.append(raw)
+    for raw in joined:
         for part in re.split(r"<br\s*/?>", raw, flags=re.I):
             part = part.strip()
             if part.endswith("\\\\"):  # kramdown's forced line break: "Title \\"

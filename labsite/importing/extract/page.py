@@ -286,6 +286,20 @@ class _Builder:
         return True
 
     # -- the page -----------------------------------------------------------------------
+    @staticmethod
+    def _select_under_headings(roots: list[Section], papers: list) -> None:
+        """Papers read from a merged page keep the selection their own heading gave them
+        ("## Selected Publications" above "## Journal Articles")."""
+        starts = [r.line for r in roots] + [10**9]
+        spans = [
+            (start, end)
+            for root, start, end in zip(roots, starts, starts[1:], strict=False)
+            if root.heading and re.search(r"\bselected\b", root.heading, re.I)
+        ]
+        for paper in papers:
+            if any(start <= paper.source.line < end for start, end in spans):
+                paper.selected = True
+
     def build(self) -> PageRecord:
         parsed = self.parsed
         meta = parsed.meta
@@ -303,8 +317,10 @@ class _Builder:
                 merged.lines = list(first.lines)
             merged.children = [r for r in roots if r is not first]
             n_sections, before = len(self.page.sections), self._count()
+            n_papers = len(self.page.publications)
             self.add(merged, page_kind, page_title or page_kind.capitalize())
             merged_done = self._count() > before
+            self._select_under_headings(roots, self.page.publications[n_papers:])
             if not merged_done:  # nothing recognised: keep the headings as prose sections
                 del self.page.sections[n_sections:]
         if not merged_done:
