@@ -316,14 +316,21 @@ def owner_candidates(site: SiteRecord) -> list[str]:
     names = [name.strip() for name in names if name and not is_placeholder(name)]
     if not names:
         names = _common_author(site)
-    # "Z. Wang" highlighted on the page and "Ziwei Wang" in _config.yml: the full spelling wins
+    # "Z. Wang" highlighted on the page and "Ziwei Wang" in _config.yml: the full spelling wins;
+    # a name written out in full stays as its owner wrote it ("Ana Ruiz", not one paper's
+    # "Ana M. Ruiz" or "Ana María Ruiz")
     fuller = []
     for name in names:
         longer = [n for n in names if len(n) > len(name) and same_person(n, name)]
-        best = max(longer, key=len) if longer else name
+        best = max(longer, key=len) if longer and _abbreviated(name) else name
         if best not in fuller:
             fuller.append(best)
     return fuller
+
+
+def _abbreviated(name: str) -> bool:
+    """Does the name hold an initial ("Z. Wang", "Wang Z")?"""
+    return any(len(word.strip(".")) == 1 for word in name.replace(".", ". ").split())
 
 
 def _common_author(site: SiteRecord) -> list[str]:

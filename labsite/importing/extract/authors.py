@@ -18,6 +18,7 @@ from labsite.importing.extract.common import (
     unescape,
 )
 from labsite.importing.records import ET_AL, AuthorRecord
+from labsite.normalise import NAME_PARTICLES
 
 _HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
 _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
@@ -165,8 +166,12 @@ def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
 
 
 def _given_names(name: str) -> bool:
+    """One to three given names, a particle among them ("Amadeu de Oliveira")."""
     words = name.split()
-    return 1 <= len(words) <= 3 and all(w[:1].isupper() and w[1:2].islower() for w in words)
+    return 1 <= len(words) <= 4 and all(
+        (w[:1].isupper() and w[1:2].islower()) or (i and w.lower() in NAME_PARTICLES)
+        for i, w in enumerate(words)
+    )
 
 
 def parse_authors(text: str) -> list[AuthorRecord]:
