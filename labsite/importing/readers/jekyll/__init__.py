@@ -21,7 +21,9 @@ from labsite.importing.coauthors import link_coauthors
 from labsite.importing.extract.common import Context
 from labsite.importing.extract.posts import post_page
 from labsite.importing.extract.projects import body_media
+from labsite.importing.extract.publications import highlighted_names
 from labsite.importing.parse import ParsedPage, load_yaml
+from labsite.importing.read import ReadError, read_text
 from labsite.importing.readers.base import ImportInputError
 from labsite.importing.readers.files import (
     PAGE_SUFFIXES,
@@ -42,9 +44,15 @@ from labsite.importing.readers.jekyll.cv import (
     keep_one_cv_source,
     read_cv_data,
 )
-from labsite.importing.readers.jekyll.profile import profile_from_config
+from labsite.importing.readers.jekyll.discover import (
+    collection_kind,
+    extra_collection_folders,
+    resolve_data_refs,
+)
+from labsite.importing.readers.jekyll.profile import is_home_page, profile_from_config
 from labsite.importing.readers.jekyll.unpublished import unpublished_reason, utility_reason
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
+from labsite.importing.safety import Refused, check_text, limit
 from labsite.normalise import normalise, normalize_doi
 
 _SITE_MARKERS = ("_config.yml", "_config.yaml")
@@ -82,8 +90,16 @@ def is_site(folder: Path) -> bool:
     return any((folder / name).is_dir() for name in _SITE_FOLDERS)
 
 
-def _plan_site(root: Path) -> list[tuple[Path, str]]:
-    """(file, kind) for every source file of a Jekyll site, pages first."""
+_PAGE_BYTES = "LABSITE_IMPORT_MAX_PAGE_BYTES"
+_COLLECTION_SUFFIXES = PAGE_SUFFIXES + (".html",)
+
+
+def _plan_site(root: Path, config: dict[str, Any]) -> list[tuple[Path, str]]:
+    """(file, kind) for every source file of a Jekyll site, pages first.
+
+    The site's own collections (declared in ``_config.yml``, or other ``_name/`` folders of
+    documents) come after the theme's, as kind "collection": what each holds is decided
+    when it is read (:mod:`.discover`)."""
     plan: list[tuple[Path, str]] = []
     for path in site_files(root, "*", (*PAGE_SUFFIXES, ".html")):
         if path.stem.lower() in _SKIP_ROOT_FILES or path.suffix == ".html":
@@ -91,8 +107,13 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
         plan.append((path, "page"))
     plan.extend((p, "page") for p in site_files(root / "_pages", "**/*", PAGE_SUFFIXES, root))
     for folder, kind in _COLLECTIONS:
-        files = site_files(root / folder, "**/*", PAGE_SUFFIXES + (".html",), root)
+        files = site_files(root / folder, "**/*", _COLLECTION_SUFFIXES, root)
         plan.extend((p, "translation" if translation_of(p, root / folder) else kind) for p in files)
+    for folder in _extra_folders(root, config):
+        files = site_files(folder, "**/*", _COLLECTION_SUFFIXES, root)
+        plan.extend(
+            (p, "translation" if translation_of(p, folder) else "collection") for p in files
+        )
     plan.extend((p, "bib") for p in site_files(root / "_bibliography", "**/*", (".bib",), root))
     plan.extend(
         (p, "data")
@@ -105,6 +126,11 @@ def _plan_site(root: Path) -> list[tuple[Path, str]]:
     )
     # A site folder that is a symlink out of the site: reported once, never walked.
     return [(p, "refused" if p.is_dir() else kind) for p, kind in plan]
+
+
+def _extra_folders(root: Path, config: dict[str, Any]) -> list[Path]:
+    known = {folder for folder, _ in _COLLECTIONS}
+    return extra_collection_folders(root, config, known, _COLLECTION_SUFFIXES)
 
 
 # A language folder inside a collection: "en", "zh", "pt-BR", "zh_CN".
@@ -131,11 +157,17 @@ class JekyllCollector(FileCollector):
     def __init__(self, root: Path, site: SiteRecord) -> None:
         super().__init__(root, site)
         self.held: tuple[Path, ParsedPage] | None = None  # a page parsed to decide on it
+        self.peeked: dict[Path, ParsedPage | None] = {}  # a collection's files, read to decide
+        self.folder_kinds: dict[Path, str] = {}  # a site's own collection → what it holds
+        self.data_maps: dict[str, dict[str, Any]] | None = None  # ``_data`` stem → mapping
+        self.title_names: list[tuple[PageRecord, list[str]]] = []  # see title_names_only_at_home
 
     def parsed(self, path: Path) -> ParsedPage | None:
         if self.held is not None and self.held[0] == path:
             parsed, self.held = self.held[1], None
             return parsed
+        if path in self.peeked:
+            return self.peeked.pop(path)
         return super().parsed(path)
 
     def page(self, path: Path) -> PageRecord | None:
@@ -150,10 +182,38 @@ class JekyllCollector(FileCollector):
             reason = utility_reason(parsed.meta, parsed.sections, path)
             if not reason:
                 self.held = (path, parsed)
-                return super().page(path)
+                record = super().page(path)
+                if record is not None and not is_home_page(path, self.root, parsed.meta):
+                    self.title_names_only_at_home(record)
+                return record
         return PageRecord(
             source=SourceRef(rel, 1), warnings=[f"{rel}: skipped ({reason}); not imported"]
         )
+
+    def title_names_only_at_home(self, record: PageRecord) -> None:
+        """A page other than the home/about page names what it is about in its title, not its
+        owner: only the names it highlights in its publications stay the owner's. The titles
+        are kept aside (:meth:`restore_title_names`)."""
+        highlighted = highlighted_names(record.publications)
+        titles = [n for n in record.owner_names if n not in highlighted]
+        if titles:
+            self.title_names.append((record, titles))
+            record.owner_names = [n for n in record.owner_names if n in highlighted]
+
+    def restore_title_names(self) -> None:
+        """A site that names its owner nowhere else (no ``_config.yml`` name, no home page
+        title, no highlighted author) still has its other pages' titles, as before."""
+        site = self.site
+        named = any(page.owner_names for page in site.pages) or any(
+            author.is_owner
+            for page in site.pages
+            for pub in page.publications
+            for author in pub.authors
+        )
+        if site.profile.name or named:
+            return
+        for record, titles in self.title_names:
+            record.owner_names = [*titles, *record.owner_names]
 
     def handler(self, kind: str) -> Callable[[Path], PageRecord | None]:
         if kind == "data":
@@ -166,13 +226,45 @@ class JekyllCollector(FileCollector):
             return self.translation
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
+        if kind == "collection":
+            return self.own_collection
         return super().handler(kind)
+
+    def own_collection(self, path: Path) -> PageRecord | None:
+        """A document of one of the site's own collections, read as what the collection holds
+        (decided once, from all its documents); a collection of something else is named in
+        the report once, at its first document."""
+        folder = next(p for p in path.parents if p.parent == self.root)
+        if folder not in self.folder_kinds:
+            files = site_files(folder, "**/*", _COLLECTION_SUFFIXES, self.root)
+            originals = [file for file in files if not translation_of(file, folder)]
+            for file in originals:
+                if file not in self.peeked:
+                    self.peeked[file] = super().parsed(file)
+            metas = [p.meta for f in originals if (p := self.peeked.get(f)) is not None]
+            self.folder_kinds[folder] = collection_kind(folder, metas)
+            kind = self.folder_kinds[folder]
+            if not kind:
+                for file in files:
+                    self.peeked.pop(file, None)
+                rel = relative(folder, self.root)
+                return PageRecord(
+                    source=SourceRef(relative(path, self.root), 1),
+                    warnings=[
+                        f"{rel}/: skipped (a collection of {_documents(len(files))}, neither "
+                        "publications nor talks, teaching, projects or news); not imported"
+                    ],
+                )
+        kind = self.folder_kinds[folder]
+        return self.collection(path, kind) if kind else None
 
     def translation(self, path: Path) -> PageRecord:
         """Another language's copy of a collection file: one work, imported once, from the
         site's own language (the copy at the top of the collection)."""
         rel = relative(path, self.root)
-        found = (translation_of(path, self.root / folder) for folder, _ in _COLLECTIONS)
+        folders = [self.root / folder for folder, _ in _COLLECTIONS]
+        folders += _extra_folders(self.root, self.config)
+        found = (translation_of(path, folder) for folder in folders)
         original = next((p for p in found if p is not None), None)
         what = f"a translation of {relative(original, self.root)}" if original else "a translation"
         return PageRecord(
@@ -226,6 +318,7 @@ class JekyllCollector(FileCollector):
         categories = self.config.get("publication_category")
         categories = categories if isinstance(categories, dict) else {}
         if kind == "publication":
+            meta = _flat_entry(resolve_data_refs(meta, self.data_mappings()))
             record = collection_publication(meta, body, ctx, rel, categories)
             if record:
                 page.publications.append(record)
@@ -250,6 +343,27 @@ class JekyllCollector(FileCollector):
         if not (page.publications or page.talks or page.teaching or page.news or page.projects):
             page.warnings.append(f"{rel}: nothing to import (no title or date)")
         return page
+
+    def data_mappings(self) -> dict[str, dict[str, Any]]:
+        """``_data/*.yml`` files that are mappings of keys to entries (``authors.yml``,
+        ``journals.yml``): what a collection's front matter may name by key. A file that does
+        not read is left to the step that reads it as publications, or to nobody."""
+        if self.data_maps is None:
+            self.data_maps = {}
+            for path in site_files(self.root / "_data", "*", (".yml", ".yaml"), self.root):
+                if path.is_dir() or _DATA_PUBLICATIONS.fullmatch(path.stem.lower()):
+                    continue
+                try:
+                    text = read_text(path, root=self.root, max_bytes=limit(_PAGE_BYTES))
+                    check_text(text)
+                    loaded = load_yaml(text)
+                except (ReadError, Refused, yaml.YAMLError, RecursionError, ValueError, TypeError):
+                    continue
+                if isinstance(loaded, dict) and any(
+                    isinstance(v, dict | str) for v in loaded.values()
+                ):
+                    self.data_maps[path.stem] = {str(k): v for k, v in loaded.items()}
+        return self.data_maps
 
     def data(self, path: Path) -> PageRecord | None:
         """``_data/publications.yml``: entries with a title, authors, venue, year and links."""
@@ -333,20 +447,24 @@ def _flat_entry(entry: dict[str, Any]) -> dict[str, Any]:
     return flat
 
 
+def _documents(count: int) -> str:
+    return "one document" if count == 1 else f"{count} documents"
+
+
 def _truthy(value: Any) -> bool:
     return value is True or str(value).strip().lower() in ("true", "yes", "1")
 
 
 def read_site(path: Path) -> SiteRecord:
     """Read, repair, parse and extract a whole Jekyll site; never touches the database."""
-    plan = _plan_site(path)
+    site = SiteRecord(root=path)
+    collector = JekyllCollector(path, site)
+    collector.load_config()
+    plan = _plan_site(path, collector.config)
     if not plan:
         raise ImportInputError(
             f"{path}: no pages found (expected markdown pages, a _pages/ folder or a Jekyll site)"
         )
-    site = SiteRecord(root=path)
-    collector = JekyllCollector(path, site)
-    collector.load_config()
     collector.setup_context()
     site.profile = profile_from_config(collector.config, collector.ctx)
     # The owner's names, as far as the config tells them: entry shapes read a lone unmarked
@@ -366,6 +484,7 @@ def read_site(path: Path) -> SiteRecord:
     # Every post is a page of its own, a project's write-up too (labsite/importing/posts.py).
     collector.run_plan([(p, kind) for p, kind in plan if kind == "post"])
     keep_one_cv_source(site)
+    collector.restore_title_names()
     collector.finish()
     coauthors = path / "_data" / "coauthors.yml"
     if coauthors.is_file():  # al-folio's links for co-authors' names (labsite/importing/coauthors)

@@ -191,19 +191,7 @@ def collection_publication(
         record.status = (
             status_of(record.venue) if record.venue.lower() != "preprint" else "preprint"
         )
-    for key, kind in (
-        ("paperurl", "paper"),
-        ("link", "paper"),
-        ("url", "paper"),
-        ("arxivurl", ""),
-        ("pdf", "pdf"),
-        ("codeurl", "code"),
-        ("code", "code"),
-        ("slidesurl", "slides"),
-        ("posterurl", "poster"),
-        ("videourl", "video"),
-        ("bibtexurl", "bibtex"),
-    ):
+    for key, kind in _LINK_KEYS:
         url = _s(meta, key)
         if not url or not re.match(r"^(?:https?://|/|[\w.-]+/)", url):
             continue
@@ -211,6 +199,7 @@ def collection_publication(
         record.links.append(
             LinkRecord(kind=kind or link_kind(label, url), url=ctx.absolute(url), label="")
         )
+    record.links.extend(_other_link_keys(meta, ctx))
     for label, url, _ in find_links(body):
         if re.search(r"download|paper|pdf|code|github|slides|poster|arxiv|video", label, re.I):
             record.links.append(LinkRecord(kind=link_kind(label, url), url=ctx.absolute(url)))
@@ -226,6 +215,48 @@ def collection_publication(
         record.short_venue = short_venue(record.venue)
     record.short_venue = workshop_badge(record.short_venue, record.kind, record.venue)
     return record
+
+
+#: Front-matter keys academicpages (and its forks) give a paper's links, with their kind.
+_LINK_KEYS = (
+    ("paperurl", "paper"),
+    ("link", "paper"),
+    ("url", "paper"),
+    ("arxivurl", ""),
+    ("pdf", "pdf"),
+    ("codeurl", "code"),
+    ("code", "code"),
+    ("slidesurl", "slides"),
+    ("posterurl", "poster"),
+    ("videourl", "video"),
+    ("bibtexurl", "bibtex"),
+)
+# Keys whose address is not one of the paper's links: the page's own, and its pictures.
+_NOT_LINK_KEYS = frozenset(
+    {"permalink", "redirect_from", "redirect_to", "layout", "image", "img", "teaser",
+     "thumbnail", "header", "cover", "preview", "avatar", "banner", "og_image", "urltext"}
+)  # fmt: skip
+# A web address, or a file of the site that is a document (a PDF, a .bib, slides, a page).
+_LINK_VALUE = re.compile(
+    r"^(?:https?://\S+|/\S+\.(?:pdf|bib|txt|zip|gz|ps|pptx?|key|odp|html?|mp4|ipynb))$", re.I
+)
+_IMAGE_VALUE = re.compile(r"\.(?:png|jpe?g|gif|svg|webp|bmp|ico)(?:[?#].*)?$", re.I)
+
+
+def _other_link_keys(meta: dict[str, Any], ctx: Context) -> list[LinkRecord]:
+    """Links a fork names its own way (``bib: /papers/x.bib``, ``vurl: https://youtu.be/…``):
+    any other key whose value is an address, its kind from the key's name, else the address."""
+    known = {key for key, _ in _LINK_KEYS} | _NOT_LINK_KEYS
+    found = []
+    for key, value in meta.items():
+        if not isinstance(key, str) or key.lower() in known or not isinstance(value, str):
+            continue
+        url = value.strip()
+        if not _LINK_VALUE.match(url) or _IMAGE_VALUE.search(url):
+            continue
+        label = re.sub(r"_?(?:url|link|href)$", "", key.lower()) or key.lower()
+        found.append(LinkRecord(kind=link_kind(label, url), url=ctx.absolute(url)))
+    return found
 
 
 def _abstract_from_body(body: str) -> str:

@@ -3,12 +3,36 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from labsite.importing.extract.common import Context, strip_markup
 from labsite.importing.extract.page import clean_person_name, person_like
 from labsite.importing.readers.files import avatar_figure
 from labsite.importing.records import ProfileRecord
+
+# The site's home or about page, by its address or its file: the one page whose title may name
+# the owner (another page's title names what it is about: "Spherical Discrepancy", "Teaching").
+_HOME_PERMALINK = re.compile(r"^/?(?:(?:index|home|about|about[-_]?me|bio)(?:\.html?|/)?)?$", re.I)
+_HOME_STEMS = frozenset({"index", "home", "about", "about-me", "about_me", "aboutme", "bio"})
+_HOME_LAYOUTS = frozenset({"about", "home", "homepage", "profile"})
+
+
+def is_home_page(path: Path, root: Path, meta: dict[str, Any]) -> bool:
+    """Is this the site's home or about page (permalink ``/`` or ``/about/``, an ``about``
+    layout, or ``index.md``/``about.md`` at the top of the site or of ``_pages``)?"""
+    permalink = meta.get("permalink")
+    if isinstance(permalink, str) and permalink.strip():
+        return bool(_HOME_PERMALINK.match(permalink.strip()))
+    layout = meta.get("layout")
+    if isinstance(layout, str) and layout.strip().lower() in _HOME_LAYOUTS:
+        return True
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        return False
+    top = len(parts) == 1 or (len(parts) == 2 and parts[0] == "_pages")
+    return top and path.stem.lower() in _HOME_STEMS
 
 
 def _url(value: str, template: str) -> str:
