@@ -212,3 +212,19 @@ ONGOING_CJK: tuple[str, ...] = ("至今", "今", "现在", "目前")
 ONGOING_WORDS: tuple[str, ...] = ("present", "now", "current", "today", *ONGOING_CJK)
 # The dashes and words that join a range's two dates (a character class).
 RANGE_DASHES = "[-–—~～至到]"
+
+# The example works theme starters ship (academicpages' numbered placeholders, HugoBlox's
+# "An example … article"), which forks often leave in place: each a regular expression matched
+# against the whole of a work's title, venue, event or institution (lower case, spaces
+# collapsed, trailing punctuation removed). A record matching one is the theme's, not the owner's.
+THEME_SAMPLE_WORKS: tuple[str, ...] = (
+    r"paper title number \d+",
+    r"portfolio item number \d+",
+    r"an example (?:journal |conference |book |working )?"
+    r"(?:article|paper|preprint|chapter|book|thesis|talk|project)(?: ?/ ?working paper)?",
+    r"journal of source themes(?:,? \d+(?: ?\(\d+\))?)?",
+    r"journal \d+",
+    r"(?:conference proceeding |tutorial )?talk \d+ on relevant topic in your field",
+    r"tutorial \d+ on relevant topic in your field",
+    r"teaching experience \d+",
+)

@@ -9,28 +9,22 @@ jekyll_samples, hugo_samples) were written for these tests, names and titles mad
   undeclared ``_reading`` folder a book, neither of which is a publication.
 - ``jekyll_data_refs``: a ``_papers`` collection naming authors and venues by keys of
   ``_data/authors.yml``, ``journals.yml``, ``conferences.yml``.
+- ``jekyll_samples``, ``hugo_samples``: forks of the academicpages and HugoBlox starters that
+  kept some of the starters' example works ("Paper Title Number 1", "Portfolio item number 1",
+  "An example journal article") beside the owner's own.
 """
 
 from __future__ import annotations
 
-from io import StringIO
 from pathlib import Path
-
-from django.core.management import call_command
 
 from people.models import Person, Talk
 from publications.models import Publication
+from research.models import Project
 from tests.importing.test_corpus_import import warnings
 from tests.importing.test_reimport import assert_idempotent
 
 FIXTURES = Path(__file__).parent / "fixtures"
-
-
-def run(*args: str) -> str:
-    out, err = StringIO(), StringIO()
-    call_command("import_pages", *args, stdout=out, stderr=err)
-    assert err.getvalue() == ""
-    return out.getvalue()
 
 
 def authors(pub: Publication) -> list[str]:
@@ -109,4 +103,49 @@ def test_collection_front_matter_names_data_entries_by_key(db):
         "Dense Widget Packings",
         "Sparse Widget Coverings",
         "Widget Packing in Three Dimensions",
+    ]
+
+
+def sample_warnings(out: str) -> list[str]:
+    return sorted(w.split(": ", 1)[1] for w in warnings(out) if "the theme's sample text" in w)
+
+
+def test_academicpages_sample_works_are_skipped_and_reported(db):
+    out = assert_idempotent(str(FIXTURES / "jekyll_samples"), "--lab", "coasts")
+
+    assert list(Publication.objects.values_list("title", flat=True)) == [
+        "Sand Ripples Under Slow Tides"
+    ]
+    assert list(Project.objects.values_list("title", flat=True)) == ["A Cheap Tide Gauge"]
+    assert list(Talk.objects.values_list("title", flat=True)) == ["Ripples and Tides"]
+    assert sample_warnings(out) == [
+        "warning: _portfolio/portfolio-1.md:1: project 'Portfolio item number 1' is the "
+        "theme's sample text; not imported",
+        "warning: _publications/2009-10-01-paper-title-number-1.md:1: publication 'Paper Title "
+        "Number 1' is the theme's sample text; not imported",
+        "warning: _publications/2010-10-01-paper-title-number-2.md:1: publication 'Paper Title "
+        "Number 2' is the theme's sample text; not imported",
+        "warning: _talks/2012-03-01-talk-1.md:1: talk 'Talk 1 on Relevant Topic in Your Field' "
+        "is the theme's sample text; not imported",
+    ]
+
+
+def test_hugoblox_sample_publications_are_skipped_and_reported(db):
+    out = assert_idempotent(str(FIXTURES / "hugo_samples"), "--lab", "dunes")
+
+    assert list(Publication.objects.values_list("title", flat=True)) == [
+        "Dune Migration in Made-up Deserts"
+    ]
+    owner = Person.objects.get(name="Tomas Verne")
+    assert list(Person.objects.values_list("name", flat=True)) == ["Tomas Verne"]
+    assert authors(Publication.objects.get()) == ["Tomas Verne", "Lia Moreau"]
+    assert Publication.objects.get().authorships.get(position=0).person == owner
+    assert sample_warnings(out) == [
+        f"warning: content/publication/{folder}/index.md:1: publication {title!r} is the "
+        "theme's sample text; not imported"
+        for folder, title in [
+            ("conference-paper", "An example conference paper"),
+            ("journal-article", "An example journal article"),
+            ("preprint", "An example preprint / working paper"),
+        ]
     ]

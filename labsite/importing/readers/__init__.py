@@ -19,6 +19,7 @@ from labsite.importing.readers.jekyll import JekyllReader
 from labsite.importing.readers.markdown import MarkdownReader
 from labsite.importing.readers.orcid import OrcidReader
 from labsite.importing.readers.resume import JsonResumeReader
+from labsite.importing.readers.samples import drop_theme_samples
 from labsite.importing.records import SiteRecord
 
 __all__ = ["READERS", "ImportInputError", "Reader", "best_reader", "collect", "site_paths"]
@@ -76,7 +77,8 @@ def collect(path: Path) -> SiteRecord:
     """Read everything under ``path`` with the reader that fits it; never touches the database.
 
     Raises :class:`ImportInputError` when ``path`` does not exist or holds nothing to import;
-    every other problem is one line in ``SiteRecord.errors``.
+    every other problem is one line in ``SiteRecord.errors``. The themes' example works
+    are left out here, whichever reader found them (:mod:`.samples`).
     """
     path = Path(path)
     if not path.exists():
@@ -88,4 +90,4 @@ def collect(path: Path) -> SiteRecord:
         raise ImportInputError(
             f"{path}: no pages found (expected markdown pages, a _pages/ folder or a Jekyll site)"
         )
-    return reader.read(path)
+    return drop_theme_samples(reader.read(path))
