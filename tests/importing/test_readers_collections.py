@@ -16,8 +16,10 @@ jekyll_samples, hugo_samples) were written for these tests, names and titles mad
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+from labsite.importing.readers import collect
 from people.models import Person, Talk
 from publications.models import Publication
 from research.models import Project
@@ -149,3 +151,17 @@ def test_hugoblox_sample_publications_are_skipped_and_reported(db):
             ("preprint", "An example preprint / working paper"),
         ]
     ]
+
+
+def test_an_undeclared_folder_leading_outside_the_site_is_refused_not_walked(tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURES / "jekyll_declared", site)
+    (site / "_elsewhere").symlink_to(tmp_path.parent, target_is_directory=True)
+
+    record = collect(site)
+
+    assert record.errors == []
+    assert [w for page in record.pages for w in page.warnings if "_elsewhere" in w] == [
+        "_elsewhere: refused: a symlinked folder that leads outside the site folder"
+    ]
+    assert len([p for page in record.pages for p in page.publications]) == 3

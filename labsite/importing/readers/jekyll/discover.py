@@ -19,6 +19,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from labsite.importing.readers.files import site_files
 from labsite.importing.words import SECTION_HEADINGS
 
 #: Folders Jekyll itself reads for something other than a collection's documents.
@@ -72,9 +73,8 @@ def extra_collection_folders(
     except OSError:
         children = []
     for child in children:
-        if child not in folders and any(
-            p.is_file() and p.suffix.lower() in suffixes for p in child.rglob("*")
-        ):
+        # site_files lists a folder leading outside the site as itself, never walking it
+        if child not in folders and site_files(child, "**/*", suffixes, root):
             folders.append(child)
     return [
         folder
