@@ -329,8 +329,9 @@ def owner_candidates(site: SiteRecord) -> list[str]:
 
 
 def _abbreviated(name: str) -> bool:
-    """Does the name hold an initial ("Z. Wang", "Wang Z")?"""
-    return any(len(word.strip(".")) == 1 for word in name.replace(".", ". ").split())
+    """Does the name hold an initial ("Z. Wang", "Wang Z"), or is it a surname alone?"""
+    words = name.replace(".", ". ").split()
+    return len(words) < 2 or any(len(word.strip(".")) == 1 for word in words)
 
 
 def _common_author(site: SiteRecord) -> list[str]:

@@ -37,6 +37,8 @@ _CJK_NAME = re.compile(f"[{CJK_LETTER}]{{2,4}}|[{CJK_LETTER}]{{1,4}} [{CJK_LETTE
 _ET_AL = re.compile(r"^(?:and\s+)?(?:et\.?\s*al\.?|others)$", re.I)
 # A parenthesis after the last name that rates the venue ("(IF: 9.1)", "(CORE A*)", "(CCF-A)").
 _METRIC_AFTER = re.compile(r"\s*\((?=[^()]*(?:\d|:|\b[A-Z]{2,}\b))[^()]{1,40}\)\s*$")
+_GLUED_ET_AL = re.compile(r"(?<=[^\s,;])\s+(et\.?\s*al\.?|and others)\s*$", re.I)
+_AND = re.compile(r"&|\band\b", re.I)
 _SKIP = re.compile(r"^(?:\.{2,}|…|et al\.?|others|and others|etc\.?)$", re.I)
 
 
@@ -137,7 +139,9 @@ def _joined(last: AuthorRecord, first: AuthorRecord) -> AuthorRecord:
     )
 
 
-def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
+def _pair_last_first(
+    records: list[AuthorRecord], joined_by_and: bool = False
+) -> list[AuthorRecord]:
     """``Varkonyi, L., Rethy, T.`` was split at every comma: join surname and initials.
 
     MLA and Chicago invert the first author only (``Lind, Tomas, and Ana Ruiz``, ``Lind, T.,
@@ -156,6 +160,10 @@ def _pair_last_first(records: list[AuthorRecord]) -> list[AuthorRecord]:
     lasts = records[0::2]
     if any(_INITIALS.match(r.name) or " " in r.name.strip() for r in lasts):
         return records
+    if all(" " not in r.name.strip() and not _INITIALS.match(r.name) for r in firsts) and (
+        len(records) > 2 or joined_by_and
+    ):
+        return records  # "Lund, Holt, Ives, & Penn": surnames only, as APA's in-text lists
     # "Lee, A., Chen, B.": initials after each surname; or given names, every surname one
     # word and every given name one to three ("Lee, Ann, Chen, Bo Carl, and Diaz, Carla")
     if not all(_INITIALS.match(r.name) for r in firsts) and not all(
@@ -178,11 +186,15 @@ def parse_authors(text: str) -> list[AuthorRecord]:
     """An ordered author list from one printed line."""
     text = html.unescape(text[:5000]).strip()
     text = re.sub(r"\(\s*\\?\*\s*equal contributions?\s*\)", "", text, flags=re.I)
+    head, tail = text[:-60], text[-60:]  # (the end only: no rescanning of a long line)
+    text = head + _GLUED_ET_AL.sub(", et al.", tail)  # "Barr, T. et al." → "Barr, T., et al."
     parts = [part for part in split_top_level(text) if part.strip()]
     records = [r for r in (_one(part) for part in parts) if r is not None]
     if parts and _ET_AL.match(strip_markup(parts[-1]).strip()):
         records.append(AuthorRecord(name=ET_AL))  # "A. Lee, et al.": the list goes on
-    return _pair_last_first(records)
+    if records and records[-1].name == ET_AL:
+        return [*_pair_last_first(records[:-1], _AND.search(text) is not None), records[-1]]
+    return _pair_last_first(records, _AND.search(text) is not None)
 
 
 def looks_like_authors(text: str, single_ok: bool = True) -> bool:

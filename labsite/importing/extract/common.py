@@ -263,6 +263,9 @@ def split_items(lines: list[tuple[int, str]]) -> list[Item]:
     return items
 
 
+_MAX_WRAPPED = 1500
+
+
 def _open_span(line: str) -> bool:
     """Does the line leave an emphasis, a quotation or a link's label open (``*Journal of``)?
     Then the next source line is the same sentence, soft-wrapped."""
@@ -284,6 +287,7 @@ def item_lines(item: Item) -> list[str]:
     for raw in item.lines:
         if (
             joined
+            and len(joined[-1]) < _MAX_WRAPPED  # a citation, not a page of unclosed brackets
             and not re.search(r"<br\s*/?>\s*$|\\$|  $", joined[-1])
             and _open_span(joined[-1])
         ):

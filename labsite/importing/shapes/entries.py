@@ -215,6 +215,15 @@ _HEAD_YEAR = re.compile(r"[.,]?\s*\(?((?:19|20)\d\d)[a-z]?\)?[.,:]?\s*$")
 _TRANSLATION = re.compile(r"\[([^\[\]]{3,300})\](?!\()[.,]?\s*")
 
 
+def _names_text(text: str) -> str:
+    """The names before a title without the punctuation that ends them, an initial's full stop
+    kept ("Vance, Y." stays "Vance, Y.")."""
+    text = text.strip().rstrip(",:").rstrip()
+    if text.endswith(".") and not re.search(r"(?:^|[\s.-])[A-Z]\.$", text):
+        text = text[:-1]
+    return text.rstrip(",: ")
+
+
 def _is_label(text: str) -> bool:
     """ "Preprint", "Book chapter", "Under review": a label of the entry, not a translation."""
     return bool(kind_of(text) or status_of(text))
@@ -233,7 +242,7 @@ def _one_line(
     title, url, start, end = sentence_title_before_italic(first, span)
     if not _authors_before(first, start):
         return None
-    authors = first[:start].strip().rstrip(".,:")
+    authors = _names_text(first[:start])
     year = _HEAD_YEAR.search(authors) if re.search(r"\w", authors) else None
     if year:
         authors = authors[: year.start()].strip().rstrip(".,:")
