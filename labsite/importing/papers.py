@@ -108,10 +108,10 @@ def fullest_first(records: list[PublicationRecord]) -> list[PublicationRecord]:
     out = list(records)
     seen = identity.PublicationIndex()
     for i, record in enumerate(records):
-        facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
-        year, kind = valid_year(record.year), record.kind
         if not record.title.strip():
             continue
+        facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
+        year, kind = valid_year(record.year), record.kind
         found = seen.find(**facts, year=year, kind=kind, two_works=distinct_kinds)
         if found is None:
             seen.add(i, **facts, kind=kind, year=year)

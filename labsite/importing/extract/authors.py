@@ -190,11 +190,10 @@ def parse_authors(text: str) -> list[AuthorRecord]:
     text = head + _GLUED_ET_AL.sub(", et al.", tail)  # "Barr, T. et al." → "Barr, T., et al."
     parts = [part for part in split_top_level(text) if part.strip()]
     records = [r for r in (_one(part) for part in parts) if r is not None]
+    records = _pair_last_first(records, _AND.search(text) is not None)
     if parts and _ET_AL.match(strip_markup(parts[-1]).strip()):
         records.append(AuthorRecord(name=ET_AL))  # "A. Lee, et al.": the list goes on
-    if records and records[-1].name == ET_AL:
-        return [*_pair_last_first(records[:-1], _AND.search(text) is not None), records[-1]]
-    return _pair_last_first(records, _AND.search(text) is not None)
+    return records
 
 
 def looks_like_authors(text: str, single_ok: bool = True) -> bool:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from labsite.importing.extract.common import MONTH_RE, strip_markup, year_of
+from labsite.importing.extract.common import CJK_LETTER, MONTH_RE, strip_markup, year_of
 from labsite.importing.records import CVEntryRecord, SourceRef
 from labsite.importing.words import INSTITUTION_FIRST_WORDS, ONGOING_WORDS, RANGE_DASHES
 
@@ -61,7 +61,7 @@ SECTION_KINDS: dict[str, str] = {
     "outreach": "service",
 }
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+_CJK = re.compile(f"[{CJK_LETTER}]")
 
 _HEADING_ATX = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT = re.compile(r"^(?:=+|-+)\s*$")

@@ -150,7 +150,6 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
     label, year = "", None
     if lines:
         lines[0], label, year = _lead_label(lines[0])
-    if lines:
         # links at the end of the title line are read with the entry's other lines, as hints:
         # a one-line citation stays one line for the shapes
         first, *links = _split_trailing_links(_set_apart_sole_owner(lines[0], owner_names))
