@@ -316,8 +316,11 @@ def settings_changed(*, setting: str, **kwargs: Any) -> None:
         _version_sql.cache_clear()
 
 
-def current_lab(request: HttpRequest, page: Callable[[Any], str]) -> tuple[Any, tuple | None, Any]:
-    """``(lab, version, stored entry)`` for a request the page cache may answer.
+def current_lab(
+    request: HttpRequest, page: Callable[[Any], str] | None = None
+) -> tuple[Any, tuple | None, Any]:
+    """``(lab, version, stored entry)`` for a request: the page cache's, and the lab of every
+    request the cache does not answer (``tenancy.lab_for_request``), with no ``page``.
 
     A host seen before costs one version lookup (which also fetches the page from a shared
     cache): its lab is reused while its version is the one it was loaded at. Otherwise the lab
@@ -329,7 +332,7 @@ def current_lab(request: HttpRequest, page: Callable[[Any], str]) -> tuple[Any, 
     pk = version = None
     if known is not None:
         lab, seen = known
-        key = page(lab)
+        key = page(lab) if page else None
         version, stored = read_version(lab.pk, key)
         if version == seen:
             return lab, version, stored
@@ -349,7 +352,7 @@ def current_lab(request: HttpRequest, page: Callable[[Any], str]) -> tuple[Any, 
         pk = lab.pk
         version, _ = read_version(pk)
     # (After three tries the lab is changing under us: served, not remembered.)
-    return lab, version, _cache().get(page(lab))
+    return lab, version, _cache().get(page(lab)) if page else None
 
 
 def _bump_database(lab_pks: set[int] | None) -> None:

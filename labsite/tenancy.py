@@ -51,8 +51,14 @@ def default_lab() -> Lab | None:
 
 
 def lab_for_request(request: HttpRequest) -> Lab | None:
+    """The request's lab: kept per host by the page cache's map while the lab's content version
+    is unchanged (one cheap lookup; see labsite/cache.py), so a request the page cache does not
+    answer — a member's admin page, a rendering for the static export — does not load the lab
+    and its site again (two queries on a fallback host)."""
     if not hasattr(request, "_lab_cache"):
-        request._lab_cache = lab_for_host(request.get_host())
+        from labsite.cache import current_lab
+
+        request._lab_cache = current_lab(request)[0]
     return request._lab_cache
 
 

@@ -27,8 +27,8 @@ def add_papers(member, coauthor, n: int, start: int) -> None:
 
 
 def count_queries(client, url: str) -> tuple[int, int]:
-    """Queries of the page on a cold process (no cached page, the lab looked up in the
-    database), and how many papers it lists."""
+    """Queries of the page with no cached page (see ``cold_count_queries``), and how many
+    papers it lists."""
     count, response = cold_count_queries(client, url, HOST)
     return count, response.content.decode().count("Paper ")
 

@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from labsite.cache import forget_labs
 from labsite.tenancy import LabMiddleware, lab_for_host
 from people.models import Lab
 
@@ -83,6 +84,26 @@ def test_the_middleware_sets_the_lab_on_each_request(rf, lab_a, lab_b):
     for host in [A, f"{B}:8000", A, "127.0.0.1"]:
         middleware(rf.get("/", HTTP_HOST=host))
     assert seen == ["lab-a", "lab-b", "lab-a", "lab-a"]
+
+
+@pytest.mark.parametrize("host", [A, "127.0.0.1:8000"])
+def test_a_request_the_page_cache_does_not_answer_reuses_the_lab_until_it_changes(
+    rf, lab_a, lab_b, host
+):
+    """A member's admin request or an export rendering passes by the page cache: its lab comes
+    from the host → lab map, at one version read (it was the lab and its site again — two
+    queries on a fallback host), and an edit of the lab is seen on the next request."""
+    forget_labs()
+    name, seen = lab_a.name, []
+    middleware = LabMiddleware(lambda request: seen.append(request.lab.name) or HttpResponse())
+    middleware(rf.get("/admin/", HTTP_HOST=host))
+    with CaptureQueriesContext(connection) as queries:
+        middleware(rf.get("/admin/", HTTP_HOST=host))
+    assert len(queries) == 1 and "content_version" in queries.captured_queries[0]["sql"]
+    lab_a.name = "Renamed Lab"
+    lab_a.save()
+    middleware(rf.get("/admin/", HTTP_HOST=host))
+    assert seen == [name, name, "Renamed Lab"]
 
 
 @pytest.mark.parametrize(("host", "site"), [(A, A), ("127.0.0.1:8000", A), (f"{B}:8000", B)])

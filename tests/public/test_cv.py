@@ -13,7 +13,7 @@ import pytest
 from people.cv import RefusedURL, local_url_fetcher
 from people.models import CVKind
 from tests import factories as f
-from tests.public.conftest import A, B, count_queries, grow
+from tests.public.conftest import A, B, cold_count_queries, grow
 
 pytestmark = pytest.mark.django_db
 
@@ -183,12 +183,12 @@ def test_teaching_page_and_lab_talks(get, alice, bob, carol):
 def test_query_counts_do_not_grow_with_content(client, alice, lab_a, no_page_cache, path):
     assert alice.person.slug == "alice-anders"
     f.CVEntryFactory(person=alice.person, kind=CVKind.EXPERIENCE)
-    small, _ = count_queries(client, path, A)
+    small, _ = cold_count_queries(client, path, A)
     grow(lab_a, alice.person, 6)
     for _ in range(6):
         f.CVEntryFactory(person=alice.person, kind=CVKind.EXPERIENCE)
         f.CVEntryFactory(person=alice.person, kind=CVKind.SERVICE)
-    large, response = count_queries(client, path, A)
+    large, response = cold_count_queries(client, path, A)
     assert large == small, (path, small, large)
 
 

@@ -17,6 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from publications.views import PAGE_SIZE
+from tests.public.conftest import warm_lab_map
 
 PATH = Path(__file__).resolve().parents[2] / "benchmarks" / "weight_lab.py"
 spec = importlib.util.spec_from_file_location("weight_lab", PATH)
@@ -67,6 +68,7 @@ def test_member_page_renders_no_template_per_entry(client, star_lab):
     """Entries are stored HTML: the page renders the same templates at 1 paper as at 200, and
     none of them is the entry's."""
     star = star_lab["star"]
+    warm_lab_map(HOST)
     response, queries = fetch(client, f"{star.get_absolute_url()}publications/")
     names = [t.name for t in response.templates]
     assert "publications/includes/_entry.html" not in names
