@@ -16,7 +16,8 @@ give no match at all: a wrong link is worse than none.
 
 Papers are matched by normalised DOI, then by arXiv id *with* a matching normalised title (two
 papers that share a link — a workshop version and its journal version citing one preprint —
-stay two), then by normalised title and, when both have one, year.
+stay two), then by normalised title and, when both have one, year. A title match is a match
+only when the caller's ``same_work`` agrees (the authors and venues of both listings).
 """
 
 from __future__ import annotations
@@ -306,6 +307,10 @@ class PublicationIndex:
         if ntitle:
             self.by_title[ntitle].append((pk, year, kind))
 
+    def title_matches(self, title: str) -> list[int]:
+        """Every paper of this title (normalised): those a ``same_work`` test may weigh."""
+        return [pk for pk, _year, _kind in self.by_title.get(normalize_title(title), ())]
+
     def find(
         self,
         *,
@@ -317,11 +322,14 @@ class PublicationIndex:
         year: int | None = None,
         kind: str = "",
         two_works: Callable[[str, str], bool] | None = None,
+        same_work: Callable[[int], bool] | None = None,
     ) -> tuple[int, str] | None:
         """``(pk, how)`` of the paper these facts describe, or ``None``.
 
         A match on the title alone is skipped when ``two_works(kind, its kind)`` says the
-        kinds make them two works (a thesis and the paper drawn from it)."""
+        kinds make them two works (a thesis and the paper drawn from it), and a match on the
+        title (with or without an arXiv id) when ``same_work(pk)`` says the paper found is
+        another work of that title (other authors, another venue: see works.same_work)."""
         pk = self.by_source.get((source_file, source_key)) if source_key else None
         if pk is not None:
             return pk, "source"
@@ -332,14 +340,16 @@ class PublicationIndex:
         arxiv = normalize_arxiv(arxiv_id)
         if arxiv and ntitle:
             for pk, other_title in self.by_arxiv.get(arxiv, ()):
-                if other_title == ntitle:
+                if other_title == ntitle and (same_work is None or same_work(pk)):
                     return pk, "arxiv"
         if ntitle:
             for pk, other_year, other_kind in self.by_title.get(ntitle, ()):
                 if two_works is not None and two_works(kind, other_kind):
                     continue
-                if year is None or other_year is None or abs(year - other_year) <= 1:
-                    # a preprint and its proceedings are often a year apart
+                # a preprint and its proceedings are often a year apart
+                if year is not None and other_year is not None and abs(year - other_year) > 1:
+                    continue
+                if same_work is None or same_work(pk):
                     return pk, "title"
         return None
 

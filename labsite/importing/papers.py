@@ -41,7 +41,7 @@ from labsite.importing.rows import (
     valid_year,
     web_url,
 )
-from labsite.importing.works import distinct_from_stored, distinct_kinds
+from labsite.importing.works import Listing, distinct_from_stored, distinct_kinds, same_work
 from labsite.normalise import normalize_arxiv, normalize_doi, normalize_name, normalize_title
 from publications import entries
 from publications.models import (
@@ -104,7 +104,9 @@ def _fullness(record: PublicationRecord) -> tuple:
 def fullest_first(records: list[PublicationRecord]) -> list[PublicationRecord]:
     """The page's papers in their order, except that a paper listed twice (a badge line in a
     "Selected" list above the full citation) is read from its fuller listing first, in the
-    place of the first: the repeat then adds only its links and selection."""
+    place of the first: the repeat then adds only its links and selection. Two works with
+    one title (other authors, another venue: :func:`~labsite.importing.works.same_work`)
+    are not a paper listed twice."""
     out = list(records)
     seen = identity.PublicationIndex()
     for i, record in enumerate(records):
@@ -112,7 +114,14 @@ def fullest_first(records: list[PublicationRecord]) -> list[PublicationRecord]:
             continue
         facts = {"doi": record.doi, "arxiv_id": record.arxiv_id, "title": record.title}
         year, kind = valid_year(record.year), record.kind
-        found = seen.find(**facts, year=year, kind=kind, two_works=distinct_kinds)
+        listing = Listing.of(record)
+        found = seen.find(
+            **facts,
+            year=year,
+            kind=kind,
+            two_works=distinct_kinds,
+            same_work=lambda j, listing=listing: same_work(Listing.of(out[j]), listing),
+        )
         if found is None:
             seen.add(i, **facts, kind=kind, year=year)
         elif _fullness(record) > _fullness(out[found[0]]):
@@ -172,6 +181,7 @@ class PublicationWriter:
     def _find(
         self, record: PublicationRecord, source_file: str, key: str
     ) -> tuple[int, str] | None:
+        listing = Listing.of(record)
         return self.indexes.publications.find(
             source_file=source_file,
             source_key=key,
@@ -181,7 +191,30 @@ class PublicationWriter:
             year=valid_year(record.year),
             kind=record.kind,
             two_works=distinct_from_stored,
+            same_work=lambda pk: same_work(self._stored_listing(pk), listing),
         )
+
+    def _candidates(self, record: PublicationRecord, source_file: str) -> set[int]:
+        """Every stored paper ``_find`` may weigh for ``record``: what preload fetches at once,
+        so that weighing the papers of one title (``_stored_listing``) costs no query."""
+        index = self.indexes.publications
+        found = index.find(
+            source_file=source_file,
+            source_key=self._pub_key(record),
+            doi=record.doi,
+            arxiv_id=record.arxiv_id,
+            title=record.title,
+        )
+        return ({found[0]} if found else set()) | set(index.title_matches(record.title))
+
+    def _stored_listing(self, pk: int) -> Listing:
+        """A stored paper as :func:`~labsite.importing.works.same_work` compares it: fetched
+        only for a paper whose title matched (the match goes on to fetch it anyway)."""
+        self._fetch_pubs({pk})
+        entry = self.pubs[pk]
+        pub = entry.obj
+        authors = tuple(a.name for a in entry.authors)
+        return Listing(authors, pub.venue, pub.short_venue, pub.year, pub.kind)
 
     @staticmethod
     def _pub_values(record: PublicationRecord) -> dict[str, Any]:
@@ -246,13 +279,14 @@ class PublicationWriter:
         orders, size = page_orders(page.publications)
         placing = _Placing(source_file, size)
         handled: set[int] = set()  # stored papers an earlier entry of this page matched
+        keys: dict[str, int] = {}  # the page's source keys, and how often each was given
         for record, order in zip(fullest_first(page.publications), orders, strict=True):
             if not record.title.strip():
                 self.report.warnings.append(
                     f"{self._where(record)}: a publication without a title; skipped"
                 )
                 continue
-            key = self._pub_key(record)
+            key = _unique_key(self._pub_key(record), keys)
             self._doubt_owner(record)
             found = self._find(record, source_file, key)
             if found is not None and found[0] in handled:
@@ -270,7 +304,13 @@ class PublicationWriter:
                 "title": record.title,
                 "kind": record.kind,
             }
-            again = pending.find(**facts, year=valid_year(record.year), two_works=distinct_kinds)
+            listing = Listing.of(record)
+            again = pending.find(
+                **facts,
+                year=valid_year(record.year),
+                two_works=distinct_kinds,
+                same_work=lambda j, listing=listing: same_work(Listing.of(new[j].record), listing),
+            )
             if again is not None:
                 new[again[0]].repeats.append(record)  # the same paper twice on one page
                 continue
@@ -795,6 +835,7 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     without a title (skipped by the writer) get 0 and do not count.
     """
     index = identity.PublicationIndex()
+    first: list[PublicationRecord] = []  # each paper's first listing, by group
     group_of: list[int | None] = []
     last: dict[int, int] = {}  # paper → position of its last listing
     year_of: dict[int, int | None] = {}
@@ -810,16 +851,35 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
         }
         year = valid_year(record.year)
         # a thesis and the paper from it: one title, two works
-        hit = index.find(**facts, year=year, two_works=distinct_kinds)
+        listing = Listing.of(record)
+        hit = index.find(
+            **facts,
+            year=year,
+            two_works=distinct_kinds,
+            same_work=lambda g, listing=listing: same_work(Listing.of(first[g]), listing),
+        )
         group = hit[0] if hit is not None else len(last)
         if hit is None:
             index.add(group, **facts, year=year)
+            first.append(record)
         group_of.append(group)
         last[group] = position
         year_of[group] = year
     listed = sorted(last, key=last.__getitem__)
     place = dict(zip(listed, positions_within(year_of[g] for g in listed), strict=True))
     return [0 if group is None else place[group] for group in group_of], len(last)
+
+
+def _unique_key(key: str, given: dict[str, int]) -> str:
+    """``key``, or ``key~2``, ``key~3``… when the page gave it already.
+
+    A key made from the title (``pub:<title>``) is one for two works that share a title (a
+    workshop and a conference listing of one study); each must keep a key of its own, so a
+    re-import finds each as itself. The suffix follows the page's order, which a re-import of
+    the same page repeats.
+    """
+    given[key] = given.get(key, 0) + 1
+    return key if given[key] == 1 else f"{key}~{given[key]}"[:300]
 
 
 def _author_url(authors: list[AuthorRecord], position: int) -> str:

@@ -111,9 +111,7 @@ class SiteWriter(PublicationWriter):
         for page in self.site.pages:
             source_file = self.source_file(page)
             for record in page.publications:
-                found = self._find(record, source_file, self._pub_key(record))
-                if found is not None:
-                    wanted.add(found[0])
+                wanted |= self._candidates(record, source_file)
         self.pubs: dict[int, StoredPub] = {}
         self._fetch_pubs(wanted)
         self.redirects = {row.old_path: row for row in Redirect.objects.filter(lab=self.lab)}

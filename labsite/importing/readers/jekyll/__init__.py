@@ -379,16 +379,17 @@ class JekyllCollector(FileCollector):
             return None
         page = PageRecord(source=SourceRef(rel, 1), title=path.stem)
         ctx = self.context_for(path)
-        seen: set[str] = set()
+        given: dict[str, int] = {}
         for entry in _data_entries(data):
             record = collection_publication(_flat_entry(entry), "", ctx, rel, {})
             if record is None:
                 continue
+            # Two entries with one title (a paper under "ML" and again under "Workshops") each
+            # keep a key: the loader tells one paper listed twice from two works by their
+            # authors and venues (works.same_work).
             key = f"{rel}:{normalise(record.title)[:150]}"
-            if key in seen:
-                continue
-            seen.add(key)
-            record.key = key
+            given[key] = given.get(key, 0) + 1
+            record.key = key if given[key] == 1 else f"{key}~{given[key]}"
             record.selected = record.selected or _truthy(entry.get("selected"))
             doi = entry.get("doi")
             if not record.doi and isinstance(doi, str) and "10." in doi:
