@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 
 from labsite.importing.bibtex import parse_bibtex
+from labsite.importing.extract.authors import same_person
 from labsite.importing.extract.common import Context, link_kind, strip_markup
 from labsite.importing.parse import load_yaml, parse_page
 from labsite.importing.readers.base import ImportInputError
@@ -51,6 +52,7 @@ from labsite.importing.records import (
     SourceRef,
     TalkRecord,
 )
+from labsite.normalise import name_tokens
 
 _CONFIG_FILES = (
     "config/_default/hugo.yaml",
@@ -133,6 +135,13 @@ class HugoReader:
         if not site.pages and not site.errors:
             raise ImportInputError(f"{path}: a Hugo site with nothing to import in content/")
         return site
+
+
+def _reads_as_name(title: str) -> bool:
+    """Two to four words of letters, as a person's name is (not "Lab of X | Home", "2024")."""
+    if not title or re.search(r"[\d@|:/#()\[\]]", title):
+        return False
+    return 2 <= len(name_tokens(title)) <= 4
 
 
 def _listed(value: Any) -> list[Any]:
@@ -246,6 +255,7 @@ class HugoCollector(FileCollector):
             self.file(path, self.project)
         for path in self.bundles("post"):
             self.file(path, self.post)
+        self.name_owner_by_site_title(text(config.get("title")))
         self.finish()
 
     def file(self, path: Path, handler: Callable[[Path], PageRecord | None]) -> None:
@@ -279,6 +289,34 @@ class HugoCollector(FileCollector):
             page.sections.append(SectionRecord("About", "prose", body.strip(), page.source))
         page.sections.extend(owner_sections(meta, page.source))
         self.site.pages.append(page)
+
+    def name_owner_by_site_title(self, title: str) -> None:
+        """An owner whose author profile gives no name (``title:`` left empty, or no profile):
+        the site's title names them when it reads as a person's name and that person is an
+        author of most of the site's papers (an academic theme's site is titled with its
+        owner's name; a lab's or a blog's title matches no author, so it is not taken).
+
+        The papers that list the profile by its folder (``authors: [admin]``) then print that
+        name, not the folder's.
+        """
+        profile = self.site.profile
+        title = strip_markup(title).strip()
+        if profile.name or not _reads_as_name(title):
+            return
+        pubs = [pub for page in self.site.pages for pub in page.publications if pub.authors]
+        listed = sum(any(same_person(a.name, title) for a in pub.authors) for pub in pubs)
+        if not pubs or listed * 2 <= len(pubs):
+            return
+        profile.name = title
+        if self.owner_slug:
+            self.authors[self.owner_slug] = title
+        for page in self.site.pages:
+            if page.owner_names == [""]:  # the nameless profile's own page
+                page.title, page.owner_names = title, [title]
+            for pub in page.publications:
+                for author in pub.authors:
+                    if author.is_owner and author.name == self.owner_slug:
+                        author.name = title
 
     @staticmethod
     def person_name(meta: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from labsite.importing.pool import collect_all
 from labsite.importing.readers import site_paths
 from labsite.importing.report import render_report
 from labsite.setup import get_or_create_lab
+from people.models import Lab
 
 
 class Command(BaseCommand):
@@ -64,9 +65,14 @@ class Command(BaseCommand):
         first = next(sites, None)  # no lab is created when no input can be read
         reports = []
         started = timezone.now()
+        # ... nor when every input read fails to import (no owner could be told): a new lab is
+        # made in the import's transaction, and rolled back with it then.
+        new_lab = not Lab.objects.filter(slug=options["lab"]).exists()
+        self._created = ""
+        undone = dry_run
         if first is not None:
             # A dry run creates no lab either: the lab, like everything else, is rolled back.
-            with transaction.atomic() if dry_run else contextlib.nullcontext():
+            with transaction.atomic() if dry_run or new_lab else contextlib.nullcontext():
                 reports = self._import(
                     itertools.chain([first], sites),
                     options,
@@ -74,11 +80,19 @@ class Command(BaseCommand):
                     verbosity=verbosity,
                     dry_run=dry_run,
                 )
-                if dry_run:
+                undone = dry_run or (new_lab and not imported(reports))
+                if undone:
                     transaction.set_rollback(True)
         for report in reports:
             failures.extend(report.errors)
-        if reports and not dry_run:
+        if self._created:  # said once the import is done: it may have been undone
+            if dry_run:
+                self.stdout.write(f"Would create {self._created}.")
+            elif undone:
+                self.stdout.write(f"Nothing was imported: {self._created} was not created.")
+            else:
+                self.stdout.write(f"Created {self._created}.")
+        if reports and not undone:
             # Bulk writes send no signals: the admin's history learns of the import here.
             history.record_changes(
                 [self._lab.pk], started, comment=f"Imported by import_pages from {', '.join(paths)}"
@@ -89,11 +103,10 @@ class Command(BaseCommand):
         for line in failures:
             self.stderr.write(f"error: {line}")
         if failures:
-            raise CommandError(
-                f"{len(failures)} error(s); the other pages were imported"
-                if not dry_run
-                else f"{len(failures)} error(s)"
-            )
+            if dry_run:
+                raise CommandError(f"{len(failures)} error(s)")
+            rest = "the other pages were imported" if imported(reports) else "nothing was imported"
+            raise CommandError(f"{len(failures)} error(s); {rest}")
 
     def _import(self, sites, options, *, total: int, verbosity: int, dry_run: bool):
         try:
@@ -104,8 +117,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         self._lab = lab
         if created and verbosity >= 1:
-            verb = "Would create" if dry_run else "Created"
-            self.stdout.write(f"{verb} the lab {lab.name!r} on {lab.site.domain}.")
+            self._created = f"the lab {lab.name!r} on {lab.site.domain}"
         progress = self._progress if self.stdout.isatty() and verbosity >= 1 else None
         reports = load_sites(
             sites,
@@ -127,3 +139,8 @@ class Command(BaseCommand):
         bar = "#" * filled + "-" * (width - filled)
         self.stdout.write(f"\r[{bar}] {done}/{total} {label[-40:]}\033[K", ending="")
         self.stdout.flush()
+
+
+def imported(reports) -> bool:
+    """Whether any site was imported: its owner was told (their Person, pages, papers)."""
+    return any(report.owner for report in reports)
