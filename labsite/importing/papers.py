@@ -255,18 +255,31 @@ class PublicationWriter:
     def _owner_position(
         self, authors: list[AuthorRecord]
     ) -> tuple[int, identity.NameMatch | None] | None:
-        """Which printed author is the owner: a sure name match, the highlight, else a guess."""
+        """Which printed author is the owner: a sure name match, the highlight, else a guess.
+
+        A highlighted name that is plainly someone else's (no name of it is the owner's: a
+        theme's sample papers bold their author) is not the owner, however bold."""
         matches = [self._owner_match(a.name) for a in authors]
         for i, match in enumerate(matches):
             if match is not None and match.certain:
                 return i, match
         for i, author in enumerate(authors):
-            if author.is_owner:
+            if author.is_owner and not self._someone_else(author.name):
                 return i, None
         for i, match in enumerate(matches):
             if match is not None:
                 return i, match
         return None
+
+    def _someone_else(self, name: str) -> bool:
+        """Whether ``name`` shares no word with any of the owner's names (both in Latin letters:
+        "Mara Quill" and "Quill Mara", "M. Quill", "Bob Quill" share one; "Olan Piet" none).
+        A name in another script ("李明" for "Ming Li") cannot be told apart so: not judged."""
+        words = _name_words(name)
+        owners = [_name_words(n) for n in self.owner_names]
+        if not words or not any(owners):
+            return False
+        return not any(words & theirs for theirs in owners)
 
     def _owner_match(self, name: str) -> identity.NameMatch | None:
         results = [r for r in (identity.compare_names(name, n) for n in self.owner_names) if r]
@@ -868,6 +881,12 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     listed = sorted(last, key=last.__getitem__)
     place = dict(zip(listed, positions_within(year_of[g] for g in listed), strict=True))
     return [0 if group is None else place[group] for group in group_of], len(last)
+
+
+def _name_words(name: str) -> set[str]:
+    """The words of a name in Latin letters, initials left out ("M. Quill" → {quill}); empty
+    when the name has none (another script, initials only)."""
+    return {w for w in normalize_name(name).split() if len(w) > 1 and w.isascii() and w.isalpha()}
 
 
 def _unique_key(key: str, given: dict[str, int]) -> str:

@@ -50,7 +50,12 @@ from labsite.importing.readers.jekyll.discover import (
     resolve_data_refs,
 )
 from labsite.importing.readers.jekyll.profile import is_home_page, profile_from_config
-from labsite.importing.readers.jekyll.unpublished import unpublished_reason, utility_reason
+from labsite.importing.readers.jekyll.unpublished import (
+    fragment_reason,
+    included_files,
+    unpublished_reason,
+    utility_reason,
+)
 from labsite.importing.records import PageRecord, SiteRecord, SourceRef
 from labsite.importing.safety import Refused, check_text, limit
 from labsite.normalise import normalise, normalize_doi
@@ -161,6 +166,21 @@ class JekyllCollector(FileCollector):
         self.folder_kinds: dict[Path, str] = {}  # a site's own collection → what it holds
         self.data_maps: dict[str, dict[str, Any]] | None = None  # ``_data`` stem → mapping
         self.title_names: list[tuple[PageRecord, list[str]]] = []  # see title_names_only_at_home
+        self.page_files: list[Path] = []  # the site's pages, as planned
+        self._included: set[Path] | None = None
+
+    def included(self) -> set[Path]:
+        """The files the site's pages include (``include_relative``); read once, when asked."""
+        if self._included is None:
+            self._included = included_files(self.page_files, self.quiet_read)
+        return self._included
+
+    def quiet_read(self, path: Path) -> str | None:
+        """A file's text, or None; what goes wrong is said when the file is read as a page."""
+        try:
+            return read_text(path, root=self.root, max_bytes=limit(_PAGE_BYTES))
+        except (OSError, ReadError, Refused, ValueError):
+            return None
 
     def parsed(self, path: Path) -> ParsedPage | None:
         if self.held is not None and self.held[0] == path:
@@ -179,7 +199,9 @@ class JekyllCollector(FileCollector):
             parsed = self.parsed(path)
             if parsed is None:
                 return None
-            reason = utility_reason(parsed.meta, parsed.sections, path)
+            reason = utility_reason(parsed.meta, parsed.sections, path) or fragment_reason(
+                path, has_front_matter=parsed.has_front_matter, included=self.included()
+            )
             if not reason:
                 self.held = (path, parsed)
                 record = super().page(path)
@@ -467,6 +489,7 @@ def read_site(path: Path) -> SiteRecord:
             f"{path}: no pages found (expected markdown pages, a _pages/ folder or a Jekyll site)"
         )
     collector.setup_context()
+    collector.page_files = [p for p, kind in plan if kind == "page"]
     site.profile = profile_from_config(collector.config, collector.ctx)
     # The owner's names, as far as the config tells them: entry shapes read a lone unmarked
     # name before a title as the owner's own entry (labsite/importing/shapes/base.py).

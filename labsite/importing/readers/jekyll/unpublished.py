@@ -8,6 +8,11 @@ the theme's utility pages.
   renders markdown: a page whose headings are mostly the names of the elements it demonstrates
   ("Header three", "Blockquotes", "Tables", "Unordered Lists (Nested)", "Address Tag").
 
+- A fragment no page includes: a file without front matter in an ``includes/`` (or
+  ``_includes/``) folder is written to be pulled into a page (``{% include_relative
+  includes/pub.md %}``), and shows on the site only where a page does so. AcadHomepage ships
+  ``_pages/includes/pub_short.md``, its author's own papers, which forks keep and never include.
+
 Each is left out whole, and the report says so and why, in the words it uses for the theme's
 sample sections ("… is the theme's sample text; not imported").
 """
@@ -15,6 +20,7 @@ sample sections ("… is the theme's sample text; not imported").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +68,39 @@ def unpublished_reason(path: Path, root: Path) -> str:
     if any(part.startswith("_") for part in own):
         return "its file name starts with '_', so Jekyll does not publish it"
     return ""
+
+
+#: Folders of fragments that pages include rather than pages of their own.
+_FRAGMENT_FOLDERS = frozenset({"includes", "_includes"})
+_INCLUDE_RELATIVE = re.compile(r"\{%-?\s*include_relative\s+[\"']?([^\s\"'%}]+)")
+
+
+def included_files(pages: Iterable[Path], read: Callable[[Path], str | None]) -> set[Path]:
+    """The files these pages pull in with ``{% include_relative path %}`` (resolved against
+    each page's folder, as Jekyll does), and those files' own includes."""
+    found: set[Path] = set()
+    todo = list(pages)
+    seen: set[Path] = set()
+    while todo:
+        page = todo.pop()
+        if page in seen:
+            continue
+        seen.add(page)
+        text = read(page) or ""
+        for target in _INCLUDE_RELATIVE.findall(text):
+            path = (page.parent / target).resolve()
+            found.add(path)
+            todo.append(path)
+    return found
+
+
+def fragment_reason(path: Path, *, has_front_matter: bool, included: set[Path]) -> str:
+    """Why this file is a fragment no page shows (see the module docstring), or ""."""
+    if has_front_matter or path.resolve() in included:
+        return ""
+    if not _FRAGMENT_FOLDERS & {part.lower() for part in path.parent.parts}:
+        return ""
+    return "a fragment for pages to include, and no page includes it"
 
 
 def _headings(sections: list[Section]) -> list[str]:
