@@ -6,6 +6,11 @@ teaching record whose title (or venue, event, institution) is one of the starter
 placeholders (:data:`~labsite.importing.words.THEME_SAMPLE_WORKS`: "Paper Title Number 1",
 "Portfolio item number 1", "An example journal article", "Journal of Source Themes") and names
 it in the report, as the theme's sample sections are.
+
+A page that held nothing but such a sample (academicpages' ``_publications/2009-10-01-paper-
+title-number-1.md``) keeps no address either: its old address served the theme's placeholder,
+so there is nothing of the owner's to redirect it to, and a redirect made for it would count
+as a created record for a file the report says was not imported.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ _KINDS: list[tuple[str, str, Callable[[Any], tuple[str, ...]]]] = [
 
 
 def _drop(page: PageRecord) -> None:
+    dropped = False
     for attribute, what, texts in _KINDS:
         kept = []
         for record in getattr(page, attribute):
@@ -45,9 +51,18 @@ def _drop(page: PageRecord) -> None:
                 page.warnings.append(
                     f"{record.source}: {what} {name!r} is the theme's sample text; not imported"
                 )
+                dropped = True
             else:
                 kept.append(record)
         setattr(page, attribute, kept)
+    if dropped and not _holds_anything(page):
+        page.permalink, page.redirect_from = "", []
+
+
+def _holds_anything(page: PageRecord) -> bool:
+    lists = (page.sections, page.publications, page.news, page.honors, page.talks)
+    more = (page.teaching, page.projects, page.posts, page.cv_entries)
+    return any(lists) or any(more)
 
 
 def drop_theme_samples(site: SiteRecord) -> SiteRecord:
