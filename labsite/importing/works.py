@@ -119,8 +119,26 @@ def _venues_differ(a: Listing, b: Listing) -> bool:
         return False
     if _workshop(a) != _workshop(b):
         return True
+    if _workshop(a) and _named_apart(a, b):
+        return True  # two workshops of one conference ("ICML 2023 Workshop on X", "… on Y")
     short_a, short_b = _badge(a.short_venue), _badge(b.short_venue)
     return bool(short_a and short_b and short_a != short_b)
+
+
+def _named_apart(a: Listing, b: Listing) -> bool:
+    """Two venues written out in full whose words neither holds the other's: a workshop is
+    named by its topic, so two topics are two workshops (a badge is not compared so)."""
+    words_a, words_b = _venue_words(a), _venue_words(b)
+    if not words_a or not words_b:
+        return False
+    return not (words_a <= words_b or words_b <= words_a)
+
+
+def _venue_words(listing: Listing) -> set[str]:
+    venue = listing.venue.strip()
+    if len(venue) <= len(listing.short_venue.strip()) + 3:
+        return set()  # a badge
+    return set(re.findall(r"[^\W\d_]{2,}", venue.lower()))
 
 
 def _preprint(listing: Listing) -> bool:
