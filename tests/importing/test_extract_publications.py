@@ -328,3 +328,42 @@ def test_plain_text_citations_without_markup():
         ("Bayesian model choice and generalization", ["Y. Ouazzani", "D. Sorokovin"], "ICML", 2022),
         ("Can engines think?", ["A. Lovelace", "B. Smith"], "Proc. Royal Society", 2021),
     ]
+
+
+def test_parse_authors_escaped_hash_mark_and_inverted_names_of_any_shape():
+    # markdown's escaped "\#" is the mark, never part of the name
+    assert _authors(parse_authors(r"Ana Ruiz, <b>Tomas Lind</b>\#, Kenji Mori\#.")) == [
+        ("Ana Ruiz", False, False),
+        ("Tomas Lind", True, True),
+        ("Kenji Mori", False, True),
+    ]
+    # surnames of two words or with a particle, hyphenated initials, a missing comma: still
+    # pairs of surname and initials, not one name per comma
+    names = parse_authors("Sen Gupta, H., van Dorn, A., Chang, R. Y-W., Weng K., & Mori, K.")
+    assert [a.name for a in names] == [
+        "H. Sen Gupta",
+        "A. van Dorn",
+        "R. Y-W. Chang",
+        "K. Weng",
+        "K. Mori",
+    ]
+
+
+def test_split_venue_presentation_and_author_order_remarks():
+    venue = split_venue("12th Conference on Aeolian Processes (CAP 2024) [Oral].")
+    assert (venue.venue, venue.short, venue.year, venue.note) == (
+        "12th Conference on Aeolian Processes",
+        "CAP",
+        2024,
+        "Oral",
+    )
+    venue = split_venue(
+        "International Conference on Sand Transport (ICST), 2019(equal contribution)"
+    )
+    assert (venue.venue, venue.year, venue.note) == (
+        "International Conference on Sand Transport (ICST)",
+        2019,
+        "",
+    )
+    venue = split_venue("ICST 2022 Spotlight")
+    assert (venue.venue, venue.year, venue.note) == ("ICST", 2022, "Spotlight")

@@ -141,3 +141,24 @@ def test_an_html_list_of_papers_leaves_only_its_introduction_as_text():
     ]
     (section,) = page.sections
     assert section.body == "Papers since my PhD."  # not the first entry's raw HTML
+
+
+def test_a_sub_list_read_as_no_paper_stays_under_its_heading():
+    """Two setext-headed lists on a publications page, the first read as no paper: its heading
+    and every item stay in the section's text (they were lost, heading, list and first item);
+    the second list's papers are read, and its heading, with nothing left under it, goes."""
+    page = _page(
+        "---\ntitle: Publications\n---\n\nIn the works\n-----\n<ol>\n"
+        "<li> Some notes on dunes that I keep meaning to write up </li>\n\n"
+        "<li> A second thing about ripples, also not yet written </li>\n</ol>\n\n"
+        "Peer-reviewed\n-----\n<ol>\n"
+        "<li> <b>Lind, T.</b>, Ruiz, A., & Mori, K. (2024). Dune crests in winter. "
+        "<i>Sand Letters</i>, 3(2), 1-9. </li>\n\n"
+        "<li> Ruiz, A., <b>Lind, T.</b> (2022). Ripples in cold air. <i>Sand Letters</i>, 1, "
+        "2-3. </li>\n</ol>\n"
+    )
+    assert [p.title for p in page.publications] == ["Dune crests in winter", "Ripples in cold air"]
+    (section,) = page.sections
+    assert "## In the works" in section.body
+    assert "Some notes on dunes" in section.body and "A second thing about ripples" in section.body
+    assert "Peer-reviewed" not in section.body and "Dune crests" not in section.body

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 
 from labsite.importing.extract.common import (
     CJK_LETTER,
@@ -21,7 +22,7 @@ from labsite.importing.records import ET_AL, AuthorRecord
 from labsite.normalise import NAME_PARTICLES
 
 _HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
-_EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|#)\s*$")
+_EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|\\?#)\s*$")
 # "+" after a name: the corresponding author in the lists that use it (a legend says so; "*"
 # is the equal-contribution mark there).
 _CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\)|\+)\s*$", re.I)
@@ -154,6 +155,9 @@ def _pair_last_first(
         and all(" " in r.name.strip() for r in records[2:])
     ):
         return [_joined(records[0], records[1]), *records[2:]]
+    loose = _pair_loosely(records)
+    if loose is not None:
+        return loose
     if len(records) < 2 or len(records) % 2:
         return records
     firsts = records[1::2]
@@ -171,6 +175,52 @@ def _pair_last_first(
     ):
         return records
     return [_joined(last, first) for last, first in zip(lasts, firsts, strict=True)]
+
+
+# "Weng K.", "Sen Ray H.-J.": a surname and its initials with the comma left out.
+_INVERTED = re.compile(
+    r"^(?P<last>[^\W\d_][^\W\d_'’-]*[a-z][^\W\d_'’-]*(?:[ '’-][^\W\d_'’-]+){0,2})\s+"
+    r"(?P<initials>[A-Z]\.(?:[ -]?[A-Z]\.){0,3})$"
+)
+
+
+def _surname(name: str) -> bool:
+    """One surname of one to three words, a particle among them: "Lind", "Sen Ray", "van Dorn",
+    "de la Cruz" (no initials: those are the given names that follow it)."""
+    words = name.split()
+    return (
+        1 <= len(words) <= 3
+        and not _INITIALS.match(name)
+        and any(w[:1].isupper() and re.search(r"[a-z]", w) for w in words)
+        and all(
+            (w[:1].isupper() and not w.endswith(".")) or w.lower() in NAME_PARTICLES for w in words
+        )
+    )
+
+
+def _pair_loosely(records: list[AuthorRecord]) -> list[AuthorRecord] | None:
+    """``Lind, K., van Dorn, A., Sen Ray, H., Weng K., & Orban, T.`` split at every comma: a
+    list of surnames each followed by its initials, where a surname may be several words or
+    start with a particle and a comma may be missing. None unless every part pairs (a list
+    with one full name in it is not an inverted list)."""
+    if sum(1 for r in records if _INITIALS.match(r.name)) < 2:
+        return None
+    out: list[AuthorRecord] = []
+    i = 0
+    while i < len(records):
+        record = records[i]
+        after = records[i + 1] if i + 1 < len(records) else None
+        if _surname(record.name) and after is not None and _INITIALS.match(after.name):
+            out.append(_joined(record, after))
+            i += 2
+            continue
+        inverted = _INVERTED.match(record.name.strip())
+        if inverted is None:
+            return None
+        first = AuthorRecord(name=inverted["initials"])
+        out.append(_joined(replace(record, name=inverted["last"]), first))
+        i += 1
+    return out
 
 
 def _given_names(name: str) -> bool:

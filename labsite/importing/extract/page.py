@@ -203,19 +203,30 @@ class _Builder:
             return "publications"
         return ""
 
-    def _intro(self, lines: list[tuple[int, str]], used: set[int]) -> str:
-        """Text of a list section that is not one of its items (an introduction, a legend)."""
-        parts = []
+    def _intro(self, lines: list[tuple[int, str]], used: set[int], title: str = "") -> str:
+        """Text of a list section that is not one of its items (an introduction, a legend, a
+        sub-list none of whose items was read as an entry), under the subheadings it sits
+        under; a subheading left with no text under it, or that repeats ``title``, is left
+        out."""
+        parts: list[tuple[bool, str]] = []  # (is a heading, text)
+        # each item's source line numbers (a setext heading's underline is not among them)
+        numbers = iter([n for n, raw in lines if raw.strip()])
         for item in split_items(lines):
-            inside = [n for n in used if item.line <= n < item.line + len(item.lines)]
+            rest = list(item.lines)
+            where = [next(numbers) for _ in rest]
+            while rest and re.match(r"^\s*#", rest[0]):  # a subheading glued to its block
+                heading = rest.pop(0).strip()
+                where.pop(0)
+                if heading.lstrip("#").strip().casefold() != title.strip().casefold():
+                    parts.append((True, heading))
+            inside = [i for i, n in enumerate(where) if n in used]
             if inside:  # an entry, or a block of HTML holding entries: keep what comes first
-                head = item.lines[: min(inside) - item.line]
-                if len(strip_markup(" ".join(head)).split()) >= 3:
-                    parts.append("\n".join(head).strip())
-                continue
-            if len(strip_markup(item.text).split()) >= 3 and not re.match(r"^\s*#", item.text):
-                parts.append(item.text.strip())
-        return "\n\n".join(parts)
+                rest = rest[: inside[0]]
+            if len(strip_markup(" ".join(rest)).split()) >= 3:
+                parts.append((False, "\n".join(rest).strip()))
+        return "\n\n".join(
+            text for i, (heading, text) in enumerate(parts) if not heading or _has_text(parts, i)
+        )
 
     def _extract(
         self,
@@ -280,7 +291,7 @@ class _Builder:
         if not records:
             return False
         used = {r.source.line for r in records}
-        intro = sec.body if kind == "projects" else self._intro(lines, used)
+        intro = sec.body if kind == "projects" else self._intro(lines, used, title)
         intro = self._shown(intro, ref)
         page.sections.append(SectionRecord(title=title, kind=kind, body=intro, source=ref))
         return True
@@ -439,6 +450,18 @@ class _Builder:
             if name not in owners:
                 owners.append(name)
         page.owner_names = owners
+
+
+def _has_text(parts: list[tuple[bool, str]], i: int) -> bool:
+    """Whether the heading ``parts[i]`` has text under it before a heading of its level or
+    higher."""
+    level = len(parts[i][1]) - len(parts[i][1].lstrip("#"))
+    for heading, text in parts[i + 1 :]:
+        if not heading:
+            return True
+        if len(text) - len(text.lstrip("#")) <= level:
+            return False
+    return False
 
 
 def _item_headings(sec: Section, kind: str) -> list[Section]:

@@ -250,11 +250,32 @@ def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
     for n, start in enumerate(starts):
         line = lines[bisect.bisect_right(offsets, start) - 1][0]
         end = starts[n + 1] if n + 1 < len(starts) else len(text)
+        # the entry ends where it is closed, or at a markdown heading: not with what follows
+        # the list ("</ol>\n\n## Under review" is not the last entry's venue)
+        close = _HTML_ENTRY_END.search(text, start, end)
+        end = close.end() if close else end
+        heading = _MD_HEADING.search(text, start, end)
+        end = heading.start() if heading else end
         chunk = _HTML_BLOCK.sub("\n", text[start:end])
-        parts = [p.strip() for p in chunk.split("\n") if strip_markup(p).strip()]
+        parts: list[str] = []
+        for part in (p.strip() for p in chunk.split("\n")):
+            if not strip_markup(part).strip():
+                continue
+            if parts and _SOFT_WRAP.match(part) and not _FIELD_END.search(parts[-1]):
+                parts[-1] = f"{parts[-1]} {part}"  # a sentence wrapped in the source: one line
+            else:
+                parts.append(part)
         if parts:
             items.append(Item(line, parts))
     return items
+
+
+_HTML_ENTRY_END = re.compile(r"</(?:li|tr)\s*>", re.I)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.M)
+# A source line that goes on with the sentence before it (HTML shows the two as one line)…
+_SOFT_WRAP = re.compile(r"^[a-z]")
+# …unless that sentence ended, or its line closed a piece of markup.
+_FIELD_END = re.compile(r"(?:[.;:!?]|</\w+>|\*\*|__)$")
 
 
 def _corresponding_marker(lines: list[tuple[int, str]]) -> str:

@@ -33,8 +33,21 @@ _ACRONYM_RE = re.compile(
 )
 
 _NOTE = re.compile(
-    r"\(\s*((?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk)"
-    r"[^()]{0,80})\)",
+    r"[(\[]\s*((?:long |short )?(?:spotlight|oral|poster|highlight|contributed talk|invited talk)"
+    r"[^()\[\]]{0,80})[)\]]",
+    re.I,
+)
+# A presentation written after the venue's year: "NeurIPS 2022 Spotlight", "ICML 2021, oral".
+_NOTE_AT_END = re.compile(
+    r"(?<=\d)[\s,;:–—-]+((?:long |short )?(?:spotlight|oral|poster)(?: presentation| paper| talk)?)"
+    r"[\s.!]*$",
+    re.I,
+)
+# A remark on the author list printed with the venue: "(alphabetical order)", "(equal
+# contribution)", glued to the year or not ("ICML, 2018(equal contribution)").
+_ORDER_REMARK = re.compile(
+    r"\(\s*(?:\\?\*\s*)?((?:authors?\s+(?:are\s+)?(?:listed\s+)?(?:in\s+)?)?alphabetical(?:ly)?"
+    r"(?:\s+order(?:ing)?)?|equal(?:ly)?\s+contribut\w*|co-?first\s+authors?)[^()]{0,40}\)",
     re.I,
 )
 _NOTE_WORDS = re.compile(
@@ -180,6 +193,17 @@ def _sentence(text: str) -> bool:
     return sum(w[0].isupper() for w in words) * 2 < len(words)
 
 
+def reads_as_prose(text: str) -> bool:
+    """Words of a sentence, not a venue's name: three words or more, half of them or more in
+    lower case ("This list is often stale"), and nothing that names a kind of publication or
+    a status ("arXiv preprint", "under review")."""
+    plain = strip_markup(text)
+    words = [w for w in re.findall(r"[^\W\d_]+", plain) if w.lower() not in _SMALL_WORDS]
+    if len(words) < 3 or kind_of(plain) or status_of(plain):
+        return False
+    return sum(w[0].isupper() for w in words) * 2 <= len(words)
+
+
 def _cut_end(pattern: re.Pattern[str], text: str, window: int = 120) -> str:
     """``text`` without what ``pattern`` (anchored at the end) matches in its last ``window``
     characters: an end pattern searched over the whole text would try every start (quadratic
@@ -224,6 +248,17 @@ def split_venue(text: str) -> Venue:
     for m in _NOTE.finditer(plain):
         notes.append(m.group(1).strip())
     plain = _NOTE.sub("", plain)
+    end_note = _NOTE_AT_END.search(plain, max(0, len(plain) - 60))
+    if end_note:  # "NeurIPS 2022 Spotlight"
+        notes.append(end_note.group(1))
+        plain = plain[: end_note.start()]
+    for m in _ORDER_REMARK.finditer(plain):
+        if re.match(r"alpha|authors?", m.group(1), re.I):
+            notes.append("Authors in alphabetical order")  # who did what: worth keeping
+    plain = " ".join(_ORDER_REMARK.sub(" ", plain).split())
+    plain = re.sub(
+        r"(?<=[a-z])\((?=[A-Z][A-Za-z0-9@&\-]{1,15}\))", " (", plain
+    )  # "Systems(NeurIPS)"
     plain = _RANK.sub("", plain)  # "(ICIL 2025, CCF-A)": a grade, not the venue
     plain = re.sub(r"\((?:[^()]{0,80}?[,;:]\s*|\W*)\)", "", plain)  # parentheses emptied of links
     # "Conference on Imaginary Learning 2025 (ICIL 2025)"

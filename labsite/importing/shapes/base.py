@@ -25,6 +25,7 @@ from labsite.importing.shapes.spans import (
     is_link_line,
     names_end,
     strip_lead,
+    title_span,
 )
 
 # Below this score no shape is sure enough: the entry is kept as prose, not guessed.
@@ -109,9 +110,17 @@ _LEAD_LABEL = re.compile(
 _LABEL_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
+# A label written with more markup inside: "[**NeurIPS 2022** <span …><b>Spotlight</b></span>]".
+_MARKED_LABEL = re.compile(r"^(\s*\\?\[)([^\[\]\n]{2,300}?[*<_][^\[\]\n]{0,300}?)(\\?\](?!\())")
+
+
 def _lead_label(line: str) -> tuple[str, str, int | None]:
     """``[**2024**] **Bo Owner**, A. Lee. "Title."`` → the line after the label, the label
     for the venue hints ("" for a year) and the label's year."""
+    marked = _MARKED_LABEL.match(line)
+    if marked and len(strip_markup(marked.group(2)).split()) <= 6:
+        label = " ".join(strip_markup(marked[2]).split())
+        line = f"{marked[1]}{label}{marked[3]}{line[marked.end() :]}"
     found = _LEAD_LABEL.match(line)
     if not found:
         return line, "", None
@@ -127,8 +136,10 @@ def _lead_label(line: str) -> tuple[str, str, int | None]:
 def _split_trailing_links(line: str) -> list[str]:
     """``Title. [\\[paper\\]](…); [![stars](…)](…)`` → the title line, and its links' line: links
     after a title are the entry's links whatever line they are written on."""
-    for _label, _url, pos in find_links(line)[:30]:
+    for label, _url, pos in find_links(line)[:30]:
         head, tail = line[:pos], line[pos:]
+        if word_count(strip_markup(label)) >= 4:
+            continue  # "Names, [A linked title of the paper](…)": the title, not its link
         if word_count(strip_markup(head)) >= 2 and is_link_line(tail):
             return [head.rstrip(" ;,|-–—"), tail]
     return [line]
@@ -155,9 +166,16 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
         first, *links = _split_trailing_links(_set_apart_sole_owner(lines[0], owner_names))
         lines[0] = first
         hints.extend(links)
-    if lines and (label or year) and len(lines) == 1 and not YEAR.search(remove_links(lines[0])):
+    if (
+        lines
+        and (label or year)
+        and len(lines) == 1
+        and not YEAR.search(remove_links(lines[0]))
+        and (year or title_span(lines[0]) is None)
+    ):
         # "[ICLR 2024] Names. Title." is "Names. Title. ICLR 2024.": a one-line citation's
-        # venue and year come after its title
+        # venue and year come after its title (a linked or quoted title needs no help: the
+        # label stays a hint, not glued to the last name of "[Title](…), A. Lee, B. Owner.")
         end = "" if re.search(r"[.?!]\W{0,3}$", lines[0]) else ("," if year else ".")
         lines[0] = f"{lines[0]}{end} {label or year}."
         label, year = "", None

@@ -18,7 +18,7 @@ from labsite.importing.extract.common import (
     strip_markup,
     word_count,
 )
-from labsite.importing.extract.venues import kind_of, short_venue
+from labsite.importing.extract.venues import kind_of, short_venue, status_of
 from labsite.importing.records import LinkRecord
 from labsite.importing.words import VENUE_LEAD
 from labsite.normalise import NAME_PARTICLES
@@ -309,7 +309,7 @@ def plain_citation(line: str) -> tuple[str, str, int, int] | None:
     # Title. Venue 2022"); the earlier that gives a citation wins. One name only when it is
     # set apart (bold, underlined): the owner's own entry.
     colon = _DBLP_NAMES.search(line, 3, 1500)
-    ends = [(m.start(), m.end()) for m in (names_end(line), colon) if m]
+    ends = [(m.start(), m.end()) for m in (names_end(line), colon, inverted_names_end(line)) if m]
     for start, end in sorted(ends):
         if not looks_like_authors(line[:start], single_ok=True):
             continue
@@ -329,6 +329,26 @@ def _plain_title(line: str, names_start: int, rest_start: int) -> tuple[str, str
         return None
     title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".").strip()
     tail = line[rest_start + end.end() :]
-    if word_count(title) < 3 or not YEAR.search(tail):
-        return None  # without a year after it, this is a sentence, not a citation
+    if word_count(title) < 3 or not (YEAR.search(tail) or status_of(strip_markup(tail))):
+        return None  # without a year (or "under review") after it, a sentence, not a citation
     return title, "", names_start, rest_start + end.end()
+
+
+# One inverted name, "Lind, K." or "van Dorn, A.-B.", its highlight around it or not.
+_INVERTED_NAME = (
+    r"(?:\*\*|__|<(?:b|strong|u)>)?[^\W\d_][^\W\d_'’ -]{0,30}(?:[ '’-][^\W\d_'’-]+){0,2},?\s*"
+    r"[A-Z](?:\.?-?\s?[A-Z]){0,3}\.(?:\*\*|__|</(?:b|strong|u)>)?"
+)
+_INVERTED_NAMES = re.compile(
+    rf"^\s*{_INVERTED_NAME}(?:\s*,?\s*(?:(?:&|and)\s+)?{_INVERTED_NAME}){{0,60}}\s*,?(?=\s+\S)"
+)
+
+
+def inverted_names_end(line: str) -> re.Match[str] | None:
+    """After ``Orban, T., **Quill, M.**, Lind, K.`` in ``Orban, T., **Quill, M.**, Lind, K. A
+    title.``: surnames with their initials, where the last initial's full stop ends the names
+    (:func:`names_end` takes no initial's full stop for the end of a list)."""
+    found = _INVERTED_NAMES.match(line[:3000])
+    if found is None or found.group(0).count(",") < 2:
+        return None
+    return re.compile(r"\s+").match(line, found.end())

@@ -23,7 +23,7 @@ from labsite.importing.extract.common import (
     remove_links,
     strip_markup,
 )
-from labsite.importing.extract.venues import kind_of, split_venue, status_of
+from labsite.importing.extract.venues import kind_of, reads_as_prose, split_venue, status_of
 from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.shapes.spans import (
     authors_after_venue,
@@ -188,8 +188,15 @@ def finish(
     tail.apply()
     record.links = _links(tail.links, url, ctx)
     _identifiers(record, " ".join([url, *[link.url for link in record.links], *more]))
-    if not record.authors and record.year is None and not record.venue:
-        return None
+    if record.arxiv_id and not (record.venue or record.kind):
+        record.kind = "preprint"  # "Names, [Title](arxiv.org/abs/…)": on arXiv, nowhere else yet
+        record.status = record.status or "preprint"
+    if (
+        not record.authors
+        and record.year is None
+        and (not record.venue or reads_as_prose(record.venue))
+    ):
+        return None  # "**A full list is on my profile**. It is often stale.": prose
     return record
 
 
