@@ -268,7 +268,11 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
         if re.match(r"^(?:\.{2,}|…|et al\.?)$", clean):
             good += 1
             continue
-        capitalised = 1 <= len(words) <= 5 and all(w[:1].isupper() or w[:1] in "(-'" for w in words)
+        capitalised = (
+            1 <= len(words) <= 5
+            and all(w[:1].isupper() or w[:1] in "(-'" for w in words)
+            and not re.search(r"[:?!]", clean)  # "Foldix: Fast Image and Video": a title's
+        )
         if capitalised or _CJK_NAME.fullmatch(clean):
             good += 1
     if len(names) == 1:

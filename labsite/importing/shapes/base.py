@@ -101,6 +101,21 @@ def _set_apart_sole_owner(line: str, owner_names: tuple[str, ...]) -> str:
     return f"**{head}**{line[end.start() :]}"
 
 
+def _set_apart_glued_owner(line: str, owner_names: tuple[str, ...]) -> str:
+    """``Ana Ruiz, Tomas Lind Sand ripples at night (ICST 2024)`` on Tomas Lind's page: the
+    owner's name, last of the names and run straight into the title, ends the names."""
+    if not owner_names or _HIGHLIGHTED.search(line[:300]):
+        return line
+    for owner in owner_names:
+        if len(owner.split()) < 2:
+            continue
+        found = re.search(rf"(?:^|,\s*|\band\s+)({re.escape(owner)})\s+(?=[A-Z][a-z])", line[:1500])
+        if found is None or not looks_like_authors(line[: found.end(1)], single_ok=True):
+            continue
+        return f"{line[: found.start(1)]}**{owner}**. {line[found.end() :]}"
+    return line
+
+
 # A label before the entry, in brackets, markup inside or out: "[**2024**]", "**[ICLR'24]**",
 # "\\[Preprint\\]", "(2021)" (in parentheses a year only). Never a link's label: "[Title](…)".
 _LEAD_LABEL = re.compile(
@@ -163,7 +178,8 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
         lines[0], label, year = _lead_label(lines[0])
         # links at the end of the title line are read with the entry's other lines, as hints:
         # a one-line citation stays one line for the shapes
-        first, *links = _split_trailing_links(_set_apart_sole_owner(lines[0], owner_names))
+        first = _set_apart_glued_owner(_set_apart_sole_owner(lines[0], owner_names), owner_names)
+        first, *links = _split_trailing_links(first)
         lines[0] = first
         hints.extend(links)
     if (

@@ -309,7 +309,8 @@ def plain_citation(line: str) -> tuple[str, str, int, int] | None:
     # Title. Venue 2022"); the earlier that gives a citation wins. One name only when it is
     # set apart (bold, underlined): the owner's own entry.
     colon = _DBLP_NAMES.search(line, 3, 1500)
-    ends = [(m.start(), m.end()) for m in (names_end(line), colon, inverted_names_end(line)) if m]
+    found = (names_end(line), colon, inverted_names_end(line), _after_highlighted_name(line))
+    ends = [(m.start(), m.end()) for m in found if m]
     for start, end in sorted(ends):
         if not looks_like_authors(line[:start], single_ok=True):
             continue
@@ -323,11 +324,32 @@ def plain_citation(line: str) -> tuple[str, str, int, int] | None:
 _DBLP_NAMES = re.compile(r":\s+(?=\S)")
 
 
+# A highlighted name and the comma after it, the title next: "A. Lee, **B. Owner**, Title, …".
+_HIGHLIGHTED_NAME = re.compile(r"(?:\*\*|__|</b>|</strong>|</u>)[*†‡#\\]*\s*(,)\s*(?=[^\W\d_])")
+
+
+def _after_highlighted_name(line: str) -> re.Match[str] | None:
+    """The comma after the owner's highlighted name when the names end there: ``Jon Vale, **Bo
+    Owner**, Scaling laws of solvers, *submitted, 2025*`` (the next part is no name)."""
+    for m in itertools.islice(_HIGHLIGHTED_NAME.finditer(line, 0, 1500), 20):
+        following = split_top_level(line[m.end() :])[0]
+        if not _name_like(strip_markup(following)) and word_count(strip_markup(following)) >= 3:
+            return m
+    return None
+
+
+# Where a plain title ends: its full stop; the comma before an italic venue ("…, *Journal*");
+# a venue with its year in parentheses ("Title (ICML 2026)").
+_PLAIN_TITLE_END = re.compile(
+    r"[.?!](?=\s+\S)|,\s*(?=\*(?!\*)\S|_(?!_)\S)|\s+(?=\([^()]{0,80}\b(?:19|20)\d\d\b[^()]{0,20}\)\W*$)"
+)
+
+
 def _plain_title(line: str, names_start: int, rest_start: int) -> tuple[str, str, int, int] | None:
-    end = re.search(r"[.?!](?=\s+\S)", line[rest_start : rest_start + 600])
+    end = _PLAIN_TITLE_END.search(line[rest_start : rest_start + 600])
     if end is None:
         return None
-    title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".").strip()
+    title = strip_markup(line[rest_start : rest_start + end.start() + 1]).rstrip(".,").strip()
     tail = line[rest_start + end.end() :]
     if word_count(title) < 3 or not (YEAR.search(tail) or status_of(strip_markup(tail))):
         return None  # without a year (or "under review") after it, a sentence, not a citation
