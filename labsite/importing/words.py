@@ -78,6 +78,7 @@ THESIS_WORDS = r"\bthesis\b|\bdissertation\b|\bthèse\b|\bdissertação\b|\btesi
 PREPRINT_WORDS = r"\barxiv\b|\bpreprint\b|\bbiorxiv\b|\bmedrxiv\b|\bssrn\b|\bunder review\b"
 CONFERENCE_WORDS = (
     r"\bconference\b|\bproceedings\b|\bsymposium\b|\bcongress\b|\badvances in\b|\bproc\.|\bconf\.|"
+    r"\b(?:annual |general |joint )?meeting\b|\bcolloquium\b|"
     r"\bconférence\b|\bkonferenz\b|\bcongreso\b|会议"
 )
 

@@ -280,16 +280,27 @@ def test_a_publications_file_names_its_kind_by_the_key_that_holds_its_venue(tmp_
             ),
             "_publications/2020-c.md": (
                 '---\ntitle: "Dunes at night"\nauthors: "Tomas Lind"\n'
-                "year: 2020\nvenue: 'Dune Meeting'\n---\n"
+                "year: 2020\nvenue: 'DUNE 2020'\n---\n"
+            ),
+            "_publications/2021-d.md": (
+                '---\ntitle: "Dunes by day"\nauthors: "Tomas Lind"\n'
+                "year: 2021\nvenue: 'Annual Dune Meeting'\n---\n"
+            ),
+            "_publications/2022-e.md": (
+                '---\ntitle: "Dunes at dusk"\nauthors: "Tomas Lind"\n'
+                "year: 2022\nvenue: 'Coastal Hazards and Sands'\n---\n"
             ),
         },
     )
     kinds = {p.title: p.kind for p in _all(collect(root), "publications")}
-    # journal: and booktitle: say the kind; a bare venue: with no telling words says nothing
+    # journal: and booktitle: say the kind, and so do a venue's words ("Meeting"); a bare
+    # acronym says nothing; a name of words and no acronym is a journal's
     assert kinds == {
         "Cost models for sand": "journal",
         "Ripples in small tunnels": "conference",
         "Dunes at night": "",
+        "Dunes by day": "conference",
+        "Dunes at dusk": "journal",
     }
 
 

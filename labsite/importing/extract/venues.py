@@ -78,6 +78,9 @@ class Venue:
     status: str = ""
     short: str = ""
     kind: str = ""
+    #: The kind its name suggests when its words say none ("Natural Hazards": a journal),
+    #: weaker than anything else the source says (a ``booktitle:`` key).
+    guess: str = ""
 
 
 def status_of(text: str) -> str:
@@ -126,7 +129,7 @@ def kind_of(venue: str, status: str = "") -> str:
         ("workshop", WORKSHOP_WORDS),
         ("preprint", PREPRINT_WORDS),
         ("chapter", r"\bchapter\b"),
-        ("report", r"\btechnical report\b|\btech\.? rep"),
+        ("report", r"\btechnical (?:report|note|memorand(?:um|a))s?\b|\btech\.? rep"),
         ("book", r"^book\b"),
         ("journal", JOURNAL_WORDS + "|" + "|".join(rf"\b{a.lower()}\b" for a in JOURNAL_ACRONYMS)),
         (
@@ -306,8 +309,23 @@ def split_venue(text: str) -> Venue:
     result.kind = kind_of(venue, result.status) or kind_of(whole, result.status)
     if not result.kind and venue and _VOLUME.search(printed):
         result.kind = "journal"  # "Physics of Fluids, 37, 095146": volume and article number
+    if not result.kind and _journal_like(venue):
+        result.guess = "journal"
     result.short = workshop_badge(result.short, result.kind, venue)
     return result
+
+
+def _journal_like(venue: str) -> bool:
+    """A name of words with no conference word and no acronym in it ("Natural Hazards",
+    "Sustainable and Resilient Infrastructure"): a journal's. A meeting's name says what it is
+    ("Conference", "Symposium", "Proceedings"…, matched before this) or goes by an acronym."""
+    words = re.findall(r"[^\W\d_]+", venue)
+    if not 2 <= len(words) <= 12 or re.search(r"\d", venue):
+        return False
+    if any(len(w) >= 2 and sum(c.isupper() for c in w) >= 2 for w in words):
+        return False  # "ICST", "NeurIPS", "ACS ES&T": an acronym, likely a meeting's
+    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
+    return bool(significant) and all(w[0].isupper() for w in significant)
 
 
 _MAIN_VENUES = frozenset(a.lower() for a in VENUE_ACRONYMS if a not in JOURNAL_ACRONYMS)

@@ -249,6 +249,6 @@ def apply_venue(record: PublicationRecord, venue_lines: list[str], notes: list[s
         record.year = venue.year
         record.month = venue.month
     record.status = venue.status
-    record.kind = venue.kind
+    record.kind = venue.kind or venue.guess
     if venue.note:
         notes.append(venue.note)

@@ -184,7 +184,7 @@ def collection_publication(
         record.kind = kind_of(record.venue, record.status) or (venue.kind if venue else "")
     if not record.kind:  # the key that held the venue names its kind: ``journal:``, ``booktitle:``
         held = next((k for k in ("venue", "journal", "booktitle", "conference") if _s(meta, k)), "")
-        record.kind = _VENUE_KEY_KIND.get(held, "")
+        record.kind = _VENUE_KEY_KIND.get(held, "") or (venue.guess if venue else "")
     if record.kind == "preprint" and not record.status:
         record.status = "preprint"
     if not record.status:
