@@ -181,7 +181,7 @@ def paper_box_items(
         if _BOX_OPEN.search(text):
             if current is not None and current.lines:  # the previous box was never closed
                 items.append(current)
-                if badge:
+                if badge and not _LABELLED.match(current.lines[0]):
                     current.lines.append(badge)
             m = _BADGE.search(text)
             badge = strip_markup(m.group(1)) if m else ""
@@ -208,7 +208,7 @@ def paper_box_items(
             if head and not re.match(r"[-*+]\s", head):
                 current.lines.append(head)
             if current.lines:
-                if badge:
+                if badge and not _LABELLED.match(current.lines[0]):
                     current.lines.append(badge)
                 items.append(current)
             current = None
@@ -223,6 +223,11 @@ def paper_box_items(
     if current is not None and current.lines:
         items.append(current)
     return items, [(n, t) for n, t in rest if not re.fullmatch(r"\s*(?:</div>\s*)+", t)]
+
+
+# A text that opens with its own label ("[**ICLR 2026**] [Title](…)"): the label, written with
+# the entry and kept up to date with it, says the venue, not the image's badge.
+_LABELLED = re.compile(r"^\s*(?:\*\*|__)?\\?\[[^\[\]\n]{2,300}\\?\](?!\()")
 
 
 _HTML_ENTRY = re.compile(r"<(?:li|tr)\b[^<>]{0,300}>", re.I)

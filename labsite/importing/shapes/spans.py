@@ -148,10 +148,22 @@ _HIGHLIGHT_MARK = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>", re.I)
 
 
 def is_link_line(line: str) -> bool:
+    """A line of the entry's links: links, and at most a link's label without its address and a
+    remark in parentheses (``[[Project]](…) [code] (to be updated)``)."""
     if not find_links(line):
         return False
-    rest = _LINK_ONLY_JUNK.sub("", strip_markup(remove_links(line)))
+    rest = strip_markup(remove_links(line))
+    rest = _BARE_LABEL.sub(
+        lambda m: "" if link_kind(m.group(1), "") not in _NOT_BARE_LINKS else m[0], rest
+    )
+    rest = _LINK_ONLY_JUNK.sub("", _REMARK.sub("", rest, count=2))
     return len(rest) <= 2
+
+
+_BARE_LABEL = re.compile(r"\[\s*([^\[\]]{1,30}?)\s*\]")
+# (a bracketed "[Oral]" or "[Poster]" is a presentation, not a link without its address)
+_NOT_BARE_LINKS = frozenset({"other", "talk", "poster"})
+_REMARK = re.compile(r"\(\s*[^()]{0,40}\)\s*$")
 
 
 def link_records(line: str, ctx: Context) -> list[LinkRecord]:
