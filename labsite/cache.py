@@ -304,8 +304,29 @@ def _bump_cache(lab_pks: Iterable[int]) -> None:
 
 
 def forget_labs() -> None:
-    """Empty this process's host → lab map (tests; a changed setting)."""
+    """Empty this process's host → lab map and what was derived per lab (tests; a changed
+    setting)."""
     _labs.clear()
+    _derived.clear()
+
+
+#: (lab pk, what) → (content version, value): data every page of a lab derives alike.
+_derived: dict[tuple[int, str], tuple[tuple, Any]] = {}
+
+
+def per_lab_version(lab_pk: int, version: tuple | None, what: str, compute: Callable[[], Any]):
+    """``compute()``, kept for the lab while its content version is ``version`` (an edit that
+    could change it bumps the version, as for the lab's pages). No version: computed afresh."""
+    key = (lab_pk, what)
+    known = _derived.get(key)
+    if version is not None and known is not None and known[0] == version:
+        return known[1]
+    value = compute()
+    if version is not None:
+        if key not in _derived and len(_derived) >= LAB_MAP_LIMIT:
+            _derived.clear()
+        _derived[key] = (version, value)
+    return value
 
 
 def settings_changed(*, setting: str, **kwargs: Any) -> None:
@@ -694,6 +715,7 @@ class PageCacheMiddleware:
         if lab is None:
             return self.get_response(request)
         request._lab_cache = lab  # LabMiddleware's lab_for_request reuses it on a miss
+        request._lab_version = version
         if isinstance(stored, StoredPage) and stored.version == version:
             return self.answer(request, stored, "hit")
         response = self.get_response(request)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import Http404
 from django.utils.functional import SimpleLazyObject
 
-from labsite.cache import accept_query
+from labsite.cache import accept_query, per_lab_version
+from labsite.tenancy import lab_version
 
 
 class LabMixin:
@@ -21,18 +22,25 @@ class LabMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        lab = self.lab
+        lab, version = self.lab, lab_version(self.request)
         # Templates link an author or collaborator to their page only when they belong to this
         # lab (a co-author from another lab has no page here). Lazy: one query, and only on pages
         # whose template asks (``a.person_id in lab_member_ids``).
-        context["lab_member_ids"] = SimpleLazyObject(lambda: _member_ids(lab))
+        context["lab_member_ids"] = SimpleLazyObject(lambda: member_ids(lab, version))
         return context
 
 
-def _member_ids(lab) -> frozenset[int]:
+def member_ids(lab, version=None) -> frozenset[int]:
+    """The pks of the lab's people (current and past members), kept while the lab's content
+    ``version`` holds: a membership added or removed bumps it."""
     from people.models import Person
 
-    return frozenset(Person.objects.for_lab(lab).values_list("pk", flat=True))
+    return per_lab_version(
+        lab.pk,
+        version,
+        "member_ids",
+        lambda: frozenset(Person.objects.for_lab(lab).values_list("pk", flat=True)),
+    )
 
 
 class PaginatedCacheMixin:

@@ -58,8 +58,14 @@ def lab_for_request(request: HttpRequest) -> Lab | None:
     if not hasattr(request, "_lab_cache"):
         from labsite.cache import current_lab
 
-        request._lab_cache = current_lab(request)[0]
+        request._lab_cache, request._lab_version, _ = current_lab(request)
     return request._lab_cache
+
+
+def lab_version(request: HttpRequest):
+    """The content version the request's lab was seen at (``None``: not known): what derived
+    per-lab data may be kept under, as the page cache keeps pages (labsite/cache.py)."""
+    return getattr(request, "_lab_version", None)
 
 
 class LabMiddleware:

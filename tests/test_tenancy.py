@@ -13,8 +13,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from labsite.cache import forget_labs
-from labsite.tenancy import LabMiddleware, lab_for_host
+from labsite.mixins import member_ids
+from labsite.tenancy import LabMiddleware, lab_for_host, lab_version
 from people.models import Lab
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +142,20 @@ def test_a_project_slug_may_repeat_in_another_lab(client, cast, lab_b):
     twin = ProjectFactory(lab=lab_b, title="Twin", slug=slug)
     assert client.get(f"/research/{slug}/", HTTP_HOST=A).context["project"] == cast["alice"].project
     assert client.get(f"/research/{slug}/", HTTP_HOST=B).context["project"] == twin
+
+
+def test_the_lab_members_are_read_once_per_content_version(rf, cast):
+    """Every page links the lab's members: their pks are read once while the lab's content
+    version holds, and read again after a membership changes it."""
+    forget_labs()
+    seen = []
+    middleware = LabMiddleware(
+        lambda request: seen.append(member_ids(request.lab, lab_version(request))) or HttpResponse()
+    )
+    middleware(rf.get("/", HTTP_HOST=A))
+    with CaptureQueriesContext(connection) as queries:
+        middleware(rf.get("/", HTTP_HOST=A))
+    assert len(queries) == 1  # the version; no members query
+    newcomer = f.MembershipFactory(lab=Lab.objects.get(slug="lab-a")).person
+    middleware(rf.get("/", HTTP_HOST=A))
+    assert seen[0] == seen[1] and newcomer.pk not in seen[1] and newcomer.pk in seen[2]

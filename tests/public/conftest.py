@@ -61,7 +61,8 @@ def cold_count_queries(client, path: str, host: str = A) -> tuple[int, object]:
 
 
 def warm_lab_map(host: str = A) -> None:
-    """Forget every host's lab, then load ``host``'s as a request would."""
+    """Forget every host's lab (and what was derived per lab), then load ``host``'s as a
+    request would."""
     forget_labs()
     current_lab(RequestFactory().get("/", HTTP_HOST=host))
 
