@@ -340,6 +340,7 @@ def remove_non_content(text: str) -> str:
 _ATX = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _ATX_NOSPACE = re.compile(r"^ {0,3}(#{2,6})([^#\s].*?)[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-{2,})[ \t]*$")
+_HTML_HEADING_LINE = re.compile(r"^<h([12])\b[^<>]{0,200}>([^<>]{1,300})</h\1\s*>\s*$", re.I)
 _BREAK = re.compile(r"^ {0,3}(?:(?:-[ \t]*){3,}|(?:\*[ \t]*){3,}|(?:_[ \t]*){3,})$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
@@ -413,6 +414,14 @@ def split_sections(body: str, first_line: int = 1) -> list[Section]:
             in_fence = fence.group(1)
             current.lines.append((lineno, line))
             fresh = False
+            i += 1
+            continue
+        html_heading = _HTML_HEADING_LINE.match(line) if "<h" in line[:8].lower() else None
+        if html_heading and _block_start(lines, i, fresh) and heading_text(html_heading[2]):
+            # "<h2>Talks</h2>" on a line of its own: the section heading the page shows (an
+            # <h3> and below may be an entry's title inside a box: those stay the box's)
+            flat.append(Section(heading_text(html_heading[2]), int(html_heading[1]), lineno, "atx"))
+            fresh = True
             i += 1
             continue
         atx = _ATX.match(line) or _ATX_NOSPACE.match(line)

@@ -229,3 +229,11 @@ THEME_SAMPLE_WORKS: tuple[str, ...] = (
     r"tutorial \d+ on relevant topic in your field",
     r"teaching experience \d+",
 )
+
+# Words naming a place of work, never part of a person's name ("College of Paper Sciences,
+# Origami State University, PA, USA" under a thesis is not four authors).
+INSTITUTION_WORDS = (
+    r"\b(?:universit(?:y|ies|é|ät|at|à|ad|ade|eit)|college|institute|institut|instituto|"
+    r"department|school|laborator(?:y|ies)|faculty|academy|centre|center|hospital|"
+    r"polytechnic)\b"
+)

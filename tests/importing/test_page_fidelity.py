@@ -162,3 +162,21 @@ def test_a_sub_list_read_as_no_paper_stays_under_its_heading():
     assert "## In the works" in section.body
     assert "Some notes on dunes" in section.body and "A second thing about ripples" in section.body
     assert "Peer-reviewed" not in section.body and "Dune crests" not in section.body
+
+
+def test_an_html_heading_on_its_own_line_starts_a_section():
+    """``<h2>Talks</h2>`` after a markdown list of papers is the heading the page shows: the
+    talks below it are not read as the papers section's entries (the papers were lost)."""
+    page = _page(
+        "---\ntitle: Publications\n---\n\n## Articles\n\n"
+        "- **Folding Sand at Scale**\n\n\tTomas Lind, Ana Ruiz, *Journal of Sand, 2024*\n\n"
+        "- **Unfolding Dunes Backwards**\n\n\tAna Ruiz, Tomas Lind, *Dune Letters, 2023*\n\n"
+        "<h2>Talks and Conferences</h2>\n<ul>\n"
+        "\t<li><i>Why dunes sing</i> - Sand Institute, seminar, Oct 2023. </li>\n"
+        "\t<li><i>Folding at scale</i> - Dune Days 2023, Aug 2023. </li>\n</ul>\n"
+    )
+    assert [p.title for p in page.publications] == [
+        "Folding Sand at Scale",
+        "Unfolding Dunes Backwards",
+    ]
+    assert [s.title for s in page.sections] == ["Articles", "Talks and Conferences"]

@@ -19,12 +19,14 @@ from labsite.importing.extract.common import (
     unescape,
 )
 from labsite.importing.records import ET_AL, AuthorRecord
+from labsite.importing.words import INSTITUTION_WORDS
 from labsite.normalise import NAME_PARTICLES
 
 _HIGHLIGHT = re.compile(r"<u>|<b>|<strong>|\*\*|__|<mark>|<em>|<ins>", re.I)
 _EQUAL_MARK = re.compile(r"(?:<sup>\s*(?:\\?\*|†|#|⭑|\+)+\s*</sup>|\\\*|\*|†|⭑|＊|\\?#)\s*$")
 # "+" after a name: the corresponding author in the lists that use it (a legend says so; "*"
 # is the equal-contribution mark there).
+_LEAD_MARK = re.compile(r"^\s*(?:\\?\*|†|＊)+\s*(?=[^\W\d_])")
 _CORRESPONDING = re.compile(r"(?:✉|📧|<sup>\s*(?:c|✉)\s*</sup>|\(corresponding\)|\+)\s*$", re.I)
 _AFFIL = re.compile(r"<sup>\s*[\d,\s]{1,20}\s*</sup>")
 _INITIALS = re.compile(r"^(?:[A-Z]\.?(?:[ -]?[A-Z]\.?){0,3})$")
@@ -95,6 +97,13 @@ def _one(raw: str) -> AuthorRecord | None:
     plain_marked = re.sub(r"</?(?:u|b|strong|mark|em|ins|span)[^<>]{0,100}>|\*\*|__", "", token)
     plain_marked = re.sub(r"\[([^\[\]]{0,300})\]\([^()]{0,1000}\)", r"\1", plain_marked).strip()
     equal = corresponding = False
+    italic = re.fullmatch(r"\*([^*]{2,80})\*", plain_marked)  # "***B. Owner***": bold italic
+    if italic:
+        plain_marked = italic.group(1).strip()
+    lead = _LEAD_MARK.match(plain_marked)  # "Tom Brenn, *Ines Ortl, *Sun Li": marks before names
+    if lead:
+        equal = True
+        plain_marked = plain_marked[lead.end() :]
     note = re.search(r"\s*\(([^()]{2,40})\)\s*$", plain_marked)  # "Ben Carr (equal contribution)"
     if note and re.search(r"equal|co-?first|joint first|corresponding", note.group(1), re.I):
         equal = bool(re.search(r"equal|first", note.group(1), re.I))
@@ -246,6 +255,9 @@ def parse_authors(text: str) -> list[AuthorRecord]:
     return records
 
 
+_INSTITUTION = re.compile(INSTITUTION_WORDS, re.I)
+
+
 def looks_like_authors(text: str, single_ok: bool = True) -> bool:
     """Does a line read as a list of names (not a venue, a sentence or a link list)?"""
     first_part = split_top_level(text)[0]
@@ -272,6 +284,7 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
             1 <= len(words) <= 5
             and all(w[:1].isupper() or w[:1] in "(-'" for w in words)
             and not re.search(r"[:?!]", clean)  # "Foldix: Fast Image and Video": a title's
+            and not _INSTITUTION.search(clean)  # "College of Paper Sciences": a place
         )
         if capitalised or _CJK_NAME.fullmatch(clean):
             good += 1

@@ -13,6 +13,7 @@ from labsite.importing.extract.common import (
     Item,
     find_links,
     item_lines,
+    link_kind,
     remove_links,
     strip_markup,
     word_count,
@@ -101,6 +102,21 @@ def _set_apart_sole_owner(line: str, owner_names: tuple[str, ...]) -> str:
     return f"**{head}**{line[end.start() :]}"
 
 
+# After the owner's name: a comma and no other name ("Tomas Lind, *2023*", not ", Ana Ruiz").
+_LONE_AFTER = re.compile(r"\s*[,.;](?!\s*[^\W\d_]+\s+[^\W\d_])")
+
+
+def _set_apart_lone_owner(line: str, owner_names: tuple[str, ...]) -> str:
+    """``Tomas Lind, *2023*`` under a title on Tomas Lind's page: the owner's name alone on
+    the author line, before the venue, is the highlight it would be among other names."""
+    if not owner_names or _HIGHLIGHTED.search(line[:200]):
+        return line
+    for owner in owner_names:
+        if line.startswith(owner) and _LONE_AFTER.match(line, len(owner)):
+            return f"**{owner}**{line[len(owner) :]}"
+    return line
+
+
 def _set_apart_glued_owner(line: str, owner_names: tuple[str, ...]) -> str:
     """``Ana Ruiz, Tomas Lind Sand ripples at night (ICST 2024)`` on Tomas Lind's page: the
     owner's name, last of the names and run straight into the title, ends the names."""
@@ -156,13 +172,46 @@ def _split_trailing_links(line: str) -> list[str]:
         if word_count(strip_markup(label)) >= 4:
             continue  # "Names, [A linked title of the paper](…)": the title, not its link
         if word_count(strip_markup(head)) >= 2 and is_link_line(tail):
-            return [head.rstrip(" ;,|-–—"), tail]
+            # (the bracket opened around the links stays with them: "Title \[[PDF](…)\]")
+            return [re.sub(r"[\s;,|–—-]*(?:\\?[\[(]\s*)?$", "", head), tail]
     return [line]
 
 
+def _empty_link(found: re.Match[str]) -> str:
+    """``[Title]()``: a title with no address yet, bold as a title; ``[[PAPER]]()``: a link
+    still to come, nothing."""
+    label = found.group(1).strip(" []\\")
+    if word_count(label) > 3 or link_kind(label, "") in ("other", "talk", "poster"):
+        return f"**{found.group(1)}**"
+    return ""
+
+
+def _without_details(raw: list[str]) -> list[str]:
+    """The entry's lines without a ``<details>`` block (a folded abstract or "tl;dr"): what
+    the entry says about itself is not its venue."""
+    out, inside = [], False
+    for line in raw:
+        opened = re.search(r"<details\b", line, re.I)
+        if opened and not inside:
+            head = line[: opened.start()]
+            if head.strip():
+                out.append(head)
+            inside = True
+        if inside:
+            closed = re.search(r"</details\s*>", line, re.I)
+            if closed:
+                inside = False
+                tail = line[closed.end() :]
+                if tail.strip():
+                    out.append(tail)
+            continue
+        out.append(line)
+    return out
+
+
 def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
-    raw = item_lines(item)
-    lines = [strip_lead(EMPTY_LINK.sub(r"**\1**", ln)) for ln in raw]
+    raw = _without_details(item_lines(item))
+    lines = [strip_lead(EMPTY_LINK.sub(_empty_link, ln)) for ln in raw]
     hints: list[str] = []
     if raw and raw[0].lstrip().startswith("`"):
         first = raw[0].lstrip()  # its backticks kept: a badge, or the owner's name
@@ -172,6 +221,11 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
             first, hints = rest, [badge.group(1)]  # "``NeurIPS 2025`` **Title**"
         lines[0] = first
     lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
+    lines = (
+        [lines[0], *(_set_apart_lone_owner(ln, owner_names) for ln in lines[1:])]
+        if lines
+        else lines
+    )
     lines = [ln for ln in lines if ln]
     label, year = "", None
     if lines:

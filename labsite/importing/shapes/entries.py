@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 
 from labsite.importing.extract.authors import looks_like_authors
-from labsite.importing.extract.common import find_links, remove_links, strip_markup, word_count
+from labsite.importing.extract.common import (
+    find_links,
+    link_kind,
+    remove_links,
+    strip_markup,
+    word_count,
+)
 from labsite.importing.extract.venues import kind_of, status_of
 from labsite.importing.records import PublicationRecord, SourceRef
 from labsite.importing.shapes.base import Entry, Reader
@@ -125,7 +131,7 @@ class Stacked:
             looks_like_authors(line, single_ok=False) for line in entry.rest[:2]
         ):
             return 0  # the names come first; "Sand and Wind" over a name line is a title
-        if is_link_line(first) and not linked_title(first):
+        if is_link_line(first) and not linked_title(first) and not _short_linked_title(entry):
             return 0  # "[Paper] [Code]": the links of an entry, not its title
         return 0.8
 
@@ -161,6 +167,18 @@ class Stacked:
         if line_venue:
             more.insert(0, line_venue)
         return finish(_record(title, entry, reader), reader.ctx, reader.selected, "", url, more)
+
+
+def _short_linked_title(entry: Entry) -> bool:
+    """``[Unfolding Cranes](…)`` over an author line: a title of two words, not a link's
+    label ("[Project Page]" names a kind of link)."""
+    links = find_links(entry.first)
+    if len(links) != 1 or word_count(links[0][0]) != 2 or not entry.rest:
+        return False
+    label = links[0][0]
+    if link_kind(label, "") != "other" or looks_like_authors(label):
+        return False
+    return looks_like_authors(entry.rest[0].split("(")[0].split(". (")[0], single_ok=True)
 
 
 class Citation:

@@ -52,6 +52,8 @@ _SURNAME_END = re.compile(
 EMPTY_LINK = re.compile(r"\[([^\[\]]{2,800})\]\(\s*\)")  # "[Title]()": a title, no address
 CODE_BADGE = re.compile(r"^`{0,2}([^`\n]{2,40}?)`{1,2}(?!`)\s*")
 _ITALIC_START = re.compile(r",\s*(?=(?:\*(?!\*)|_(?!_))[^\W\d_])")
+# An italic span that closes: the star or underscore after its text ends a word.
+_ITALIC_CLOSES = re.compile(r"([*_])[^*_\n]{1,600}?(?<!\s)\1(?![\w*])")
 _BOLD_VENUE = re.compile(r",\s*(?=\*\*([^*\n]{2,120})\*\*)")
 
 
@@ -62,6 +64,8 @@ def authors_before_italic(line: str) -> int:
     bold text reads as a venue: it holds a year, or is one acronym such as ``EMSE``.
     """
     for m in _ITALIC_START.finditer(line[:3000]):
+        if not _ITALIC_CLOSES.match(line, m.end()):
+            continue  # "A. Lee, *B. Chen, *C. Kim": stars before names mark them, no venue
         head = line[: m.start()]
         if looks_like_authors(head, single_ok=True) and len(split_top_level(head)) >= 1:
             return m.end()
@@ -204,6 +208,9 @@ def _names_then(line: str, start: int) -> bool:
     return bool(strip_markup(head)) and looks_like_authors(head, single_ok=True)
 
 
+_BY_NAMES = re.compile(r"\s*,?\s*by\s+[^\W\d_]", re.I)
+
+
 def title_span(line: str) -> tuple[str, str, int, int] | None:
     """(title, url, start, end) of the first span that reads as a title, not a name."""
     candidates: list[tuple[str, str, int, int]] = []
@@ -217,8 +224,10 @@ def title_span(line: str) -> tuple[str, str, int, int] | None:
     if candidates:
         return candidates[0]
     for label, url, pos in find_links(line):
-        if word_count(label) >= 3 and not looks_like_authors(label):
-            end = _link_end(line, url, pos)
+        end = _link_end(line, url, pos)
+        words = word_count(label)
+        by = words == 2 and _BY_NAMES.match(line, max(end, pos))  # "[Short Title](…) by A. Lee"
+        if (words >= 3 or by) and not looks_like_authors(label):
             return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
     for m in _SPAN.finditer(line):
         inner = next(g for g in m.groups() if g is not None)

@@ -38,8 +38,15 @@ from labsite.importing.words import AWARD, AWARD_WORDS, FIELD_LABELS, NOTE_LINE
 
 _AWARD = re.compile(AWARD, re.I)
 _AWARD_WORDS = re.compile(AWARD_WORDS, re.I)
+# An award set apart after the venue, in parentheses or bold: "**(Best Paper Award)**".
+_AWARD_PART = re.compile(
+    rf"(?:\*\*|__|<b>|<strong>)?\s*\(\s*((?:[^()]{{0,80}}?)(?:{AWARD})[^()]{{0,60}})\)\s*"
+    r"(?:\*\*|__|</b>|</strong>)?\.?\s*$",
+    re.I,
+)
 _NOTE_LINE = re.compile(NOTE_LINE, re.I)
 _RED = re.compile(r"<span[^<>]{0,200}color\s*:\s*red[^<>]{0,200}>(.{1,300}?)</span>", re.I)
+_BY = re.compile(r"^\s*by\s+(?=[^\W\d_*<])", re.I)
 _LANGUAGE = re.compile(r"\s*\((in [A-Z][a-z]{2,20})\)[.,;]?\s*")
 _LABEL = re.compile(r"\[([^\[\]]{2,40})\][.,;]?")
 _YEAR_AT_END = re.compile(r"\b(?:19|20)\d\d\b")
@@ -92,6 +99,7 @@ class Tail:
         record = self.record
         if record.authors:
             return line
+        line = _BY.sub("", line, count=1)  # "[Title](…) by A. Lee, B. Owner. *Venue*"
         if self.venue_lines:  # the venue line came first, then the authors
             if authors_after_venue(line):
                 record.authors = parse_authors(line)
@@ -104,8 +112,8 @@ class Tail:
         if looks_like_authors(line):
             record.authors = parse_authors(line)
             return None
-        split = names_end(line)  # "A. Lovelace, B. Smith. NeurIPS 2023"
-        if split and looks_like_authors(line[: split.start()], single_ok=False):
+        split = names_end(line)  # "A. Lovelace, B. Smith. NeurIPS 2023"; "**B. Owner**. PhD thesis"
+        if split and looks_like_authors(line[: split.start()], single_ok=True):
             record.authors = parse_authors(line[: split.start()])
             return line[split.end() :]
         dated = authors_then_year(line)  # "A. Lovelace, **B. Owner** (2023). *Venue*"
@@ -142,6 +150,10 @@ class Tail:
         if language:  # "(in Spanish). *Actas del Simposio*": the paper's language, a note
             self.notes.append(language.group(1))
             line = line.replace(language.group(0).strip(), "", 1)
+        award = _AWARD_PART.search(line)  # "IJCKG, 2021. **(Best Paper Award)**": both
+        if award and re.search(r"[^\W\d_]", strip_markup(remove_links(line[: award.start()]))):
+            self.awards.append(strip_markup(award.group(1)).strip(" *()"))
+            line = line[: award.start()] + line[award.end() :]
         body = strip_markup(remove_links(line)).strip()
         bare = body.strip(" ()[],.;:|")
         if _AWARD.search(body) and not _YEAR_AT_END.search(bare[-6:] or "x"):
@@ -202,7 +214,7 @@ def finish(
 
 def _links(links: list[LinkRecord], url: str, ctx: Context) -> list[LinkRecord]:
     """The entry's links, the title's own first, each address once."""
-    if url:
+    if url and not url.startswith("#"):  # "[Title](#)": no address yet
         kind = "arxiv" if "arxiv.org" in url else "paper"
         title_link = LinkRecord(kind=kind, url=ctx.absolute(url))
         if not any(link.url == title_link.url or link.kind == kind for link in links):
@@ -230,6 +242,10 @@ def apply_venue(record: PublicationRecord, venue_lines: list[str], notes: list[s
     for part in parts:
         plain = strip_markup(part).strip(" ,.;()")
         if not plain:
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d[a-z]?", plain):  # "(2019)." after the names: a year
+            if record.year is None:
+                record.year = int(plain[:4])
             continue
         if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}|\d{4}-\d{1,2}", plain):
             parsed = parse_date_text(plain)
