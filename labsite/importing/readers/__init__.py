@@ -14,6 +14,7 @@ from pathlib import Path
 from labsite.importing.readers.base import ImportInputError, Reader
 from labsite.importing.readers.bib import BibtexReader
 from labsite.importing.readers.csl import CslJsonReader
+from labsite.importing.readers.html_site import HtmlSiteReader
 from labsite.importing.readers.hugo import HugoReader
 from labsite.importing.readers.jekyll import JekyllReader
 from labsite.importing.readers.markdown import MarkdownReader
@@ -32,6 +33,7 @@ READERS: list[Reader] = [
     JsonResumeReader(),
     CslJsonReader(),
     BibtexReader(),
+    HtmlSiteReader(),
     MarkdownReader(),
 ]
 
