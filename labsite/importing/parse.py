@@ -417,9 +417,10 @@ def split_sections(body: str, first_line: int = 1) -> list[Section]:
             i += 1
             continue
         html_heading = _HTML_HEADING_LINE.match(line) if "<h" in line[:8].lower() else None
-        if html_heading and _block_start(lines, i, fresh) and heading_text(html_heading[2]):
-            # "<h2>Talks</h2>" on a line of its own: the section heading the page shows (an
-            # <h3> and below may be an entry's title inside a box: those stay the box's)
+        if html_heading and heading_text(html_heading[2]):
+            # "<h2>Talks</h2>" on a line of its own, blank line before it or not (HTML needs
+            # none): the section heading the page shows (an <h3> and below may be an entry's
+            # title inside a box: those stay the box's)
             flat.append(Section(heading_text(html_heading[2]), int(html_heading[1]), lineno, "atx"))
             fresh = True
             i += 1

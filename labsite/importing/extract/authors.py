@@ -271,8 +271,8 @@ def looks_like_authors(text: str, single_ok: bool = True) -> bool:
     if _HIGHLIGHT.search(text) and re.search(r"[,]|\band\b", text):
         return True
     names = [p.strip() for p in split_top_level(plain) if p.strip()]
-    if not names:
-        return False
+    if not names or any(len(name.split()) > 6 for name in names):
+        return False  # "…, Julien Jacques. Presented at the student session": a sentence
     good = 0
     for name in names:
         clean = name.strip(" .*†⭑#")

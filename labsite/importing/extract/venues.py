@@ -43,6 +43,11 @@ _NOTE_AT_END = re.compile(
     r"[\s.!]*$",
     re.I,
 )
+_NOTE_BEFORE_YEAR = re.compile(
+    r"(?<=[^\W\d_])\s+((?:long |short )?(?:spotlight|oral|poster)(?: presentation| paper)?)"
+    r"(?=[\s,;]+(?:19|20)\d\d\W*$)",
+    re.I,
+)
 # A remark on the author list printed with the venue: "(alphabetical order)", "(equal
 # contribution)", glued to the year or not ("ICML, 2018(equal contribution)").
 _ORDER_REMARK = re.compile(
@@ -255,6 +260,10 @@ def split_venue(text: str) -> Venue:
     if end_note:  # "NeurIPS 2022 Spotlight"
         notes.append(end_note.group(1))
         plain = plain[: end_note.start()]
+    year_note = _NOTE_BEFORE_YEAR.search(plain, max(0, len(plain) - 60))
+    if year_note:  # "NeurIPS spotlight, 2025"
+        notes.append(year_note.group(1))
+        plain = plain[: year_note.start()] + plain[year_note.end() :]
     for m in _ORDER_REMARK.finditer(plain):
         if re.match(r"alpha|authors?", m.group(1), re.I):
             notes.append("Authors in alphabetical order")  # who did what: worth keeping

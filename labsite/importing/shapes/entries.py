@@ -21,6 +21,8 @@ from labsite.importing.records import PublicationRecord, SourceRef
 from labsite.importing.shapes.base import Entry, Reader
 from labsite.importing.shapes.spans import (
     apa_citation,
+    authors_before_italic,
+    authors_before_venue,
     is_link_line,
     linked_title,
     plain_citation,
@@ -128,7 +130,10 @@ class Stacked:
         if not entry.rest or not _whole_span(first):
             return 0
         if looks_like_authors(first, single_ok=False) and not any(
-            looks_like_authors(line, single_ok=False) for line in entry.rest[:2]
+            looks_like_authors(line, single_ok=False)
+            or authors_before_italic(line)
+            or authors_before_venue(line)
+            for line in entry.rest[:2]
         ):
             return 0  # the names come first; "Sand and Wind" over a name line is a title
         if is_link_line(first) and not linked_title(first) and not _short_linked_title(entry):

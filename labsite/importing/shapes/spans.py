@@ -303,6 +303,21 @@ _VANCOUVER = re.compile(
 )
 
 
+_VANCOUVER_NAMES = re.compile(
+    rf"^\s*{_VANCOUVER_NAME}(?:,\s*{_VANCOUVER_NAME}){{0,200}}(?:,?\s*et al)?\.(?=\s+\S)"
+)
+
+
+def vancouver_names_end(line: str) -> re.Match[str] | None:
+    """After ``Brenn T, Ortl I, **Quill M**.`` in an author line ``Brenn T, Ortl I, Quill M.
+    Sand Journal 2025.``: the initials' full stop ends PubMed's names (:func:`names_end`
+    takes no initial's full stop for the end of a list)."""
+    found = _VANCOUVER_NAMES.match(line[:3000])
+    if found is None or "," not in found.group(0):
+        return None
+    return re.compile(r"\.\s+").match(line, found.end() - 1)
+
+
 def vancouver_citation(line: str) -> tuple[str, str, str] | None:
     """(authors, title, rest) of a Vancouver reference, the authors as "A. Brook, B. C. Carr"."""
     m = _VANCOUVER.match(line[:4000])

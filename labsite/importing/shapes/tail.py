@@ -24,6 +24,7 @@ from labsite.importing.extract.common import (
     strip_markup,
 )
 from labsite.importing.extract.venues import kind_of, reads_as_prose, split_venue, status_of
+from labsite.importing.identity import compare_names
 from labsite.importing.records import LinkRecord, PublicationRecord
 from labsite.importing.shapes.spans import (
     authors_after_venue,
@@ -33,6 +34,7 @@ from labsite.importing.shapes.spans import (
     is_link_line,
     link_records,
     names_end,
+    vancouver_names_end,
 )
 from labsite.importing.words import AWARD, AWARD_WORDS, FIELD_LABELS, NOTE_LINE
 
@@ -112,8 +114,12 @@ class Tail:
         if looks_like_authors(line):
             record.authors = parse_authors(line)
             return None
-        split = names_end(line)  # "A. Lovelace, B. Smith. NeurIPS 2023"; "**B. Owner**. PhD thesis"
-        if split and looks_like_authors(line[: split.start()], single_ok=True):
+        # "A. Lovelace, B. Smith. NeurIPS 2023"; "**B. Owner**. PhD thesis"; "Brenn T, Ortl I."
+        split = vancouver_names_end(line) or names_end(line)
+        if split and (
+            looks_like_authors(line[: split.start()], single_ok=True)
+            or self._owner_alone(line[: split.start()])
+        ):
             record.authors = parse_authors(line[: split.start()])
             return line[split.end() :]
         dated = authors_then_year(line)  # "A. Lovelace, **B. Owner** (2023). *Venue*"
@@ -128,6 +134,11 @@ class Tail:
             record.authors = parse_authors(line[:venue_at].rstrip(" ,"))
             return line[venue_at:]
         return line
+
+    def _owner_alone(self, names: str) -> bool:
+        """ "Ana Ruiz. Thèse de doctorat" on Ana Ruiz's page: the owner's name, alone."""
+        plain = strip_markup(names).strip()
+        return bool(plain) and any(compare_names(plain, owner) for owner in self.ctx.owner_names)
 
     def _red(self, line: str) -> str | None:
         """A span in red: an award, a presentation note, or a ranking ("CCF-A")."""
