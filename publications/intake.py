@@ -210,6 +210,11 @@ def _add_record(
         )
         report.items.append(IntakeItem(pub.title, "merged", pub, detail))
         return
+    notes = list(record.doubts)  # what the entry left uncertain (an unknown journal macro)
+    clash = papers.doi_clash(record.doi, record.title)
+    if clash is not None:  # a DOI copied from another paper's entry: not this paper's
+        notes.append(f"DOI {record.doi} is already that of {clash[1][:60]!r}; not given here")
+        record.doi = ""
     authors = [a for a in record.authors if a.name.strip()]
     linked = report.linked
     report.linked = []
@@ -235,7 +240,8 @@ def _add_record(
     entries.mark_stale([pub.pk])
     _add_links(pub, record)
     papers.add(pub.pk, doi=pub.doi, arxiv_id=pub.arxiv_id, title=pub.title, year=pub.year)
-    report.items.append(IntakeItem(pub.title, "created", pub, f"{len(authors)} authors"))
+    detail = "; ".join([f"{len(authors)} authors", *notes])
+    report.items.append(IntakeItem(pub.title, "created", pub, detail))
 
 
 def _link(

@@ -33,7 +33,9 @@ from labsite.importing.records import (
     LinkRecord,
     PublicationRecord,
     SourceRef,
+    doubt,
 )
+from labsite.importing.words import AAS_JOURNAL_MACROS
 from labsite.normalise import normalize_doi
 
 _TYPE_KIND = {
@@ -230,8 +232,10 @@ def entry_to_publication(
     record.authors = split_bib_authors(fields.get("author", "") or fields.get("editor", ""))
     venue_field = fields.get("booktitle") or fields.get("journal") or fields.get("school") or ""
     venue_field = venue_field or fields.get("institution", "") or fields.get("howpublished", "")
-    record.venue = decode_latex(venue_field)
-    record.short_venue = decode_latex(fields.get("abbr", "")) or short_venue(record.venue)
+    record.venue, macro_short = _venue(venue_field, record)
+    record.short_venue = (
+        decode_latex(fields.get("abbr", "")) or macro_short or short_venue(record.venue)
+    )
     record.year = _year(fields)
     month = fields.get("month", "").strip().lower().rstrip(".")
     if month.isdigit() and 1 <= int(month) <= 12:
@@ -299,6 +303,29 @@ def entry_to_publication(
     if not record.key:
         record.key = normalise(title)[:200]
     return record
+
+
+# A field that is one LaTeX macro and nothing else: ``journal = {\mnras}``.
+_LONE_MACRO = re.compile(r"\s*\{?\s*\\([A-Za-z]+)\s*\}?\s*")
+
+
+def _venue(value: str, record: PublicationRecord) -> tuple[str, str]:
+    """(venue, its abbreviation or "") of a venue field.
+
+    ADS exports, and so astronomers' .bib files, name a journal by its AASTeX macro
+    (``\\mnras``, ``\\apj``), which the paper's LaTeX expands: expanded here from the documented
+    list (:data:`~labsite.importing.words.AAS_JOURNAL_MACROS`). A macro not on it keeps its
+    name without the backslash, and the record says the venue is uncertain.
+    """
+    macro = _LONE_MACRO.fullmatch(value)
+    if macro is None:
+        return decode_latex(value), ""
+    name = macro.group(1)
+    known = AAS_JOURNAL_MACROS.get(name.lower())
+    if known is not None:
+        return known
+    doubt(record, f"the venue is the LaTeX macro \\{name}, which this import does not know")
+    return name, ""
 
 
 def _year(fields: dict[str, str]) -> int | None:

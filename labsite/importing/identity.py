@@ -14,10 +14,11 @@ Elshazly"), and last — *uncertain* — by a surname one letter off ("Karimzade
 **and says so in a warning**; it is never merged silently. Two candidates that fit equally well
 give no match at all: a wrong link is worse than none.
 
-Papers are matched by normalised DOI, then by arXiv id *with* a matching normalised title (two
-papers that share a link — a workshop version and its journal version citing one preprint —
-stay two), then by normalised title and, when both have one, year. A title match is a match
-only when the caller's ``same_work`` agrees (the authors and venues of both listings).
+Papers are matched by normalised DOI (unless the two titles are plainly two works: a DOI
+copied into the next paper's front matter), then by arXiv id *with* a matching normalised
+title (two papers that share a link — a workshop version and its journal version citing one
+preprint — stay two), then by normalised title and, when both have one, year. A title match is
+a match only when the caller's ``same_work`` agrees (the authors and venues of both listings).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.utils.text import slugify
 
+from labsite.importing.words import HEADING_PHRASE_WORDS, SECTION_HEADINGS
 from labsite.normalise import (
     normalize_arxiv,
     normalize_doi,
@@ -255,6 +257,7 @@ class PublicationIndex:
 
     by_source: dict[tuple[str, str], int] = field(default_factory=dict)
     by_doi: dict[str, int] = field(default_factory=dict)
+    doi_titles: dict[str, str] = field(default_factory=dict)  # DOI → its paper's title
     by_arxiv: dict[str, list[tuple[int, str]]] = field(default_factory=lambda: defaultdict(list))
     by_title: dict[str, list[tuple[int, int | None, str]]] = field(
         default_factory=lambda: defaultdict(list)
@@ -297,15 +300,35 @@ class PublicationIndex:
     ) -> None:
         if source_file and source_key:
             self.by_source[(source_file, source_key)] = pk
-        doi = normalize_doi(doi)
-        if doi:
-            self.by_doi.setdefault(doi, pk)
+        self.hold_doi(doi, pk, title)
         ntitle = normalize_title(title)
         arxiv = normalize_arxiv(arxiv_id)
         if arxiv:
             self.by_arxiv[arxiv].append((pk, ntitle))
         if ntitle:
             self.by_title[ntitle].append((pk, year, kind))
+
+    def hold_doi(self, doi: str, pk: int, title: str) -> None:
+        """``pk`` holds ``doi`` (the first paper given a DOI keeps it)."""
+        doi = normalize_doi(doi)
+        if doi and doi not in self.by_doi:
+            self.by_doi[doi] = pk
+            self.doi_titles[doi] = title
+
+    def doi_clash(self, doi: str, title: str) -> tuple[int, str] | None:
+        """``(pk, title)`` of the paper holding ``doi`` under a title of another work, or None.
+
+        A DOI names one work, but homepages copy a paper's front matter to start the next
+        one and forget its DOI: a DOI shared by two plainly different titles is not the same
+        paper listed twice. The loader keeps both and says so (see :func:`other_work_titles`).
+        """
+        doi = normalize_doi(doi)
+        if not doi or doi not in self.by_doi:
+            return None
+        held = self.doi_titles.get(doi, "")
+        if not other_work_titles(title, held):
+            return None
+        return self.by_doi[doi], held
 
     def title_matches(self, title: str) -> list[int]:
         """Every paper of this title (normalised): those a ``same_work`` test may weigh."""
@@ -334,7 +357,7 @@ class PublicationIndex:
         if pk is not None:
             return pk, "source"
         doi = normalize_doi(doi)
-        if doi and doi in self.by_doi:
+        if doi and doi in self.by_doi and self.doi_clash(doi, title) is None:
             return self.by_doi[doi], "doi"
         ntitle = normalize_title(title)
         arxiv = normalize_arxiv(arxiv_id)
@@ -354,7 +377,58 @@ class PublicationIndex:
         return None
 
 
+def other_work_titles(title: str, other: str) -> bool:
+    """Whether two titles plainly name two works: less than a quarter of the shorter one's
+    words (those longer than three letters: "in", "the", "of" are in every title) are in the
+    other.
+
+    A paper renamed between its preprint and its journal version keeps most of its words
+    ("Folding Cranes at Scale" / "Folding Paper Cranes at Scale"); a missing title proves
+    nothing.
+    """
+    words, others = _title_words(title), _title_words(other)
+    if not words or not others:
+        return False
+    return len(words & others) < len(min(words, others, key=len)) / 4
+
+
+def _title_words(title: str) -> set[str]:
+    words = normalize_title(title).split()
+    return {w for w in words if len(w) > 3} or set(words)
+
+
 # --- people -----------------------------------------------------------------------------------
+
+
+def plainly_someone_else(name: str, owner_names: Iterable[str]) -> bool:
+    """Whether ``name`` shares no word with any of the owner's names (both in Latin letters:
+    "Mara Quill" and "Quill Mara", "M. Quill", "Bob Quill" share one; "Olan Piet" none).
+    A name in another script ("李明" for "Ming Li") cannot be told apart so: not judged."""
+    words = name_words(name)
+    owners = [name_words(n) for n in owner_names]
+    if not words or not any(owners):
+        return False
+    return not any(words & theirs for theirs in owners)
+
+
+def heading_phrase(text: str) -> bool:
+    """Whether a name the site gives its owner is a heading ("About Me", "Home", "Contact",
+    "Publications"): a theme's sidebar title (``author: name: "About Me"``) is no person.
+    Only a text made wholly of heading words counts ("Ana Home" is a name)."""
+    words = re.findall(r"\w+", strip_accents(text).lower())
+    if not words or len(words) > 6:
+        return False
+    return all(
+        word in HEADING_PHRASE_WORDS
+        or any(re.fullmatch(pattern, word) for _, pattern in SECTION_HEADINGS)
+        for word in words
+    )
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a name in Latin letters, initials left out ("M. Quill" → {quill}); empty
+    when the name has none (another script, initials only)."""
+    return {w for w in normalize_name(name).split() if len(w) > 1 and w.isascii() and w.isalpha()}
 
 
 @dataclass(frozen=True)

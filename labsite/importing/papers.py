@@ -272,14 +272,8 @@ class PublicationWriter:
         return None
 
     def _someone_else(self, name: str) -> bool:
-        """Whether ``name`` shares no word with any of the owner's names (both in Latin letters:
-        "Mara Quill" and "Quill Mara", "M. Quill", "Bob Quill" share one; "Olan Piet" none).
-        A name in another script ("李明" for "Ming Li") cannot be told apart so: not judged."""
-        words = _name_words(name)
-        owners = [_name_words(n) for n in self.owner_names]
-        if not words or not any(owners):
-            return False
-        return not any(words & theirs for theirs in owners)
+        """Whether ``name`` is plainly not the owner's (:func:`identity.plainly_someone_else`)."""
+        return identity.plainly_someone_else(name, self.owner_names)
 
     def _owner_match(self, name: str) -> identity.NameMatch | None:
         results = [r for r in (identity.compare_names(name, n) for n in self.owner_names) if r]
@@ -301,6 +295,7 @@ class PublicationWriter:
                 continue
             key = _unique_key(self._pub_key(record), keys)
             self._doubt_owner(record)
+            self._drop_copied_doi(record, pending)
             found = self._find(record, source_file, key)
             if found is not None and found[0] in handled:
                 # The same paper listed again on this page (a selected list above the full
@@ -332,6 +327,24 @@ class PublicationWriter:
         if new:
             self._create(new, placing)
         self._save_authors()
+
+    def _drop_copied_doi(
+        self, record: PublicationRecord, pending: identity.PublicationIndex
+    ) -> None:
+        """A DOI that a paper of another title holds (stored, or new on this page) is not this
+        paper's: a copied front matter. Both papers are kept; the DOI stays with the first,
+        and the report says so on every import."""
+        clash = self.indexes.publications.doi_clash(record.doi, record.title) or pending.doi_clash(
+            record.doi, record.title
+        )
+        if clash is None:
+            return
+        self.report.warnings.append(
+            f"{self._where(record)}: DOI {normalize_doi(record.doi)} is also given to "
+            f"{clash[1][:60]!r}, a paper with another title; kept as two papers, the DOI only "
+            f"on that one"
+        )
+        record.doi = ""
 
     def _warn_no_authors(self, record: PublicationRecord) -> None:
         self.report.warnings.append(
@@ -394,7 +407,7 @@ class PublicationWriter:
         if changed:
             pub.save()
             if "doi" in changed:
-                self.indexes.publications.by_doi.setdefault(pub.doi, pub.pk)
+                self.indexes.publications.hold_doi(pub.doi, pub.pk, pub.title)
         elif noted:  # only the bookkeeping of who placed it: not an update of the paper
             Publication.objects.filter(pk=pub.pk).update(imported_values=pub.imported_values)
         if "authors" not in changed:
@@ -881,12 +894,6 @@ def page_orders(records: list[PublicationRecord]) -> tuple[list[int], int]:
     listed = sorted(last, key=last.__getitem__)
     place = dict(zip(listed, positions_within(year_of[g] for g in listed), strict=True))
     return [0 if group is None else place[group] for group in group_of], len(last)
-
-
-def _name_words(name: str) -> set[str]:
-    """The words of a name in Latin letters, initials left out ("M. Quill" → {quill}); empty
-    when the name has none (another script, initials only)."""
-    return {w for w in normalize_name(name).split() if len(w) > 1 and w.isascii() and w.isalpha()}
 
 
 def _unique_key(key: str, given: dict[str, int]) -> str:

@@ -67,6 +67,85 @@ VENUE_LONG_NAMES: list[tuple[str, str]] = [
     (r"international symposium on information theory", "ISIT"),
 ]
 
+# The words of a page's or a sidebar's heading ("About Me", "Home", "Bio", "Contact", "À propos",
+# "Über mich", "关于我"), lower case and without accents: a "name" made only of these (or of one
+# section heading) is a heading, never a person.
+HEADING_PHRASE_WORDS: frozenset[str] = frozenset(
+    {"about", "me", "myself", "home", "homepage", "welcome", "hello", "hi", "bio", "biography",
+     "contact", "contacts", "profile", "overview", "intro", "introduction", "info",
+     "information", "sidebar", "author", "page", "personal", "my", "who", "am", "i", "short",
+     "brief", "more", "main", "the", "cv", "resume", "sobre", "mi", "a", "propos", "moi", "uber",
+     "ueber", "mich", "chi", "sono", "quem", "sou", "关于我", "关于", "简介", "个人简介", "主页",
+     "首页"}
+)  # fmt: skip
+
+# The journal macros of AASTeX (aas_macros.sty), which ADS exports and astronomers' .bib files
+# use as a journal's name (``journal = {\mnras}``): macro → (the journal's name, its abbreviation).
+AAS_JOURNAL_MACROS: dict[str, tuple[str, str]] = {
+    "aj": ("Astronomical Journal", "AJ"),
+    "actaa": ("Acta Astronomica", "AcA"),
+    "araa": ("Annual Review of Astronomy and Astrophysics", "ARA&A"),
+    "apj": ("Astrophysical Journal", "ApJ"),
+    "apjl": ("Astrophysical Journal Letters", "ApJL"),
+    "apjs": ("Astrophysical Journal Supplement Series", "ApJS"),
+    "ao": ("Applied Optics", "ApOpt"),
+    "apss": ("Astrophysics and Space Science", "Ap&SS"),
+    "aap": ("Astronomy and Astrophysics", "A&A"),
+    "aapr": ("Astronomy and Astrophysics Review", "A&ARv"),
+    "aaps": ("Astronomy and Astrophysics Supplement Series", "A&AS"),
+    "azh": ("Astronomicheskii Zhurnal", "AZh"),
+    "baas": ("Bulletin of the American Astronomical Society", "BAAS"),
+    "bac": ("Bulletin of the Astronomical Institutes of Czechoslovakia", "BAICz"),
+    "caa": ("Chinese Astronomy and Astrophysics", "ChA&A"),
+    "cjaa": ("Chinese Journal of Astronomy and Astrophysics", "ChJAA"),
+    "icarus": ("Icarus", "Icarus"),
+    "jcap": ("Journal of Cosmology and Astroparticle Physics", "JCAP"),
+    "jrasc": ("Journal of the Royal Astronomical Society of Canada", "JRASC"),
+    "memras": ("Memoirs of the Royal Astronomical Society", "MmRAS"),
+    "mnras": ("Monthly Notices of the Royal Astronomical Society", "MNRAS"),
+    "na": ("New Astronomy", "NewA"),
+    "nar": ("New Astronomy Reviews", "NewAR"),
+    "pra": ("Physical Review A", "PhRvA"),
+    "prb": ("Physical Review B", "PhRvB"),
+    "prc": ("Physical Review C", "PhRvC"),
+    "prd": ("Physical Review D", "PhRvD"),
+    "pre": ("Physical Review E", "PhRvE"),
+    "prl": ("Physical Review Letters", "PhRvL"),
+    "pasa": ("Publications of the Astronomical Society of Australia", "PASA"),
+    "pasp": ("Publications of the Astronomical Society of the Pacific", "PASP"),
+    "pasj": ("Publications of the Astronomical Society of Japan", "PASJ"),
+    "psj": ("Planetary Science Journal", "PSJ"),
+    "qjras": ("Quarterly Journal of the Royal Astronomical Society", "QJRAS"),
+    "rmxaa": ("Revista Mexicana de Astronomía y Astrofísica", "RMxAA"),
+    "rnaas": ("Research Notes of the American Astronomical Society", "RNAAS"),
+    "skytel": ("Sky and Telescope", "S&T"),
+    "solphys": ("Solar Physics", "SoPh"),
+    "sovast": ("Soviet Astronomy", "SvA"),
+    "ssr": ("Space Science Reviews", "SSRv"),
+    "zap": ("Zeitschrift für Astrophysik", "ZA"),
+    "nat": ("Nature", "Nature"),
+    "iaucirc": ("IAU Circulars", "IAUC"),
+    "aplett": ("Astrophysics Letters", "ApL"),
+    "apspr": ("Astrophysics and Space Physics Research", "ASPRv"),
+    "bain": ("Bulletin of the Astronomical Institutes of the Netherlands", "BAN"),
+    "fcp": ("Fundamentals of Cosmic Physics", "FCPh"),
+    "gca": ("Geochimica et Cosmochimica Acta", "GeCoA"),
+    "grl": ("Geophysical Research Letters", "GeoRL"),
+    "jcp": ("Journal of Chemical Physics", "JChPh"),
+    "jgr": ("Journal of Geophysical Research", "JGR"),
+    "jqsrt": ("Journal of Quantitative Spectroscopy and Radiative Transfer", "JQSRT"),
+    "memsai": ("Memorie della Società Astronomica Italiana", "MmSAI"),
+    "nphysa": ("Nuclear Physics A", "NuPhA"),
+    "physrep": ("Physics Reports", "PhR"),
+    "physscr": ("Physica Scripta", "PhyS"),
+    "planss": ("Planetary and Space Science", "P&SS"),
+    "procspie": ("Proceedings of the SPIE", "SPIE"),
+    "jaavso": ("Journal of the American Association of Variable Star Observers", "JAAVSO"),
+    "japa": ("Journal of Astrophysics and Astronomy", "JApA"),
+    "mnassa": ("Monthly Notes of the Astronomical Society of South Africa", "MNSSA"),
+    "sci": ("Science", "Science"),
+}
+
 # Words of a venue that say what kind of work it holds (regular expressions, lower case).
 WORKSHOP_WORDS = r"\bworkshops?\b|\batelier\b|\bwerkstatt\b|研讨会|\btaller\b|[a-z]@\s?[a-z]"
 JOURNAL_WORDS = (

@@ -154,7 +154,8 @@ def test_publication_index_order_doi_arxiv_title():
     index.add(1, doi="10.1145/ABC", title="Paper One", year=2023)
     index.add(2, arxiv_id="2208.05678", title="Rethinking Pruning Schedules", year=2023)
     index.add(3, title="A Title Only Paper", year=2020, source_file="s/a.md", source_key="k")
-    assert index.find(doi="https://doi.org/10.1145/abc", title="Different") == (1, "doi")
+    found = index.find(doi="https://doi.org/10.1145/abc", title="Paper One, Extended")
+    assert found == (1, "doi")
     found = index.find(arxiv_id="2208.05678v2", title="Rethinking pruning schedules!")
     assert found == (2, "arxiv")
     # Same arXiv link, different title: a different paper.

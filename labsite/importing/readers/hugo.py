@@ -51,6 +51,7 @@ from labsite.importing.records import (
     SiteRecord,
     SourceRef,
     TalkRecord,
+    doubt,
 )
 from labsite.normalise import name_tokens
 
@@ -472,6 +473,10 @@ class HugoCollector(FileCollector):
             return
         bib = result.publications[0]
         record.bibtex = bib.bibtex
+        if not record.venue and bib.venue:
+            record.short_venue = record.short_venue or bib.short_venue
+            for reason in bib.doubts:  # a venue the .bib names by an unknown macro
+                doubt(record, reason, bib.confidence)
         for name in ("venue", "volume", "number", "pages", "publisher", "doi", "arxiv_id"):
             if not getattr(record, name) and getattr(bib, name):
                 setattr(record, name, getattr(bib, name))
