@@ -289,8 +289,11 @@ def _reload(indexes: Indexes) -> None:
 
 
 def is_placeholder(name: str) -> bool:
+    """A template's default ("Your Name") or a heading ("About Me"): a name of nobody."""
     normalized = normalize_name(name)
-    return not normalized or normalized in PLACEHOLDER_NAMES or len(normalized.split()) > 6
+    if not normalized or normalized in PLACEHOLDER_NAMES or len(normalized.split()) > 6:
+        return True
+    return identity.heading_phrase(name)
 
 
 def owner_candidates(site: SiteRecord) -> list[str]:

@@ -97,6 +97,14 @@ def finish(record: PublicationRecord) -> PublicationRecord:
     return record
 
 
+class BrokenJson(ValueError):
+    """A file that is not JSON; ``line`` is where the parser stopped (1 when it cannot say)."""
+
+    def __init__(self, message: str, line: int = 1) -> None:
+        super().__init__(message)
+        self.line = line
+
+
 def read_json(path: Path, root: Path) -> Any:
     """A JSON file's value, read through the import's safety limits; raises ValueError with a
     message fit for the report when it is not JSON."""
@@ -107,9 +115,10 @@ def read_json(path: Path, root: Path) -> Any:
     try:
         return json.loads(raw)
     except json.JSONDecodeError as exc:
-        raise ValueError(f"broken JSON: {exc.msg} (line {exc.lineno})") from None
+        where = f"line {exc.lineno}, column {exc.colno}"
+        raise BrokenJson(f"broken JSON: {exc.msg} ({where})", exc.lineno) from None
     except RecursionError:
-        raise ValueError("broken JSON: nested too deeply") from None
+        raise BrokenJson("broken JSON: nested too deeply") from None
 
 
 def open_json_site(
@@ -123,7 +132,7 @@ def open_json_site(
     try:
         data = read_json(path, root)
     except ValueError as exc:
-        site.errors.append(f"{rel}:1: {exc}")
+        site.errors.append(f"{rel}:{getattr(exc, 'line', 1)}: {exc}")
         return site, rel, None
     if not accepts(data):
         site.errors.append(f"{rel}:1: {refusal}")

@@ -38,6 +38,7 @@ from labsite.importing.readers.jekyll.collections import (
     collection_talk,
     collection_teaching,
     projects_in_site_order,
+    someone_elses,
 )
 from labsite.importing.readers.jekyll.cv import (
     data_files,
@@ -50,6 +51,11 @@ from labsite.importing.readers.jekyll.discover import (
     resolve_data_refs,
 )
 from labsite.importing.readers.jekyll.profile import is_home_page, profile_from_config
+from labsite.importing.readers.jekyll.scholar import (
+    scholar_source,
+    unused_bibliographies,
+    unused_warning,
+)
 from labsite.importing.readers.jekyll.unpublished import (
     fragment_reason,
     included_files,
@@ -119,7 +125,9 @@ def _plan_site(root: Path, config: dict[str, Any]) -> list[tuple[Path, str]]:
         plan.extend(
             (p, "translation" if translation_of(p, folder) else "collection") for p in files
         )
-    plan.extend((p, "bib") for p in site_files(root / "_bibliography", "**/*", (".bib",), root))
+    bibs = site_files(scholar_source(root, config), "**/*", (".bib",), root)
+    unused = unused_bibliographies(root, config, [p for p in bibs if p.is_file()])
+    plan.extend((p, "unused-bib" if p in unused else "bib") for p in bibs)
     plan.extend(
         (p, "data")
         for p in site_files(root / "_data", "*", (".yml", ".yaml"), root)
@@ -246,6 +254,8 @@ class JekyllCollector(FileCollector):
             return lambda p: read_cv_data(self, p)
         if kind == "translation":
             return self.translation
+        if kind == "unused-bib":
+            return self.unused_bib
         if kind in {k for _, k in _COLLECTIONS}:
             return lambda p: self.collection(p, kind)
         if kind == "collection":
@@ -279,6 +289,12 @@ class JekyllCollector(FileCollector):
                 )
         kind = self.folder_kinds[folder]
         return self.collection(path, kind) if kind else None
+
+    def unused_bib(self, path: Path) -> PageRecord:
+        """A ``.bib`` file the site's jekyll-scholar does not render (:mod:`.scholar`)."""
+        rel = relative(path, self.root)
+        warning = unused_warning(path, self.root, self.config)
+        return PageRecord(source=SourceRef(rel, 1), warnings=[warning])
 
     def translation(self, path: Path) -> PageRecord:
         """Another language's copy of a collection file: one work, imported once, from the
@@ -342,6 +358,18 @@ class JekyllCollector(FileCollector):
         if kind == "publication":
             meta = _flat_entry(resolve_data_refs(meta, self.data_mappings()))
             record = collection_publication(meta, body, ctx, rel, categories)
+            owner_names = [n for n in [self.site.profile.name, *self.site.profile.aliases] if n]
+            if record and someone_elses(record, owner_names):
+                # Like a theme's sample: not the owner's, and no address of theirs to keep.
+                authors = ", ".join(a.name for a in record.authors[:3])
+                page.permalink = ""
+                page.warnings.append(
+                    f"{rel}: publication {record.title[:60]!r} is by {authors}"
+                    f"{', …' if len(record.authors) > 3 else ''}, not by the site's owner "
+                    f"{owner_names[0]!r} (a file of the site this one was copied from); "
+                    "not imported"
+                )
+                return page
             if record:
                 page.publications.append(record)
         elif kind == "talk":

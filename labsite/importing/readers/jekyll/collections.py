@@ -31,7 +31,9 @@ from labsite.importing.extract.venues import (
     status_of,
     workshop_badge,
 )
+from labsite.importing.identity import plainly_someone_else
 from labsite.importing.records import (
+    ET_AL,
     AuthorRecord,
     FigureRecord,
     LinkRecord,
@@ -108,6 +110,29 @@ def citation_parts(citation: str, title: str = "") -> tuple[str, str, str]:
     return before, m.group(1).strip(" ,."), text[m.end() :].strip(" ,.")
 
 
+def citation_authors(citation: str) -> list[AuthorRecord]:
+    """The authors of a ``citation`` that gives no title, only names and a venue
+    (``'<b>A. Lee</b>, B. Roe. <i>Venue</i>. <b>ICML 2019</b>.'``): the names before the venue."""
+    text = html.unescape(citation)
+    head = re.split(r"<(?:i|em)\b", text, maxsplit=1, flags=re.I)[0].strip().rstrip(".").strip()
+    return parse_authors(head) if head and looks_like_authors(head) else []
+
+
+def someone_elses(record: PublicationRecord, owner_names: list[str]) -> bool:
+    """Whether a ``_publications`` file is plainly another person's paper: its author list
+    (whole, no "et al.") names nobody who shares a name with the site's owner.
+
+    A fork keeps the files of the person whose site it copied (their names bold in its
+    ``citation``); each file is one paper the site lists as its owner's, so a file without
+    the owner is theirs. An owner the config does not name, or names in another script than
+    the authors', cannot be told apart: every file is kept.
+    """
+    names = [a.name for a in record.authors if a.name.strip()]
+    if not names or not owner_names or ET_AL in names:
+        return False
+    return all(plainly_someone_else(name, owner_names) for name in names)
+
+
 # the front-matter key that holds a venue, when it says the venue's kind
 _VENUE_KEY_KIND = {"journal": "journal", "booktitle": "conference", "conference": "conference"}
 # front-matter keys naming a publication's kind, the specific ones before ``category``
@@ -143,6 +168,8 @@ def collection_publication(
         record.authors = parse_authors(authors_text)
     elif cite_authors:
         record.authors = parse_authors(cite_authors)
+    elif citation and not _cite_title:
+        record.authors = citation_authors(citation)
     body_lines = [ln.strip() for ln in body.split("\n") if ln.strip()]
     if not record.authors and body_lines and looks_like_authors(body_lines[0].split("<br")[0]):
         record.authors = parse_authors(re.split(r"<br\s*/?>", body_lines[0])[0])

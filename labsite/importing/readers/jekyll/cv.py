@@ -86,8 +86,8 @@ def read_cv_data(collector: FileCollector, path: Path) -> PageRecord | None:
             return None
         try:
             data = read_json(path, collector.root)
-        except ValueError as exc:
-            collector.error(path, 1, str(exc))
+        except ValueError as exc:  # the file the CV page renders: an error, as a broken page
+            collector.error(path, getattr(exc, "line", 1), str(exc))
             return None
         if not is_resume(data):
             page.warnings.append(f"{rel}: not a JSON Resume document; not imported")

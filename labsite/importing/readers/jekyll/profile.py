@@ -8,6 +8,7 @@ from typing import Any
 
 from labsite.importing.extract.common import Context, strip_markup
 from labsite.importing.extract.page import clean_person_name, person_like
+from labsite.importing.identity import heading_phrase
 from labsite.importing.readers.files import avatar_figure
 from labsite.importing.records import ProfileRecord
 
@@ -129,6 +130,8 @@ def _names(profile: ProfileRecord, config: dict[str, Any], author: dict[str, Any
         _get(config, "last_name"),
     )
     raw_name = _get(author, "name") or " ".join(p for p in (first, middle, last) if p)
+    if heading_phrase(raw_name):
+        raw_name = ""  # academicpages' sidebar heading ("About Me") in the author's place
     if not raw_name:
         title = _get(config, "name", "title")
         raw_name = title if person_like(title) else ""
