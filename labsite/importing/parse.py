@@ -128,6 +128,8 @@ class Section:
                 out.append((child.line, ""))
                 marker = "#" * max(1, min(child.level, 6)) + " "
                 out.append((child.line, (marker if child.style != "bold" else "") + child.heading))
+                if child.style != "bold":  # (a bold line may be an entry's title)
+                    out.append((child.line, ""))  # the heading is no part of the block after it
             out.extend(child.all_lines())
         return out
 

@@ -180,3 +180,18 @@ def test_an_html_heading_on_its_own_line_starts_a_section():
         "Unfolding Dunes Backwards",
     ]
     assert [s.title for s in page.sections] == ["Articles", "Talks and Conferences"]
+
+
+def test_a_subheading_glued_to_the_first_entry_is_not_its_title():
+    """``## 2024 ##`` with the first entry on the next line (no blank line between): the year
+    is the heading, the entry keeps its own title (it was titled "2024")."""
+    page = _page(
+        "---\ntitle: Publications\n---\n## 2024 ##\n"
+        "**Lind, T.K.**, Ruiz, A. & Mori, K. (2024). Folding sand at scale. *Journal of Sand*. "
+        "12, e101.\n\n"
+        "Ruiz, A., **Lind, T.K.** & Mori, K. (2024). Wet sand in wind. *Sand Letters*, 3, 1-9.\n"
+    )
+    assert [(p.title, p.year) for p in page.publications] == [
+        ("Folding sand at scale", 2024),
+        ("Wet sand in wind", 2024),
+    ]

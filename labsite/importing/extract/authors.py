@@ -87,6 +87,7 @@ def split_top_level(text: str) -> list[str]:
 def _one(raw: str) -> AuthorRecord | None:
     token = raw.strip()
     token = re.sub(r"^(?:and|&)\s+", "", token, flags=re.I).strip()
+    token = re.sub(r"^(?:\.\s?){3}|^…", "", token).strip()  # APA's ". . ." before the last name
     if not token:
         return None
     links = find_links(token)
@@ -193,6 +194,10 @@ _INVERTED = re.compile(
 )
 
 
+# Given names, written out, perhaps with a middle initial: "Kari", "Kari A.", "Ana María".
+_GIVEN_AND_INITIALS = re.compile(r"^[A-Z][a-zà-ÿ'’-]+(?:\s+(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]\.)){0,2}$")
+
+
 def _surname(name: str) -> bool:
     """One surname of one to three words, a particle among them: "Lind", "Sen Ray", "van Dorn",
     "de la Cruz" (no initials: those are the given names that follow it)."""
@@ -219,7 +224,11 @@ def _pair_loosely(records: list[AuthorRecord]) -> list[AuthorRecord] | None:
     while i < len(records):
         record = records[i]
         after = records[i + 1] if i + 1 < len(records) else None
-        if _surname(record.name) and after is not None and _INITIALS.match(after.name):
+        if (
+            _surname(record.name)
+            and after is not None
+            and (_INITIALS.match(after.name) or _GIVEN_AND_INITIALS.match(after.name))
+        ):  # "Lind, K." or "Lind, Kari A."
             out.append(_joined(record, after))
             i += 2
             continue

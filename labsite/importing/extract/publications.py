@@ -266,7 +266,10 @@ def html_items(lines: list[tuple[int, str]]) -> list[Item] | None:
         for part in (p.strip() for p in chunk.split("\n")):
             if not strip_markup(part).strip():
                 continue
-            if parts and _SOFT_WRAP.match(part) and not _FIELD_END.search(parts[-1]):
+            if parts and (
+                (_SOFT_WRAP.match(part) and not _FIELD_END.search(parts[-1]))
+                or _LIST_GOES_ON.search(parts[-1])
+            ):
                 parts[-1] = f"{parts[-1]} {part}"  # a sentence wrapped in the source: one line
             else:
                 parts.append(part)
@@ -280,6 +283,8 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.M)
 # A source line that goes on with the sentence before it (HTML shows the two as one line)…
 _SOFT_WRAP = re.compile(r"^[a-z]")
 # …unless that sentence ended, or its line closed a piece of markup.
+# …or it ends with a comma: a list of names written one per line ("<span>A. Lee</span>,").
+_LIST_GOES_ON = re.compile(r",$")
 _FIELD_END = re.compile(r"(?:[.;:!?]|</\w+>|\*\*|__)$")
 
 

@@ -145,6 +145,9 @@ _LABEL_YEAR = re.compile(r"(?:19|20)\d\d")
 _MARKED_LABEL = re.compile(r"^(\s*\\?\[)([^\[\]\n]{2,300}?[*<_][^\[\]\n]{0,300}?)(\\?\](?!\())")
 
 
+_QUOTED_START = re.compile(r"^\s*[\"“][^\"“”]{8,400}[\"”]")
+
+
 def _lead_label(line: str) -> tuple[str, str, int | None]:
     """``[**2024**] **Bo Owner**, A. Lee. "Title."`` → the line after the label, the label
     for the venue hints ("" for a year) and the label's year."""
@@ -227,6 +230,10 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
         else lines
     )
     lines = [ln for ln in lines if ln]
+    if len(lines) >= 2 and _QUOTED_START.match(lines[1]) and looks_like_authors(lines[0]):
+        # "**B. Owner**, A. Lee." over '"The Title." Venue, 2021': one citation, written on
+        # two lines
+        lines[:2] = [f"{lines[0].rstrip()} {lines[1].lstrip()}"]
     label, year = "", None
     if lines:
         lines[0], label, year = _lead_label(lines[0])

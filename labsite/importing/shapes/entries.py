@@ -287,7 +287,15 @@ def _one_line(
 def not_a_publication(entry: Entry) -> bool:
     """Entries of a publication list that no shape should read: a line about the list's
     citation counts, the legend of its marks, an education or experience entry."""
-    return _metric_line(entry) or _legend(entry) or _role_entry(entry)
+    return _metric_line(entry) or _legend(entry) or _role_entry(entry) or _no_words(entry.first)
+
+
+def _no_words(first: str) -> bool:
+    """ "2024", "2024 (5 publications)": a heading of the list, never a paper's title."""
+    plain = re.sub(
+        r"\b(?:publications?|papers?|items?|articles?)\b", "", strip_markup(first), flags=re.I
+    )
+    return not re.search(r"[^\W\d_]", plain)
 
 
 def _legend(entry: Entry) -> bool:
