@@ -77,7 +77,23 @@ def _red_marks(line: str) -> tuple[str, list[str]]:
 
 
 def _record(title: str, entry: Entry, reader: Reader) -> PublicationRecord:
-    return PublicationRecord(title=title, source=SourceRef(reader.source_path, entry.item.line))
+    return PublicationRecord(
+        title=_unquoted(title), source=SourceRef(reader.source_path, entry.item.line)
+    )
+
+
+# A title wrapped whole in quotes ("'Sand at night'", "“Sand at night.”"): the quotes are the
+# list's way of printing titles, not part of the title.
+_WRAPPING_QUOTES = re.compile(r"^\s*(['\"‘“«])(.{3,}?)[.,]?(['\"’”»])[.,]?\s*$", re.S)
+_PAIRS = {"'": "'", '"': '"', "‘": "’", "“": "”", "«": "»"}
+
+
+def _unquoted(title: str) -> str:
+    found = _WRAPPING_QUOTES.match(title)
+    if found is None or _PAIRS[found.group(1)] != found.group(3):
+        return title
+    inner = found.group(2).strip()
+    return title if any(q in inner for q in (found.group(1), found.group(3))) else inner
 
 
 class Vancouver:
