@@ -38,15 +38,11 @@ _NOTE = re.compile(
     re.I,
 )
 # A presentation written after the venue's year: "NeurIPS 2022 Spotlight", "ICML 2021, oral".
-_NOTE_AT_END = re.compile(
-    r"(?<=\d)[\s,;:–—-]+((?:long |short )?(?:spotlight|oral|poster)(?: presentation| paper| talk)?)"
-    r"[\s.!]*$",
-    re.I,
-)
+_PRESENTATION = r"(?:long |short )?(?:spotlight|oral|poster)(?: presentation| paper| talk)?"
+_NOTE_AT_END = re.compile(rf"(?<=\d)[\s,;:–—-]+({_PRESENTATION})[\s.!]*$", re.I)
+# …or before it: "NeurIPS spotlight, 2025".
 _NOTE_BEFORE_YEAR = re.compile(
-    r"(?<=[^\W\d_])\s+((?:long |short )?(?:spotlight|oral|poster)(?: presentation| paper)?)"
-    r"(?=[\s,;]+(?:19|20)\d\d\W*$)",
-    re.I,
+    rf"(?<=[^\W\d_])\s+({_PRESENTATION})(?=[\s,;]+(?:19|20)\d\d\W*$)", re.I
 )
 # A remark on the author list printed with the venue: "(alphabetical order)", "(equal
 # contribution)", glued to the year or not ("ICML, 2018(equal contribution)").
