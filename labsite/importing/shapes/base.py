@@ -145,7 +145,10 @@ _LABEL_YEAR = re.compile(r"(?:19|20)\d\d")
 _MARKED_LABEL = re.compile(r"^(\s*\\?\[)([^\[\]\n]{2,300}?[*<_][^\[\]\n]{0,300}?)(\\?\](?!\())")
 
 
-_QUOTED_START = re.compile(r"^\s*[\"“][^\"“”]{8,400}[\"”]")
+def _title_opens(line: str) -> bool:
+    """Does the line open with a quoted, bold or linked title (of three words or more)?"""
+    span = title_span(line)
+    return span is not None and not line[: span[2]].strip(" \t*_") and word_count(span[0]) >= 3
 
 
 def _lead_label(line: str) -> tuple[str, str, int | None]:
@@ -230,9 +233,9 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
         else lines
     )
     lines = [ln for ln in lines if ln]
-    if len(lines) >= 2 and _QUOTED_START.match(lines[1]) and looks_like_authors(lines[0]):
-        # "**B. Owner**, A. Lee." over '"The Title." Venue, 2021': one citation, written on
-        # two lines
+    if len(lines) >= 2 and _title_opens(lines[1]) and looks_like_authors(lines[0].rstrip(" :")):
+        # "**B. Owner**, A. Lee." over '"The Title." Venue, 2021', "A. Lee and B. Owner:" over
+        # "**The Title**, *Venue 2017*": one citation, written on two lines
         lines[:2] = [f"{lines[0].rstrip()} {lines[1].lstrip()}"]
     label, year = "", None
     if lines:
