@@ -212,23 +212,34 @@ _BY_NAMES = re.compile(r"\s*,?\s*by\s+[^\W\d_]", re.I)
 
 
 def title_span(line: str) -> tuple[str, str, int, int] | None:
-    """(title, url, start, end) of the first span that reads as a title, not a name."""
-    candidates: list[tuple[str, str, int, int]] = []
+    """(title, url, start, end) of the first span that reads as a title, not a name: the
+    earliest of the first quoted, linked and emphasised ones (a quoted phrase in a remark
+    after a bold title is not the title)."""
+    found = [f for f in (_quoted_title(line), _linked_title(line), _marked_title(line)) if f]
+    return min(found, key=lambda f: f[2]) if found else None
+
+
+def _quoted_title(line: str) -> tuple[str, str, int, int] | None:
     for m in _QUOTED.finditer(line):
         title = strip_markup(m.group(1)).strip(" .,")
         # (two words are a title when quoted right after the names: 'Lee, Ann "Os Widgets".')
         if word_count(title) >= 3 or (word_count(title) == 2 and _names_then(line, m.start())):
             links = find_links(m.group(1))
-            candidates.append((title, links[0][1] if links else "", m.start(), m.end()))
-            break
-    if candidates:
-        return candidates[0]
+            return title, links[0][1] if links else "", m.start(), m.end()
+    return None
+
+
+def _linked_title(line: str) -> tuple[str, str, int, int] | None:
     for label, url, pos in find_links(line):
         end = _link_end(line, url, pos)
         words = word_count(label)
         by = words == 2 and _BY_NAMES.match(line, max(end, pos))  # "[Short Title](…) by A. Lee"
         if (words >= 3 or by) and not looks_like_authors(label):
             return strip_markup(label).strip(" .,"), url, pos, max(end, pos)
+    return None
+
+
+def _marked_title(line: str) -> tuple[str, str, int, int] | None:
     for m in _SPAN.finditer(line):
         inner = next(g for g in m.groups() if g is not None)
         text = strip_markup(inner).strip(" .,")
