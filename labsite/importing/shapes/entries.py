@@ -320,8 +320,9 @@ def _legend(entry: Entry) -> bool:
 
 
 def _metric_line(entry: Entry) -> bool:
-    """ "Publication impact: 900 citations according to Google Scholar": about the list."""
-    text = strip_markup(remove_links(entry.text))
+    """ "Publication impact: 900 citations according to Google Scholar": about the list. (Its
+    first line says so: a paper's remark under its citation, "Highly cited", does not.)"""
+    text = strip_markup(remove_links(entry.first))
     return bool(_METRIC.search(text)) and not re.search(r"\*\*|<b>|<strong>|<u>", entry.first)
 
 
