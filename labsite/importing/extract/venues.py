@@ -187,14 +187,23 @@ _SMALL_WORDS = frozenset(
 )
 
 
+def _significant_words(text: str) -> list[str]:
+    """The words of ``text`` but the small ones ("of", "the", "de"…): those a name capitalises."""
+    return [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in _SMALL_WORDS]
+
+
+def _capitalised(words: list[str]) -> int:
+    return sum(w[0].isupper() for w in words)
+
+
 def _sentence(text: str) -> bool:
     """A sentence of prose (a paper's summary), not a venue's name: it ends with a full stop,
     has six words or more, and most of its words start in lower case (a venue's name is
     capitalised: "Advances in Neural Information Processing Systems")."""
-    words = [w for w in re.findall(r"[^\W\d_]+", text) if w.lower() not in _SMALL_WORDS]
+    words = _significant_words(text)
     if not re.search(r"[.!?]\s*$", text) or len(words) < 6:
         return False
-    return sum(w[0].isupper() for w in words) * 2 < len(words)
+    return _capitalised(words) * 2 < len(words)
 
 
 def reads_as_prose(text: str) -> bool:
@@ -202,10 +211,10 @@ def reads_as_prose(text: str) -> bool:
     lower case ("This list is often stale"), and nothing that names a kind of publication or
     a status ("arXiv preprint", "under review")."""
     plain = strip_markup(text)
-    words = [w for w in re.findall(r"[^\W\d_]+", plain) if w.lower() not in _SMALL_WORDS]
+    words = _significant_words(plain)
     if len(words) < 3 or kind_of(plain) or status_of(plain):
         return False
-    return sum(w[0].isupper() for w in words) * 2 <= len(words)
+    return _capitalised(words) * 2 <= len(words)
 
 
 def _cut_end(pattern: re.Pattern[str], text: str, window: int = 120) -> str:
@@ -329,8 +338,8 @@ def _journal_like(venue: str) -> bool:
         return False
     if any(len(w) >= 2 and sum(c.isupper() for c in w) >= 2 for w in words):
         return False  # "ICST", "NeurIPS", "ACS ES&T": an acronym, likely a meeting's
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(significant) and all(w[0].isupper() for w in significant)
+    significant = _significant_words(venue)
+    return bool(significant) and _capitalised(significant) == len(significant)
 
 
 _MAIN_VENUES = frozenset(a.lower() for a in VENUE_ACRONYMS if a not in JOURNAL_ACRONYMS)

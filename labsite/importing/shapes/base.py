@@ -23,6 +23,7 @@ from labsite.importing.records import PublicationRecord
 from labsite.importing.shapes.spans import (
     CODE_BADGE,
     EMPTY_LINK,
+    NOT_LINK_LABELS,
     is_link_line,
     names_end,
     strip_lead,
@@ -187,7 +188,7 @@ def _empty_link(found: re.Match[str]) -> str:
     """``[Title]()``: a title with no address yet, bold as a title; ``[[PAPER]]()``: a link
     still to come, nothing."""
     label = found.group(1).strip(" []\\")
-    if word_count(label) > 3 or link_kind(label, "") in ("other", "talk", "poster"):
+    if word_count(label) > 3 or link_kind(label, "") in NOT_LINK_LABELS:
         return f"**{found.group(1)}**"
     return ""
 
@@ -227,11 +228,7 @@ def prepare(item: Item, owner_names: tuple[str, ...] = ()) -> Entry | None:
             first, hints = rest, [badge.group(1)]  # "``NeurIPS 2025`` **Title**"
         lines[0] = first
     lines = [_set_apart_owner(_set_apart_owner(ln, _CODE_NAME), _SPAN_NAME) for ln in lines]
-    lines = (
-        [lines[0], *(_set_apart_lone_owner(ln, owner_names) for ln in lines[1:])]
-        if lines
-        else lines
-    )
+    lines[1:] = [_set_apart_lone_owner(ln, owner_names) for ln in lines[1:]]
     lines = [ln for ln in lines if ln]
     if len(lines) >= 2 and _title_opens(lines[1]) and looks_like_authors(lines[0].rstrip(" :")):
         # "**B. Owner**, A. Lee." over '"The Title." Venue, 2021', "A. Lee and B. Owner:" over

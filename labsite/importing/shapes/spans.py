@@ -158,15 +158,16 @@ def is_link_line(line: str) -> bool:
         return False
     rest = strip_markup(remove_links(line))
     rest = _BARE_LABEL.sub(
-        lambda m: "" if link_kind(m.group(1), "") not in _NOT_BARE_LINKS else m[0], rest
+        lambda m: "" if link_kind(m.group(1), "") not in NOT_LINK_LABELS else m[0], rest
     )
     rest = _LINK_ONLY_JUNK.sub("", _REMARK.sub("", rest, count=2))
     return len(rest) <= 2
 
 
 _BARE_LABEL = re.compile(r"\[\s*([^\[\]]{1,30}?)\s*\]")
-# (a bracketed "[Oral]" or "[Poster]" is a presentation, not a link without its address)
-_NOT_BARE_LINKS = frozenset({"other", "talk", "poster"})
+#: Link kinds whose label is no link's ("[Oral]", "[Poster]" are presentations; "other" is a
+#: label no table knows): a bracketed label of these kinds is text, not a link still to come.
+NOT_LINK_LABELS = frozenset({"other", "talk", "poster"})
 _REMARK = re.compile(r"\(\s*[^()]{0,40}\)\s*$")
 
 
