@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from labsite.importing.bibtex import parse_bibtex
 from labsite.importing.extract.authors import same_person
@@ -31,6 +31,8 @@ from labsite.importing.safety import (
     is_contained,
     limit,
 )
+
+T = TypeVar("T")
 
 PAGE_SUFFIXES = (".md", ".markdown", ".mdown", ".mkd")
 LOOSE_SUFFIXES = (*PAGE_SUFFIXES, ".txt")
@@ -113,13 +115,22 @@ class FileCollector:
         max_bytes = limit(
             "LABSITE_IMPORT_MAX_BIB_BYTES" if kind == "bib" else "LABSITE_IMPORT_MAX_PAGE_BYTES"
         )
-        try:
+
+        def checked() -> str:
             text = read_text(path, root=self.root, max_bytes=max_bytes)
             if kind == "bib":  # a field may be one long line: only the entry count is bounded
                 check_bib_text(text)
             else:
                 check_text(text)
             return repair_text(text)
+
+        return self.within_limits(path, checked)
+
+    def within_limits(self, path: Path, read: Callable[[], T]) -> T | None:
+        """``read()``, which reads ``path`` through the safety limits; None when it may not be
+        read: a path leading outside the site is a warning, a file the limits refuse an error."""
+        try:
+            return read()
         except OutsideSite as exc:
             self.refuse(path, exc.message)
             return None

@@ -38,14 +38,14 @@ from pathlib import Path
 
 from labsite.importing.extract.page import clean_person_name, extract_page, person_like
 from labsite.importing.parse import parse_page
-from labsite.importing.read import ReadError, read_text
+from labsite.importing.read import read_text
 from labsite.importing.readers.base import ImportInputError
 from labsite.importing.readers.files import PAGE_SUFFIXES, FileCollector, relative, visible
 from labsite.importing.readers.hugo import is_hugo_site
 from labsite.importing.readers.jekyll import is_site as is_jekyll_site
 from labsite.importing.records import PageRecord, SiteRecord
 from labsite.importing.repair import repair_text
-from labsite.importing.safety import OutsideSite, Refused, check_text, limit
+from labsite.importing.safety import check_text, limit
 
 HTML_SUFFIXES = (".html", ".htm")
 
@@ -702,18 +702,15 @@ class HtmlCollector(FileCollector):
 
     def read_html(self, path: Path) -> HtmlPage | None:
         """A page's content as markdown, through the same limits every file goes through."""
-        try:
+
+        def checked() -> HtmlPage:
             html = read_text(path, root=self.root, max_bytes=limit("LABSITE_IMPORT_MAX_PAGE_BYTES"))
             page = html_to_markdown(html)
             check_text(page.markdown)
-        except OutsideSite as exc:
-            self.refuse(path, exc.message)
-            return None
-        except (ReadError, Refused) as exc:
-            self.error(path, exc.line, exc.message)
-            return None
-        page.markdown = repair_text(page.markdown)
-        return page
+            page.markdown = repair_text(page.markdown)
+            return page
+
+        return self.within_limits(path, checked)
 
     def html_page(self, path: Path) -> PageRecord | None:
         html = self.read_html(path)
